@@ -1,0 +1,310 @@
+//! The build: load → link → render Markdown → render templates → emit.
+//! [`load_site`] gives a [`Site`] that stays usable in memory (the dev server
+//! keeps it); [`build`] writes it to disk through a staging folder.
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions};
+use crate::error::{Diagnostic, Error, Result, sort_diagnostics};
+use crate::link::{self, ContentResolver};
+use crate::markdown::{self, MarkdownOptions, Rendered, highlight::Highlighter};
+use crate::output::{self, MemorySink, Sink, Staging};
+use crate::render::{self, Copy};
+use crate::site::Site;
+use crate::templates::{self, Templates};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What to build, and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `ROOT/public`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of site.yaml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub future: bool,
+    /// "Now" for future and expiry checks; the clock when `None`.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// Time spent per phase.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn lap(&mut self, name: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.phases.push((name, now - *since));
+        *since = now;
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub boards: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+    pub output: PathBuf,
+}
+
+/// A loaded, linked site with its Markdown rendered.
+pub struct Loaded {
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+    pub highlighter: Arc<Highlighter>,
+}
+
+fn fail(mut diags: Vec<Diagnostic>) -> Error {
+    sort_diagnostics(&mut diags);
+    Error::Site(diags)
+}
+
+/// Loads config and content, links, and renders every page's Markdown.
+/// Returns every problem found, not only the first.
+pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
+    let mut clock = Instant::now();
+    let root = &opts.root;
+    let mut config = Config::load(root).map_err(fail)?;
+    if let Some(url) = &opts.base_url {
+        config
+            .set_base_url(url)
+            .map_err(|e| Error::Refused(format!("--base-url: {e}")))?;
+    }
+    let now = opts.now.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let load_opts = LoadOptions {
+        drafts: opts.drafts,
+        future: opts.future,
+        now,
+    };
+    let (content, mut diags) = content::load(root, &config, &load_opts);
+    timings.lap("load", &mut clock);
+
+    let (linked, link_diags) = link::link(root, &config, &content);
+    diags.extend(link_diags);
+    timings.lap("link", &mut clock);
+
+    let highlighter = Arc::new(Highlighter::new());
+    let resolver = ContentResolver {
+        config: &config,
+        content: &content,
+        links: &linked.links,
+    };
+    let md = |file: &str, body: &str, first_line: usize| {
+        markdown::render(
+            body,
+            &MarkdownOptions {
+                file,
+                first_line,
+                resolver: &resolver,
+                highlighter: &highlighter,
+                summary_words: config.summary_words,
+            },
+        )
+    };
+    let results: Vec<(String, Rendered, Vec<Diagnostic>)> = content
+        .pages
+        .par_iter()
+        .filter(|(k, _)| linked.links.contains_key(*k))
+        .map(|(k, p)| {
+            let (r, d) = md(&p.file, &p.body, p.body_line);
+            (k.clone(), r, d)
+        })
+        .collect();
+    let mut rendered = BTreeMap::new();
+    for (k, r, d) in results {
+        diags.extend(d);
+        rendered.insert(k, r);
+    }
+    let mut index_rendered = BTreeMap::new();
+    for (k, index) in &content.indexes {
+        let (r, d) = md(&index.file, &index.body, index.body_line);
+        diags.extend(d);
+        index_rendered.insert(k.clone(), r);
+    }
+    check_anchors(&content, &rendered, &mut diags);
+    timings.lap("markdown", &mut clock);
+
+    let mut warnings = Vec::new();
+    for page in content.pages.values() {
+        if page.meta.cover.is_some() && page.meta.cover_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            warnings.push(
+                Diagnostic::warning(&page.file, "the cover image has no alternative text")
+                    .hint("add `cover_alt: …` describing the image for readers who cannot see it"),
+            );
+        }
+    }
+    let (errors, warns): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+    warnings.extend(warns);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(fail(all));
+    }
+    sort_diagnostics(&mut warnings);
+    drop(resolver);
+    let site = Site {
+        root: root.clone(),
+        config,
+        content,
+        links: linked.links,
+        boards: linked.boards,
+        series: linked.series,
+        taxonomies: linked.taxonomies,
+        rendered,
+        index_rendered,
+    };
+    Ok(Loaded {
+        site,
+        warnings,
+        highlighter,
+    })
+}
+
+/// `@/page.md#anchor` must name a heading of the target page.
+fn check_anchors(content: &content::Content, rendered: &BTreeMap<String, Rendered>, diags: &mut Vec<Diagnostic>) {
+    for (key, r) in rendered {
+        for link in &r.links {
+            let Some(anchor) = &link.anchor else { continue };
+            let Some(target) = rendered.get(&link.target) else { continue };
+            if !target.anchors.iter().any(|a| a == anchor) {
+                let mut hint = String::from("anchors are the ids of the target's headings");
+                if let Some(s) = crate::error::did_you_mean(anchor, target.anchors.iter().map(String::as_str)) {
+                    hint = format!("did you mean #{s}?");
+                } else if !target.anchors.is_empty() {
+                    hint.push_str(&format!(": {}", target.anchors.iter().take(8).map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")));
+                }
+                diags.push(
+                    Diagnostic::error(&content.pages[key].file, format!("broken anchor: @/{}#{anchor} — the page has no heading with that id", link.target))
+                        .at(link.line)
+                        .hint(hint),
+                );
+            }
+        }
+    }
+}
+
+/// Static files (theme, then site, overriding), content assets and bundle
+/// assets, plus a short content hash per static file for cache busting.
+fn collect_assets(site: &Site) -> (Vec<Copy>, HashMap<String, String>) {
+    let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let dirs = [templates::theme_dir(&site.root, &site.config.theme).join("static"), site.root.join("static")];
+    for dir in &dirs {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+            if !entry.file_type().is_file() || content::is_ignored_name(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            if let Ok(rel) = entry.path().strip_prefix(dir) {
+                statics.insert(rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf());
+            }
+        }
+    }
+    let hashes: HashMap<String, String> = statics
+        .par_iter()
+        .map(|(rel, path)| (rel.clone(), std::fs::read(path).map(|b| short_hash(&b)).unwrap_or_default()))
+        .collect();
+    let mut copies: Vec<Copy> = statics.into_iter().map(|(to, from)| Copy { to, from }).collect();
+    let content_dir = site.root.join(content::CONTENT_DIR);
+    for rel in &site.content.assets {
+        copies.push(Copy {
+            to: rel.clone(),
+            from: content_dir.join(rel),
+        });
+    }
+    for (key, page) in &site.content.pages {
+        let (Some(bundle), Some(links)) = (&page.bundle, site.links.get(key)) else { continue };
+        for asset in &page.assets {
+            let inner = asset.strip_prefix(bundle.as_str()).unwrap_or(asset).trim_start_matches('/');
+            copies.push(Copy {
+                to: format!("{}{inner}", links.path),
+                from: content_dir.join(asset),
+            });
+        }
+    }
+    (copies, hashes)
+}
+
+/// FNV-1a, 64 bits, as 10 hex digits: stable across runs and platforms.
+pub fn short_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{:010x}", h & 0xff_ffff_ffff)
+}
+
+/// Renders a loaded site into a sink.
+pub fn render_into(site: &Site, sink: &dyn Sink, timings: &mut Timings) -> Result<usize> {
+    let mut clock = Instant::now();
+    let (copies, mut hashes) = collect_assets(site);
+    let css = markdown::highlight::stylesheet(&site.config.highlight_light, &site.config.highlight_dark)
+        .map_err(|e| fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint("set `highlight: { light: …, dark: … }` to theme names from the list")]))?;
+    hashes.insert("syntax.css".into(), short_hash(css.as_bytes()));
+    let templates: Templates = templates::load(&site.root, &site.config, Arc::new(hashes)).map_err(fail)?;
+    timings.lap("templates", &mut clock);
+    let extra = vec![("syntax.css".to_string(), css.into_bytes())];
+    let report = render::render_site(site, &templates, sink, &copies, &extra).map_err(fail)?;
+    timings.lap("render+write", &mut clock);
+    Ok(report.files)
+}
+
+/// Builds into memory (tests, the dev server).
+pub fn build_to_memory(opts: &BuildOptions) -> Result<(BTreeMap<String, Vec<u8>>, Vec<Diagnostic>)> {
+    let mut timings = Timings::default();
+    let loaded = load_site(opts, &mut timings)?;
+    let sink = MemorySink::new();
+    render_into(&loaded.site, &sink, &mut timings)?;
+    Ok((sink.into_files(), loaded.warnings))
+}
+
+/// Builds the site to its output folder; the previous output stays
+/// untouched unless the whole build succeeds.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let output = opts.output_dir();
+    output::check_output_dir(&opts.root, &output)?;
+    let mut timings = Timings::default();
+    let loaded = load_site(opts, &mut timings)?;
+    let staging = Staging::new(&output)?;
+    let files = render_into(&loaded.site, &staging.sink(), &mut timings)?;
+    let mut clock = Instant::now();
+    staging.publish()?;
+    timings.lap("publish", &mut clock);
+    Ok(BuildReport {
+        pages: loaded.site.content.pages.len(),
+        boards: loaded.site.boards.len(),
+        files,
+        warnings: loaded.warnings,
+        timings,
+        output,
+    })
+}
+
+/// The site root as given, for messages.
+pub fn display_root(root: &Path) -> String {
+    root.display().to_string()
+}

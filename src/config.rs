@@ -1,0 +1,440 @@
+//! `site.yaml`: site settings and the ordered list of boards.
+//! The schema is documented in `docs/configuration.md`.
+
+use crate::error::Diagnostic;
+use crate::schema::MapReader;
+use crate::yaml::{self, Node, Value};
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The kind of content a board holds; each has its own front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Article,
+    Lesson,
+    Case,
+    Publication,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [Kind::Article, Kind::Lesson, Kind::Case, Kind::Publication, Kind::Page];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Lesson => "lesson",
+            Kind::Case => "case",
+            Kind::Publication => "publication",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+/// How a board orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// Newest first.
+    Date,
+    /// By `series`, then `order` (lessons), then `weight`, then title.
+    Order,
+    /// By `weight`, lightest first.
+    Weight,
+    /// Alphabetically by title.
+    Title,
+}
+
+impl SortBy {
+    const NAMES: [&'static str; 4] = ["date", "order", "weight", "title"];
+
+    fn from_name(s: &str) -> Option<SortBy> {
+        Some(match s {
+            "date" => SortBy::Date,
+            "order" => SortBy::Order,
+            "weight" => SortBy::Weight,
+            "title" => SortBy::Title,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BoardConfig {
+    pub key: String,
+    pub title: String,
+    pub kind: Kind,
+    /// Pages per index page; `None` puts every page on one index.
+    pub paginate: Option<usize>,
+    pub sort: SortBy,
+    pub description: Option<String>,
+    /// The line in site.yaml, for messages.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    pub title: Option<String>,
+    pub paginate: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, e.g. `/portal/`; always starts and ends with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub author: Option<String>,
+    pub boards: Vec<BoardConfig>,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Summary length when a page has no `<!-- more -->`, in words (a CJK
+    /// character counts as two thirds of a word).
+    pub summary_words: usize,
+    /// Items of each board shown on the home page.
+    pub home_items: usize,
+    pub highlight_light: String,
+    pub highlight_dark: String,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    pub fn board(&self, key: &str) -> Option<&BoardConfig> {
+        self.boards.iter().find(|b| b.key == key)
+    }
+
+    /// Replaces the base URL (for `--base-url` and the dev server).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        let (base_url, base_path) = split_base_url(url)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(())
+    }
+
+    /// True for Chinese, Japanese and Korean sites.
+    pub fn is_cjk(&self) -> bool {
+        let l = self.language.to_ascii_lowercase();
+        l.starts_with("zh") || l.starts_with("ja") || l.starts_with("ko")
+    }
+
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            vec![
+                Diagnostic::error(CONFIG_FILE, format!("cannot read site settings: {e}"))
+                    .hint("run herald in a site folder (one with site.yaml), pass --root DIR, or create a site with `herald init`"),
+            ]
+        })?;
+        let text = crate::content::decode_text(CONFIG_FILE, &bytes).map_err(|d| vec![d])?;
+        Config::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let file = CONFIG_FILE;
+        let node = yaml::parse(text, 0).map_err(|e| {
+            vec![Diagnostic {
+                hint: e.hint,
+                ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
+            }]
+        })?;
+        let mut r = MapReader::new(file, &node, "site.yaml");
+        let title = r.required_string("title", 1, "My portal").unwrap_or_default();
+        let description = r.string("description");
+        let base_url_raw = r.string("base_url");
+        let language = r.string("language").unwrap_or_else(|| "en".into());
+        let theme = r.string("theme").unwrap_or_else(|| "default".into());
+        let author = r.string("author");
+        let summary_words = r.count("summary_words", 1).unwrap_or(50) as usize;
+        let home_items = r.count("home_items", 0).unwrap_or(5) as usize;
+        let extra = r.json("extra");
+        let mut highlight_light = "InspiredGitHub".to_string();
+        let mut highlight_dark = "Nord".to_string();
+        let mut diags = Vec::new();
+        if let Some(h) = r.node("highlight") {
+            let mut hr = MapReader::new(file, h, "highlight");
+            if let Some(l) = hr.string("light") {
+                highlight_light = l;
+            }
+            if let Some(d) = hr.string("dark") {
+                highlight_dark = d;
+            }
+            diags.extend(hr.finish(|_| None));
+        }
+
+        let (base_url, base_path) = match &base_url_raw {
+            None => ("/".to_string(), "/".to_string()),
+            Some(url) => match split_base_url(url) {
+                Ok(v) => v,
+                Err(msg) => {
+                    let n = r.node("base_url").expect("read above");
+                    r.invalid("base_url", n, msg, "for example: base_url: https://example.org/portal/".into());
+                    ("/".to_string(), "/".to_string())
+                }
+            },
+        };
+
+        let mut boards = Vec::new();
+        if let Some(node) = r.node("boards") {
+            match &node.value {
+                Value::Seq(items) => {
+                    for item in items {
+                        if let Some(b) = parse_board(file, item, &mut diags) {
+                            if boards.iter().any(|o: &BoardConfig| o.key == b.key) {
+                                diags.push(
+                                    Diagnostic::error(file, format!("board `{}` is listed twice", b.key))
+                                        .at(item.line)
+                                        .hint("each board needs its own key"),
+                                );
+                            } else {
+                                boards.push(b);
+                            }
+                        }
+                    }
+                }
+                _ => r.type_error("boards", node, "a list of boards", "[{ key: news, title: News, kind: article }]"),
+            }
+        }
+
+        let mut taxonomies = Vec::new();
+        if let Some(node) = r.node("taxonomies") {
+            match &node.value {
+                Value::Seq(items) => {
+                    for item in items {
+                        if let Some(t) = parse_taxonomy(file, item, &mut diags) {
+                            taxonomies.push(t);
+                        }
+                    }
+                }
+                _ => r.type_error("taxonomies", node, "a list of taxonomy names", "[tags]"),
+            }
+        } else {
+            taxonomies.push(TaxonomyConfig {
+                name: "tags".into(),
+                title: None,
+                paginate: Some(10),
+            });
+        }
+        for t in &taxonomies {
+            if let Some(b) = boards.iter().find(|b| b.key == t.name) {
+                diags.push(
+                    Diagnostic::error(file, format!("`{}` is both a board and a taxonomy", t.name))
+                        .at(b.line)
+                        .hint("rename the board or the taxonomy: both would be published at the same URL"),
+                );
+            }
+        }
+        diags.extend(r.finish(|_| None));
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        Ok(Config {
+            title,
+            description,
+            base_url,
+            base_path,
+            language,
+            theme,
+            author,
+            boards,
+            taxonomies,
+            summary_words,
+            home_items,
+            highlight_light,
+            highlight_dark,
+            extra,
+        })
+    }
+}
+
+/// Keys that cannot be boards because herald publishes its own pages there.
+const RESERVED: [&str; 4] = ["page", "static", "search", "404"];
+
+fn valid_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn parse_board(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<BoardConfig> {
+    let mut r = MapReader::new(file, node, "a board");
+    let key = r.required_string("key", node.line, "news");
+    let title = r.required_string("title", node.line, "News");
+    let kind_name = r.string("kind");
+    let paginate = r.count("paginate", 1).map(|n| n as usize);
+    let sort_name = r.string("sort");
+    let description = r.string("description");
+    let mut kind = Kind::Article;
+    if let Some(k) = &kind_name {
+        match Kind::from_name(k) {
+            Some(found) => kind = found,
+            None => {
+                let n = r.node("kind").expect("read above");
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let hint = match crate::error::did_you_mean(k, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? kinds are: {}", names.join(", ")),
+                    None => format!("kinds are: {}", names.join(", ")),
+                };
+                r.invalid("kind", n, format!("unknown kind `{k}`"), hint);
+            }
+        }
+    }
+    let default_sort = if kind == Kind::Lesson { SortBy::Order } else { SortBy::Date };
+    let mut sort = default_sort;
+    if let Some(s) = &sort_name {
+        match SortBy::from_name(s) {
+            Some(found) => sort = found,
+            None => {
+                let n = r.node("sort").expect("read above");
+                r.invalid(
+                    "sort",
+                    n,
+                    format!("unknown sort order `{s}`"),
+                    format!("use one of: {}", SortBy::NAMES.join(", ")),
+                );
+            }
+        }
+    }
+    if let Some(k) = &key {
+        if !valid_segment(k) || RESERVED.contains(&k.as_str()) {
+            let n = r.node("key").expect("read above");
+            r.invalid(
+                "key",
+                n,
+                format!("`{k}` cannot be a board key"),
+                "a key is the board's folder and URL: lowercase letters, digits, `-` or `_`, and not page, static, search or 404".into(),
+            );
+        }
+    }
+    let mut local = r.finish(|_| None);
+    let ok = !local.iter().any(Diagnostic::is_error);
+    diags.append(&mut local);
+    if !ok {
+        return None;
+    }
+    Some(BoardConfig {
+        key: key?,
+        title: title?,
+        kind,
+        paginate,
+        sort,
+        description,
+        line: node.line,
+    })
+}
+
+fn parse_taxonomy(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<TaxonomyConfig> {
+    let (name, title, paginate, line) = match &node.value {
+        Value::Str(s) => (s.clone(), None, Some(10), node.line),
+        Value::Map(_) => {
+            let mut r = MapReader::new(file, node, "a taxonomy");
+            let name = r.required_string("name", node.line, "tags");
+            let title = r.string("title");
+            let paginate = r.count("paginate", 1).map(|n| n as usize).or(Some(10));
+            let mut local = r.finish(|_| None);
+            let failed = local.iter().any(Diagnostic::is_error);
+            diags.append(&mut local);
+            if failed {
+                return None;
+            }
+            (name?, title, paginate, node.line)
+        }
+        other => {
+            diags.push(
+                Diagnostic::error(file, format!("a taxonomy should be a name, found {}", other.describe()))
+                    .at(node.line)
+                    .hint("taxonomies: [tags, authors]"),
+            );
+            return None;
+        }
+    };
+    if !valid_segment(&name) {
+        diags.push(
+            Diagnostic::error(file, format!("`{name}` cannot be a taxonomy name"))
+                .at(line)
+                .hint("use lowercase letters, digits, `-` or `_`"),
+        );
+        return None;
+    }
+    Some(TaxonomyConfig { name, title, paginate })
+}
+
+/// Splits `https://host/sub/` into (`https://host/sub/`, `/sub/`).
+pub fn split_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim();
+    if url.starts_with('/') {
+        let path = normalize_path(url);
+        return Ok((path.clone(), path));
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` is not an http(s) URL"))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err(format!("`{url}` has no host name"));
+    }
+    if path.contains(['?', '#']) {
+        return Err(format!("`{url}` must not contain `?` or `#`"));
+    }
+    let path = normalize_path(path);
+    let scheme = if url.starts_with("https://") { "https://" } else { "http://" };
+    Ok((format!("{scheme}{host}{path}"), path))
+}
+
+fn normalize_path(p: &str) -> String {
+    let trimmed = p.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_sub_path() {
+        assert_eq!(
+            split_base_url("https://example.org/portal").unwrap(),
+            ("https://example.org/portal/".into(), "/portal/".into())
+        );
+        assert_eq!(split_base_url("http://127.0.0.1:1111").unwrap().1, "/");
+        assert!(split_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn parses_boards_in_order() {
+        let c = Config::parse(
+            "title: T\nboards:\n  - { key: news, title: 要闻, kind: article, paginate: 10 }\n  - { key: lessons, title: 微课, kind: lesson }\n",
+        )
+        .unwrap();
+        assert_eq!(c.boards.len(), 2);
+        assert_eq!(c.boards[1].kind, Kind::Lesson);
+        assert_eq!(c.boards[1].sort, SortBy::Order);
+        assert_eq!(c.taxonomies[0].name, "tags");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_kinds_are_reported_together() {
+        let errs = Config::parse(
+            "title: T\ndescripton: x\nboards:\n  - { key: news, title: N, kind: articel }\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().any(|d| d.message.contains("did you mean `description`")));
+        assert!(errs.iter().any(|d| d.hint.as_deref().unwrap().contains("`article`")));
+    }
+}

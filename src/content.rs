@@ -1,0 +1,448 @@
+//! Loading the content tree: walk `content/`, split front matter from
+//! Markdown, read typed front matter, find page bundles and assets.
+//! Nothing here knows about URLs or templates.
+
+use crate::config::{Config, Kind};
+use crate::error::Diagnostic;
+use crate::frontmatter::{self, FrontMatter};
+use crate::yaml;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// One Markdown page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Content-relative path with `/` separators: the page's key (`news/a.md`).
+    pub key: String,
+    /// Site-relative file path for messages (`content/news/a.md`).
+    pub file: String,
+    pub board: Option<String>,
+    pub kind: Kind,
+    pub meta: FrontMatter,
+    pub body: String,
+    /// The file line on which `body` starts.
+    pub body_line: usize,
+    /// The bundle folder (content-relative) when the page is `…/index.md`.
+    pub bundle: Option<String>,
+    /// Content-relative paths of the bundle's other files.
+    pub assets: Vec<String>,
+}
+
+/// An `_index.md`: the home intro (key `""`) or a board intro (key = board).
+#[derive(Debug, Clone)]
+pub struct IndexPage {
+    pub file: String,
+    pub meta: FrontMatter,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// Why a page exists on disk but is not published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hidden {
+    Draft,
+    Future,
+    Expired,
+}
+
+impl Hidden {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Hidden::Draft => "is a draft (draft: true); build with --drafts to include it",
+            Hidden::Future => "is dated in the future; build with --future to include it",
+            Hidden::Expired => "has expired (its `expires` date has passed)",
+        }
+    }
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Default, Clone)]
+pub struct Content {
+    pub pages: BTreeMap<String, Page>,
+    pub indexes: BTreeMap<String, IndexPage>,
+    /// Files that are not Markdown and not in a bundle (content-relative).
+    pub assets: Vec<String>,
+    pub hidden: BTreeMap<String, Hidden>,
+}
+
+/// What to include.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub drafts: bool,
+    pub future: bool,
+    /// "Now", for future and expiry checks.
+    pub now: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// Skips editor droppings: swap files, backups, hidden files.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+/// Decodes a text file: rejects invalid UTF-8 with its position, drops a
+/// byte-order mark and turns CRLF into LF.
+pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(if s.contains('\r') { s.replace("\r\n", "\n") } else { s.to_string() }),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            Err(Diagnostic::error(file, "the file is not valid UTF-8 text")
+                .at_col(line, col)
+                .hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"))
+        }
+    }
+}
+
+/// Splits `---\nyaml\n---\nbody` into (yaml, yaml first line, body, body first line).
+pub fn split_front_matter<'a>(file: &str, text: &'a str) -> Result<Option<(&'a str, &'a str, usize)>, Diagnostic> {
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.trim_end() != "---" {
+        return Ok(None);
+    }
+    let yaml_start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = yaml_start;
+    let mut line_no = 2;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &text[yaml_start..offset];
+            let body = &text[offset + line.len()..];
+            return Ok(Some((yaml, body, line_no + 1)));
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error(file, "the front matter that starts on line 1 is never closed")
+        .at(1)
+        .hint("add a line with only `---` after the last front-matter key, before the text"))
+}
+
+struct Walked {
+    markdown: Vec<String>,
+    other: Vec<String>,
+    diags: Vec<Diagnostic>,
+}
+
+fn walk(root: &Path, content_dir: &Path) -> Walked {
+    let mut w = Walked {
+        markdown: Vec::new(),
+        other: Vec::new(),
+        diags: Vec::new(),
+    };
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+                w.diags.push(
+                    Diagnostic::error(path, format!("cannot read: {e}"))
+                        .hint("check the file's permissions (herald needs to read it)"),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = match path.strip_prefix(content_dir) {
+            Ok(r) if !r.as_os_str().is_empty() => r,
+            _ => continue,
+        };
+        let Some(rel_str) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            w.diags.push(
+                Diagnostic::error(display_path(root, path), "the file name is not valid UTF-8")
+                    .hint("rename the file"),
+            );
+            continue;
+        };
+        let mut file_type = entry.file_type();
+        if file_type.is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    file_type = match std::fs::metadata(&target) {
+                        Ok(m) => m.file_type(),
+                        Err(_) => continue,
+                    };
+                    if file_type.is_dir() {
+                        w.diags.push(
+                            Diagnostic::error(format!("{CONTENT_DIR}/{rel_str}"), "a link to a folder is not followed")
+                                .hint("move or copy the folder into content/ instead of linking it"),
+                        );
+                        continue;
+                    }
+                }
+                Ok(target) => {
+                    w.diags.push(
+                        Diagnostic::error(
+                            format!("{CONTENT_DIR}/{rel_str}"),
+                            format!("a symbolic link points outside the site (to {}); it was not followed", target.display()),
+                        )
+                        .hint("copy the file into the site instead of linking to it"),
+                    );
+                    continue;
+                }
+                Err(_) => {
+                    w.diags.push(
+                        Diagnostic::error(format!("{CONTENT_DIR}/{rel_str}"), "a symbolic link points to nothing")
+                            .hint("remove the broken link"),
+                    );
+                    continue;
+                }
+            }
+        }
+        if file_type.is_dir() {
+            continue;
+        }
+        if rel_str.ends_with(".md") {
+            w.markdown.push(rel_str);
+        } else {
+            w.other.push(rel_str);
+        }
+    }
+    w
+}
+
+fn display_path(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+}
+
+enum Loaded {
+    Page(Box<Page>),
+    Index(String, IndexPage),
+    Hidden(String, Hidden),
+}
+
+/// Loads every file under `ROOT/content`.
+pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<Diagnostic>) {
+    let content_dir = root.join(CONTENT_DIR);
+    let mut content = Content::default();
+    if !content_dir.is_dir() {
+        return (
+            content,
+            vec![Diagnostic::error(CONTENT_DIR, "there is no content/ folder").hint("create content/ and put Markdown pages in it")],
+        );
+    }
+    let walked = walk(root, &content_dir);
+    let mut diags = walked.diags;
+
+    let bundles: BTreeSet<String> = walked
+        .markdown
+        .iter()
+        .filter_map(|p| p.strip_suffix("/index.md").map(str::to_string))
+        .collect();
+    let bundle_of = |rel: &str| -> Option<String> {
+        let mut dir = rel;
+        while let Some(i) = dir.rfind('/') {
+            dir = &dir[..i];
+            if bundles.contains(dir) {
+                return Some(dir.to_string());
+            }
+        }
+        None
+    };
+
+    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = walked
+        .markdown
+        .par_iter()
+        .map(|rel| load_markdown(&content_dir, rel, config, opts, &bundles))
+        .collect();
+    let mut bundle_assets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for rel in walked.other {
+        match bundle_of(&rel) {
+            Some(b) => bundle_assets.entry(b).or_default().push(rel),
+            None => content.assets.push(rel),
+        }
+    }
+    for r in results {
+        match r {
+            Ok(Loaded::Page(mut page)) => {
+                if let Some(b) = &page.bundle {
+                    page.assets = bundle_assets.remove(b).unwrap_or_default();
+                }
+                content.pages.insert(page.key.clone(), *page);
+            }
+            Ok(Loaded::Index(key, index)) => {
+                content.indexes.insert(key, index);
+            }
+            Ok(Loaded::Hidden(key, why)) => {
+                content.hidden.insert(key, why);
+            }
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    // Assets of hidden bundles are not published.
+    for b in bundle_assets.keys() {
+        let _ = b;
+    }
+    check_folders(config, &content, &walked.markdown, &mut diags);
+    (content, diags)
+}
+
+fn check_folders(config: &Config, content: &Content, markdown: &[String], diags: &mut Vec<Diagnostic>) {
+    for board in &config.boards {
+        let prefix = format!("{}/", board.key);
+        if !markdown.iter().any(|p| p.starts_with(&prefix)) {
+            diags.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("board `{}` has no folder content/{}/ with pages", board.key, board.key),
+                )
+                .at(board.line)
+                .hint(format!(
+                    "create content/{}/ with at least one page (or an _index.md), or remove the board from site.yaml",
+                    board.key
+                )),
+            );
+        }
+    }
+    let _ = content;
+}
+
+fn load_markdown(
+    content_dir: &Path,
+    rel: &str,
+    config: &Config,
+    opts: &LoadOptions,
+    bundles: &BTreeSet<String>,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let file = format!("{CONTENT_DIR}/{rel}");
+    let abs: PathBuf = content_dir.join(rel);
+    let bytes = std::fs::read(&abs).map_err(|e| {
+        vec![Diagnostic::error(&file, format!("cannot read the file: {e}")).hint("check the file's permissions (herald needs to read it)")]
+    })?;
+    let text = decode_text(&file, &bytes).map_err(|d| vec![d])?;
+    let (yaml_src, body, body_line) = match split_front_matter(&file, &text).map_err(|d| vec![d])? {
+        Some(parts) => parts,
+        None => ("", text.as_str(), 1),
+    };
+    let has_front_matter = body_line > 1;
+    let node = yaml::parse(yaml_src, 1).map_err(|e| {
+        vec![Diagnostic {
+            hint: e.hint,
+            ..Diagnostic::error(&file, e.message).at_col(e.line, e.col)
+        }]
+    })?;
+
+    let first = rel.split('/').next().unwrap_or("");
+    let top_level = !rel.contains('/');
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+
+    if name == "_index.md" {
+        let key = rel.strip_suffix("_index.md").unwrap_or("").trim_end_matches('/');
+        if !key.is_empty() && (key.contains('/') || config.board(key).is_none()) {
+            return Err(vec![not_a_board(&file, first, config)]);
+        }
+        let (meta, diags) = frontmatter::read_index(&file, &node);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        return Ok(Loaded::Index(
+            key.to_string(),
+            IndexPage {
+                file,
+                meta,
+                body: body.to_string(),
+                body_line,
+            },
+        ));
+    }
+
+    let (board, kind) = if top_level {
+        (None, Kind::Page)
+    } else {
+        match config.board(first) {
+            Some(b) => (Some(b.key.clone()), b.kind),
+            None => return Err(vec![not_a_board(&file, first, config)]),
+        }
+    };
+    if !has_front_matter {
+        return Err(vec![
+            Diagnostic::error(&file, "the page has no front matter")
+                .at(1)
+                .hint("start the file with three lines: `---`, `title: …`, `---`"),
+        ]);
+    }
+    let (meta, diags) = frontmatter::read_page(&file, &node, kind, config, 1);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    if meta.draft && !opts.drafts {
+        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Draft));
+    }
+    if !opts.future && meta.date.is_some_and(|d| d > opts.now) {
+        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Future));
+    }
+    if meta.expires.is_some_and(|d| d <= opts.now) {
+        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Expired));
+    }
+    let bundle = rel.strip_suffix("/index.md").filter(|b| bundles.contains(*b)).map(str::to_string);
+    Ok(Loaded::Page(Box::new(Page {
+        key: rel.to_string(),
+        file,
+        board,
+        kind,
+        meta,
+        body: body.to_string(),
+        body_line,
+        bundle,
+        assets: Vec::new(),
+    })))
+}
+
+fn not_a_board(file: &str, folder: &str, config: &Config) -> Diagnostic {
+    let keys: Vec<&str> = config.boards.iter().map(|b| b.key.as_str()).collect();
+    let hint = match crate::error::did_you_mean(folder, keys.iter().copied()) {
+        Some(s) => format!("did you mean the board `{s}`? Otherwise add `{folder}` to `boards` in site.yaml"),
+        None => format!(
+            "add a board `{{ key: {folder}, title: …, kind: article }}` to site.yaml, or move the page into one of: {}",
+            keys.join(", ")
+        ),
+    };
+    Diagnostic::error(file, format!("the folder content/{folder}/ is not a board in site.yaml")).hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter() {
+        let (y, b, line) = split_front_matter("a", "---\ntitle: x\n---\nbody\n").unwrap().unwrap();
+        assert_eq!(y, "title: x\n");
+        assert_eq!(b, "body\n");
+        assert_eq!(line, 4);
+        assert!(split_front_matter("a", "---\ntitle: x\nbody\n").is_err());
+        assert!(split_front_matter("a", "no front matter").unwrap().is_none());
+    }
+
+    #[test]
+    fn decodes_bom_crlf_and_reports_bad_utf8() {
+        assert_eq!(decode_text("a", b"\xEF\xBB\xBFa\r\nb").unwrap(), "a\nb");
+        let d = decode_text("a", b"ok\nbad \xFF here").unwrap_err();
+        assert_eq!(d.line, Some(2));
+        assert_eq!(d.column, Some(5));
+    }
+
+    #[test]
+    fn ignores_editor_files() {
+        assert!(is_ignored_name(".a.md.swp"));
+        assert!(is_ignored_name("a.md~"));
+        assert!(is_ignored_name(".#a.md"));
+        assert!(!is_ignored_name("a.md"));
+    }
+}

@@ -1,0 +1,320 @@
+//! The link step: URLs, board order, neighbours, lesson series, taxonomy
+//! terms, covers and downloads. It reads the loaded content and writes keys
+//! into flat maps; nothing here renders.
+
+use crate::config::{Config, SortBy};
+use crate::content::{Content, Page};
+use crate::error::{Diagnostic, did_you_mean};
+use crate::frontmatter::KindFields;
+use crate::markdown::links::LinkResolver;
+use crate::site::{Board, PageLinks, Resource, Series, Taxonomy, Term};
+use crate::slug::slugify;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+pub struct Linked {
+    pub links: BTreeMap<String, PageLinks>,
+    pub boards: Vec<Board>,
+    pub series: BTreeMap<String, Series>,
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+/// The output path of a page (`news/a/`), from its key and slug.
+pub fn page_path(page: &Page) -> String {
+    let (dir, stem) = match &page.bundle {
+        Some(b) => match b.rsplit_once('/') {
+            Some((d, name)) => (format!("{d}/"), name.to_string()),
+            None => (String::new(), b.clone()),
+        },
+        None => {
+            let no_ext = page.key.strip_suffix(".md").unwrap_or(&page.key);
+            match no_ext.rsplit_once('/') {
+                Some((d, name)) => (format!("{d}/"), name.to_string()),
+                None => (String::new(), no_ext.to_string()),
+            }
+        }
+    };
+    let slug = match &page.meta.slug {
+        Some(s) => s.clone(),
+        None => {
+            let s = slugify(&stem);
+            if s.is_empty() { stem } else { s }
+        }
+    };
+    format!("{dir}{slug}/")
+}
+
+fn compare(sort: SortBy, a: &Page, b: &Page) -> Ordering {
+    let by_title = || a.meta.title.cmp(&b.meta.title).then_with(|| a.key.cmp(&b.key));
+    match sort {
+        SortBy::Date => b.meta.date.cmp(&a.meta.date).then_with(by_title),
+        SortBy::Weight => a.meta.weight.cmp(&b.meta.weight).then_with(by_title),
+        SortBy::Title => by_title(),
+        SortBy::Order => {
+            let (sa, oa) = lesson_place(a);
+            let (sb, ob) = lesson_place(b);
+            sa.is_none()
+                .cmp(&sb.is_none())
+                .then(sa.cmp(&sb))
+                .then(oa.cmp(&ob))
+                .then(a.meta.weight.cmp(&b.meta.weight))
+                .then_with(by_title)
+        }
+    }
+}
+
+fn lesson_place(p: &Page) -> (Option<&str>, u64) {
+    match &p.meta.kind {
+        KindFields::Lesson(l) => (l.series.as_deref(), l.order.unwrap_or(u64::MAX)),
+        _ => (None, u64::MAX),
+    }
+}
+
+/// Links the loaded content. `root` is the site root (to find files).
+pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut links: BTreeMap<String, PageLinks> = BTreeMap::new();
+    let mut by_path: HashMap<String, &str> = HashMap::new();
+    for (key, page) in &content.pages {
+        let path = page_path(page);
+        if let Some(other) = by_path.get(&path) {
+            diags.push(
+                Diagnostic::error(&page.file, format!("this page and content/{other} would both be published at /{path}"))
+                    .hint("give one of them a different `slug:` or file name"),
+            );
+            continue;
+        }
+        for board in &config.boards {
+            if path == format!("{}/", board.key) {
+                diags.push(
+                    Diagnostic::error(&page.file, format!("this page would replace the index of board `{}`", board.key))
+                        .hint("rename the page or set a different `slug:`"),
+                );
+            }
+        }
+        by_path.insert(path.clone(), key);
+        let mut l = PageLinks {
+            path,
+            ..PageLinks::default()
+        };
+        l.cover = page
+            .meta
+            .cover
+            .as_ref()
+            .and_then(|c| resource(root, config, page, &l.path, "cover", c, &mut diags));
+        if let KindFields::Publication(p) = &page.meta.kind {
+            l.file = p.file.as_ref().and_then(|f| resource(root, config, page, &l.path, "file", f, &mut diags));
+        }
+        if let KindFields::Lesson(lesson) = &page.meta.kind {
+            l.video = lesson.video.as_ref().and_then(|v| resource(root, config, page, &l.path, "video", v, &mut diags));
+        }
+        links.insert(key.clone(), l);
+    }
+
+    // Boards, in site.yaml order, each sorted; neighbours within a board.
+    let mut boards: Vec<Board> = config
+        .boards
+        .iter()
+        .map(|b| Board {
+            config: b.clone(),
+            pages: Vec::new(),
+        })
+        .collect();
+    for (key, page) in &content.pages {
+        if let Some(b) = boards.iter_mut().find(|b| Some(&b.config.key) == page.board.as_ref()) {
+            b.pages.push(key.clone());
+        }
+    }
+    for board in &mut boards {
+        let sort = board.config.sort;
+        board.pages.sort_by(|a, b| compare(sort, &content.pages[a], &content.pages[b]));
+        for (i, key) in board.pages.iter().enumerate() {
+            if let Some(l) = links.get_mut(key) {
+                l.prev = i.checked_sub(1).map(|j| board.pages[j].clone());
+                l.next = board.pages.get(i + 1).cloned();
+            }
+        }
+    }
+
+    // Lesson series.
+    let mut series: BTreeMap<String, Series> = BTreeMap::new();
+    for board in &boards {
+        for key in &board.pages {
+            let page = &content.pages[key];
+            let KindFields::Lesson(lesson) = &page.meta.kind else { continue };
+            let Some(name) = &lesson.series else { continue };
+            let slug = slugify(name);
+            let s = series.entry(slug.clone()).or_insert_with(|| Series {
+                name: name.clone(),
+                slug,
+                board: board.config.key.clone(),
+                pages: Vec::new(),
+            });
+            if lesson.order.is_none() {
+                diags.push(
+                    Diagnostic::error(&page.file, format!("this lesson is in series “{name}” but has no `order`"))
+                        .hint("add `order: N` (1 for the first lesson of the series)"),
+                );
+            }
+            s.pages.push(key.clone());
+        }
+    }
+    for s in series.values_mut() {
+        s.pages.sort_by(|a, b| compare(SortBy::Order, &content.pages[a], &content.pages[b]));
+        for pair in s.pages.windows(2) {
+            let (a, b) = (&content.pages[&pair[0]], &content.pages[&pair[1]]);
+            let (oa, ob) = (lesson_place(a).1, lesson_place(b).1);
+            if oa == ob && oa != u64::MAX {
+                diags.push(
+                    Diagnostic::error(&b.file, format!("lesson order {ob} is used twice in series “{}” (also by {})", s.name, a.file))
+                        .hint("give each lesson of a series its own `order`"),
+                );
+            }
+        }
+        for (i, key) in s.pages.iter().enumerate() {
+            if let Some(l) = links.get_mut(key) {
+                l.series = Some((s.slug.clone(), i + 1));
+                l.prev = i.checked_sub(1).map(|j| s.pages[j].clone());
+                l.next = s.pages.get(i + 1).cloned();
+            }
+        }
+    }
+
+    // Taxonomies: terms by slug, pages newest first.
+    let mut taxonomies = Vec::new();
+    for t in &config.taxonomies {
+        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        for (key, page) in &content.pages {
+            let Some(names) = page.meta.taxonomies.get(&t.name) else { continue };
+            for name in names {
+                let slug = slugify(name);
+                if slug.is_empty() {
+                    continue;
+                }
+                let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                    name: name.clone(),
+                    slug: slug.clone(),
+                    pages: Vec::new(),
+                });
+                if !term.pages.contains(key) {
+                    term.pages.push(key.clone());
+                    if let Some(l) = links.get_mut(key) {
+                        l.terms.push((t.name.clone(), slug));
+                    }
+                }
+            }
+        }
+        for term in terms.values_mut() {
+            term.pages.sort_by(|a, b| compare(SortBy::Date, &content.pages[a], &content.pages[b]));
+        }
+        taxonomies.push(Taxonomy {
+            name: t.name.clone(),
+            terms,
+        });
+    }
+
+    (
+        Linked {
+            links,
+            boards,
+            series,
+            taxonomies,
+        },
+        diags,
+    )
+}
+
+/// Resolves a cover or download named in front matter: `/x` is under
+/// `static/`, `http(s)://` is taken as is, anything else is beside the page.
+fn resource(
+    root: &Path,
+    config: &Config,
+    page: &Page,
+    page_path: &str,
+    key: &str,
+    value: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Resource> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        return Some(Resource {
+            url: value.to_string(),
+            bytes: None,
+        });
+    }
+    let (disk, url_path) = if let Some(abs) = value.strip_prefix('/') {
+        (root.join("static").join(abs), abs.to_string())
+    } else {
+        let content_dir = page.key.rsplit_once('/').map_or("", |(d, _)| d);
+        let disk = root.join(crate::content::CONTENT_DIR).join(content_dir).join(value);
+        let url = if page.bundle.is_some() {
+            format!("{page_path}{value}")
+        } else if content_dir.is_empty() {
+            value.to_string()
+        } else {
+            format!("{content_dir}/{value}")
+        };
+        (disk, url)
+    };
+    if value.contains("..") {
+        diags.push(
+            Diagnostic::error(&page.file, format!("`{key}: {value}` must not climb out of its folder with `..`"))
+                .hint("put the file beside the page, or under static/ and write it as /path"),
+        );
+        return None;
+    }
+    match std::fs::metadata(&disk) {
+        Ok(m) if m.is_file() => Some(Resource {
+            url: format!("{}{}", config.base_path, url_path),
+            bytes: Some(m.len()),
+        }),
+        _ => {
+            diags.push(
+                Diagnostic::error(&page.file, format!("`{key}: {value}`: the file does not exist"))
+                    .hint(format!(
+                        "looked for {}; put the file beside the page or write /path for a file under static/",
+                        disk.strip_prefix(root).unwrap_or(&disk).display()
+                    )),
+            );
+            None
+        }
+    }
+}
+
+/// Resolves `@/` links against the loaded content.
+pub struct ContentResolver<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub links: &'a BTreeMap<String, PageLinks>,
+}
+
+impl LinkResolver for ContentResolver<'_> {
+    fn resolve(&self, key: &str) -> Result<String, String> {
+        let base = &self.config.base_path;
+        if let Some(l) = self.links.get(key) {
+            return Ok(format!("{base}{}", l.path));
+        }
+        if key == "_index.md" || key.is_empty() {
+            return Ok(base.clone());
+        }
+        if let Some(board) = key.strip_suffix("/_index.md") {
+            if self.config.board(board).is_some() {
+                return Ok(format!("{base}{board}/"));
+            }
+        }
+        if let Some(why) = self.content.hidden.get(key) {
+            return Err(format!("the page {}", why.reason()));
+        }
+        if let Some(dir) = key.strip_suffix('/') {
+            let index = format!("{dir}/index.md");
+            if let Some(l) = self.links.get(&index) {
+                return Ok(format!("{base}{}", l.path));
+            }
+        }
+        let keys = self.content.pages.keys().map(String::as_str);
+        Err(match did_you_mean(key, keys) {
+            Some(s) => format!("there is no content/{key} — did you mean @/{s}?"),
+            None => format!("there is no content/{key}"),
+        })
+    }
+}

@@ -1,0 +1,58 @@
+//! Heading anchors and the table of contents. Ids come from the heading's
+//! text (Chinese kept as is), `{#custom-id}` wins, duplicates get `-1`, `-2`.
+
+use super::Events;
+use crate::slug;
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// Gives every heading an id; returns the table of contents.
+pub fn anchor(events: &mut Events<'_>, anchors: &mut Vec<String>) -> Vec<TocEntry> {
+    let mut toc = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let level = *level as u8;
+        let custom = id.as_ref().map(|s| s.to_string());
+        let mut title = String::new();
+        let mut j = i + 1;
+        while j < events.len() {
+            match &events[j].0 {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => title.push_str(t),
+                Event::SoftBreak | Event::HardBreak => title.push(' '),
+                _ => {}
+            }
+            j += 1;
+        }
+        let base = custom.unwrap_or_else(|| slug::anchor(&title));
+        let mut unique = base.clone();
+        let mut n = 1;
+        while !seen.insert(unique.clone()) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+            *id = Some(CowStr::from(unique.clone()));
+        }
+        anchors.push(unique.clone());
+        toc.push(TocEntry {
+            level,
+            id: unique,
+            title: title.trim().to_string(),
+        });
+        i = j + 1;
+    }
+    toc
+}

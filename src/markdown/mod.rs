@@ -1,0 +1,240 @@
+//! Markdown to HTML: pulldown-cmark with tables, footnotes, strikethrough
+//! and task lists, plus small adapters over its event stream: internal
+//! links, heading anchors and a table of contents, highlighted code, the
+//! `<!-- more -->` summary marker, and CJK-aware text statistics.
+
+pub mod headings;
+pub mod highlight;
+pub mod links;
+pub mod text;
+
+use crate::error::Diagnostic;
+use highlight::Highlighter;
+use links::{InternalLink, LinkResolver};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
+use std::ops::Range;
+
+pub use headings::TocEntry;
+
+/// Events with their byte ranges in the source.
+pub type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
+
+const MORE: &str = "<!-- more -->";
+
+/// Maps byte offsets of a page body to file lines.
+pub struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    pub fn new(src: &str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts, first_line }
+    }
+
+    /// The file line of byte `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        let idx = self.starts.partition_point(|s| *s <= offset);
+        self.first_line + idx.saturating_sub(1)
+    }
+}
+
+/// What a page's Markdown needs from the rest of the site.
+pub struct MarkdownOptions<'a> {
+    /// The file, for messages.
+    pub file: &'a str,
+    /// The file line where the Markdown starts.
+    pub first_line: usize,
+    pub resolver: &'a dyn LinkResolver,
+    pub highlighter: &'a Highlighter,
+    /// Summary length in words when there is no `<!-- more -->`.
+    pub summary_words: usize,
+}
+
+/// A page's Markdown, rendered once and reused by every output.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The HTML before `<!-- more -->`, if the page has the marker.
+    pub summary_html: Option<String>,
+    /// A plain-text summary: the text before `<!-- more -->`, or a cut.
+    pub summary: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id, for `#anchor` checks.
+    pub anchors: Vec<String>,
+    pub links: Vec<InternalLink>,
+    /// The text without markup (for search and counting).
+    pub plain: String,
+    pub cjk_chars: usize,
+    pub words: usize,
+    pub reading_minutes: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders one page body.
+pub fn render(src: &str, opts: &MarkdownOptions) -> (Rendered, Vec<Diagnostic>) {
+    let lines = LineIndex::new(src, opts.first_line);
+    let mut diags = Vec::new();
+    let mut out = Rendered::default();
+    let mut events: Events = Parser::new_ext(src, options()).into_offset_iter().collect();
+
+    links::resolve(&mut events, opts.resolver, opts.file, &lines, &mut out.links, &mut diags);
+    out.toc = headings::anchor(&mut events, &mut out.anchors);
+    highlight_code(&mut events, opts.highlighter);
+
+    let more = events.iter().position(|(e, _)| matches!(e, Event::Html(h) if h.trim() == MORE));
+    out.plain = plain_text(events.iter().map(|(e, _)| e));
+    if let Some(i) = more {
+        let mut summary = String::new();
+        html::push_html(&mut summary, events[..i].iter().map(|(e, _)| e.clone()));
+        out.summary_html = Some(summary);
+        out.summary = plain_text(events[..i].iter().map(|(e, _)| e)).trim().to_string();
+    } else {
+        out.summary = text::cut(&out.plain, opts.summary_words);
+    }
+    out.html.reserve(src.len() * 3 / 2);
+    html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    let (cjk, words) = text::count(&out.plain);
+    out.cjk_chars = cjk;
+    out.words = words;
+    out.reading_minutes = text::reading_minutes(cjk, words);
+    (out, diags)
+}
+
+/// Replaces each code block by its highlighted HTML.
+fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter) {
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::CodeBlock(kind)) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let lang = match kind {
+            CodeBlockKind::Fenced(l) => l.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        let mut j = i + 1;
+        while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::CodeBlock)) {
+            if let Event::Text(t) = &events[j].0 {
+                code.push_str(t);
+            }
+            j += 1;
+        }
+        let range = events[i].1.start..events.get(j).map_or(events[i].1.end, |e| e.1.end);
+        let html = highlighter.block(&lang, &code);
+        events.splice(i..(j + 1).min(events.len()), [(Event::Html(html.into()), range)]);
+        i += 1;
+    }
+}
+
+/// The words of a page without markup, blocks separated by newlines.
+fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
+    let mut out = String::new();
+    let mut skip = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(_)) => skip += 1,
+            Event::End(TagEnd::FootnoteDefinition) => skip = skip.saturating_sub(1),
+            _ if skip > 0 => {}
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                if !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Links;
+    impl LinkResolver for Links {
+        fn resolve(&self, key: &str) -> Result<String, String> {
+            match key {
+                "news/a.md" => Ok("/portal/news/a/".into()),
+                _ => Err("no such page".into()),
+            }
+        }
+    }
+
+    fn render_str(src: &str) -> (Rendered, Vec<Diagnostic>) {
+        let h = Highlighter::new();
+        render(
+            src,
+            &MarkdownOptions {
+                file: "content/x.md",
+                first_line: 5,
+                resolver: &Links,
+                highlighter: &h,
+                summary_words: 10,
+            },
+        )
+    }
+
+    #[test]
+    fn headings_get_unique_cjk_ids_and_toc() {
+        let (r, _) = render_str("## 第一章 总则\n\ntext\n\n## 第一章 总则\n\n### Custom {#mine}\n");
+        assert!(r.html.contains("<h2 id=\"第一章-总则\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"第一章-总则-1\">"));
+        assert!(r.html.contains("<h3 id=\"mine\">"));
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[2].level, 3);
+    }
+
+    #[test]
+    fn internal_links_resolve_or_report_line() {
+        let (r, d) = render_str("See [a](@/news/a.md#top).\n\nAnd [b](@/news/missing.md).\n");
+        assert!(r.html.contains("href=\"/portal/news/a/#top\""));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(7));
+        assert_eq!(r.links[0].anchor.as_deref(), Some("top"));
+    }
+
+    #[test]
+    fn more_marker_splits_summary() {
+        let (r, _) = render_str("Intro **bold**.\n\n<!-- more -->\n\nRest.\n");
+        assert_eq!(r.summary_html.as_deref(), Some("<p>Intro <strong>bold</strong>.</p>\n"));
+        assert_eq!(r.summary, "Intro bold.");
+        assert!(r.html.contains("Rest."));
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let (r, _) = render_str("|a|b|\n|-|-|\n|1|2|\n\n~~x~~ [^1]\n\n- [x] done\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>x</del>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn code_is_highlighted_and_counted_out() {
+        let (r, _) = render_str("```rust\nlet x = 1;\n```\n\n学习三个字\n");
+        assert!(r.html.contains("hl-"));
+        assert_eq!(r.cjk_chars, 5);
+        assert_eq!(r.words, 0);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let src = ">".repeat(10_000) + " deep\n";
+        let (r, _) = render_str(&src);
+        assert!(r.html.contains("deep"));
+    }
+}

@@ -1,0 +1,125 @@
+//! Counting and cutting text that mixes CJK and Latin scripts.
+//!
+//! A CJK character carries about as much as a short word, so reading time
+//! counts CJK per character and Latin per word, and summaries cut after a
+//! number of "words" where two CJK characters weigh about one word... more
+//! precisely 1.5 CJK characters per word, from typical reading speeds
+//! (≈ 300 CJK characters and ≈ 200 English words a minute).
+
+/// CJK characters read per minute.
+const CJK_PER_MINUTE: usize = 300;
+/// Latin-script words read per minute.
+const WORDS_PER_MINUTE: usize = 200;
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // kana
+        | 0x3400..=0x4DBF    // CJK ext A
+        | 0x4E00..=0x9FFF    // CJK unified
+        | 0xAC00..=0xD7AF    // Hangul
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0x20000..=0x2FA1F) // ext B…
+}
+
+/// CJK punctuation that ends a sentence or clause.
+fn is_cjk_stop(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '…')
+}
+
+/// Counts (CJK characters, Latin words).
+pub fn count(text: &str) -> (usize, usize) {
+    let mut cjk = 0;
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        } else if !(in_word && (c == '\'' || c == '’' || c == '-')) {
+            in_word = false;
+        }
+    }
+    (cjk, words)
+}
+
+/// Minutes to read, at least 1.
+pub fn reading_minutes(cjk: usize, words: usize) -> usize {
+    let minutes = cjk as f64 / CJK_PER_MINUTE as f64 + words as f64 / WORDS_PER_MINUTE as f64;
+    (minutes.ceil() as usize).max(1)
+}
+
+/// Cuts `text` after about `limit` words (1.5 CJK characters per word),
+/// preferring the end of a sentence, never inside a Latin word. Returns the
+/// text unchanged when it is short enough.
+pub fn cut(text: &str, limit: usize) -> String {
+    let text = text.trim();
+    let budget = limit as f64;
+    let mut used = 0.0;
+    let mut in_word = false;
+    let mut last_sentence_end = None;
+    let mut last_word_end = 0;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if is_cjk(c) {
+            used += 1.0 / 1.5;
+            in_word = false;
+            last_word_end = end;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                used += 1.0;
+            }
+            in_word = true;
+        } else {
+            if in_word {
+                last_word_end = i;
+            }
+            in_word = false;
+            if is_cjk_stop(c) || (matches!(c, '.' | '!' | '?') && text[end..].starts_with(char::is_whitespace)) {
+                last_sentence_end = Some(end);
+            }
+            if is_cjk_stop(c) || c == '，' || c == '、' {
+                last_word_end = end;
+            }
+        }
+        if used > budget {
+            let cut_at = match last_sentence_end {
+                Some(s) if s * 2 >= i => return text[..s].to_string(),
+                _ => last_word_end,
+            };
+            let head = text[..cut_at].trim_end_matches(|c: char| c.is_whitespace() || c == '，' || c == ',' || c == '、');
+            return format!("{head}…");
+        }
+    }
+    text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_mixed_text() {
+        assert_eq!(count("我们学习 Rust and it's fun"), (4, 4));
+    }
+
+    #[test]
+    fn reading_time() {
+        assert_eq!(reading_minutes(600, 0), 2);
+        assert_eq!(reading_minutes(0, 50), 1);
+        assert_eq!(reading_minutes(300, 200), 2);
+    }
+
+    #[test]
+    fn cuts_at_sentence_or_word() {
+        let zh = "第一句话说明背景。第二句话讲述经过，然后继续讲述更多的细节内容。";
+        assert_eq!(cut(zh, 10), "第一句话说明背景。");
+        let en = "One two three four five six seven eight";
+        assert_eq!(cut(en, 3), "One two three…");
+        assert_eq!(cut("short", 10), "short");
+    }
+}

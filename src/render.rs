@@ -1,0 +1,353 @@
+//! Rendering: every output page through its template, in parallel, into a
+//! [`Sink`]. Template values come from [`crate::values`], built once.
+
+use crate::error::Diagnostic;
+use crate::output::Sink;
+use crate::site::Site;
+use crate::templates::{Templates, tera_diagnostic};
+use crate::values::{self, map};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use tera::{Context, Value};
+
+/// One file to produce.
+enum Job {
+    Page(String),
+    Board { index: usize, number: usize },
+    Home,
+    NotFound,
+    TaxonomyList(usize),
+    Term { taxonomy: usize, slug: String, number: usize },
+}
+
+/// A file copied as is.
+pub struct Copy {
+    pub to: String,
+    pub from: PathBuf,
+}
+
+/// Shared state of one render.
+struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    pages: HashMap<String, Value>,
+    site_value: Value,
+    strings: Value,
+    series: BTreeMap<String, Value>,
+}
+
+/// What a render produced.
+pub struct RenderReport {
+    pub files: usize,
+}
+
+fn pagination(total: usize, per_page: Option<usize>) -> usize {
+    match per_page {
+        Some(n) if n > 0 => total.div_ceil(n).max(1),
+        _ => 1,
+    }
+}
+
+/// Renders the whole site. Returns every template error found.
+pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink, copies: &[Copy], extra_files: &[(String, Vec<u8>)]) -> Result<RenderReport, Vec<Diagnostic>> {
+    let pages = values::pages(site);
+    let series = site
+        .series
+        .keys()
+        .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
+        .collect();
+    let r = Renderer {
+        site,
+        templates,
+        site_value: values::site(site),
+        strings: Value::from_serializable(&templates.strings),
+        pages,
+        series,
+    };
+
+    let mut jobs: Vec<Job> = site.content.pages.keys().map(|k| Job::Page(k.clone())).collect();
+    for (index, board) in site.boards.iter().enumerate() {
+        for number in 1..=pagination(board.pages.len(), board.config.paginate) {
+            jobs.push(Job::Board { index, number });
+        }
+    }
+    jobs.push(Job::Home);
+    jobs.push(Job::NotFound);
+    for (ti, tax) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(ti));
+        let per_page = site.config.taxonomies[ti].paginate;
+        for (slug, term) in &tax.terms {
+            for number in 1..=pagination(term.pages.len(), per_page) {
+                jobs.push(Job::Term {
+                    taxonomy: ti,
+                    slug: slug.clone(),
+                    number,
+                });
+            }
+        }
+    }
+
+    let mut diags = r.check_templates(&jobs);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let results: Vec<Result<(), Diagnostic>> = jobs.par_iter().map(|job| r.run(job, sink)).collect();
+    let copied: Vec<Result<(), Diagnostic>> = copies
+        .par_iter()
+        .map(|c| {
+            sink.copy(&c.to, &c.from).map_err(|e| {
+                Diagnostic::error(
+                    c.from.strip_prefix(&site.root).unwrap_or(&c.from).to_string_lossy(),
+                    format!("cannot copy to the output: {e}"),
+                )
+            })
+        })
+        .collect();
+    for (path, bytes) in extra_files {
+        if let Err(e) = sink.write(path, bytes) {
+            diags.push(Diagnostic::error(path.clone(), format!("cannot write: {e}")));
+        }
+    }
+    let mut seen: HashMap<(String, Option<usize>), usize> = HashMap::new();
+    for d in results.into_iter().chain(copied).filter_map(Result::err) {
+        // One template mistake fails every page that uses it: say it once.
+        let key = (d.file.clone(), d.line);
+        match seen.get(&key) {
+            Some(&i) => {
+                let first: &mut Diagnostic = &mut diags[i];
+                first.hint = Some(match first.hint.take() {
+                    Some(h) if h.contains("(the same error") => h,
+                    Some(h) => format!("{h} (the same error occurs in other pages too)"),
+                    None => "(the same error occurs in other pages too)".into(),
+                });
+            }
+            None => {
+                seen.insert(key, diags.len());
+                diags.push(d);
+            }
+        }
+    }
+    if diags.is_empty() {
+        Ok(RenderReport {
+            files: jobs.len() + copies.len() + extra_files.len(),
+        })
+    } else {
+        Err(diags)
+    }
+}
+
+impl Renderer<'_> {
+    fn template_for(&self, job: &Job) -> (String, String) {
+        let site = self.site;
+        match job {
+            Job::Page(key) => {
+                let page = &site.content.pages[key];
+                let name = page.meta.template.clone().unwrap_or_else(|| format!("{}.html", page.kind.name()));
+                (name, page.file.clone())
+            }
+            Job::Board { index, .. } => {
+                let b = &site.boards[*index].config;
+                let custom = site.content.indexes.get(&b.key).and_then(|i| i.meta.template.clone());
+                (custom.unwrap_or_else(|| format!("board/{}.html", b.kind.name())), format!("the index of board `{}`", b.key))
+            }
+            Job::Home => ("home.html".into(), "the home page".into()),
+            Job::NotFound => ("404.html".into(), "the 404 page".into()),
+            Job::TaxonomyList(_) => ("taxonomy.html".into(), "taxonomy lists".into()),
+            Job::Term { .. } => ("term.html".into(), "taxonomy terms".into()),
+        }
+    }
+
+    fn check_templates(&self, jobs: &[Job]) -> Vec<Diagnostic> {
+        let mut missing: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for job in jobs {
+            let (name, who) = self.template_for(job);
+            if !self.templates.tera.contains_template(&name) {
+                missing.entry(name).or_insert((who, 0)).1 += 1;
+            }
+        }
+        missing
+            .into_iter()
+            .map(|(name, (who, count))| {
+                let file = if who.starts_with("content/") { who.clone() } else { format!("themes/{}/templates/{name}", self.site.config.theme) };
+                Diagnostic::error(file, format!("template `{name}` does not exist (needed by {who}{})", if count > 1 { format!(" and {} more", count - 1) } else { String::new() }))
+                    .hint(format!(
+                        "create templates/{name} in the site or themes/{}/templates/{name} in the theme, or fix the `template:` name",
+                        self.site.config.theme
+                    ))
+            })
+            .collect()
+    }
+
+    fn base_context(&self, meta: Value) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert_value("t", self.strings.clone());
+        ctx.insert_value("meta", meta);
+        ctx
+    }
+
+    fn meta(&self, title: &str, description: Option<&str>, path: &str, image: Value, kind: &str) -> Value {
+        let c = &self.site.config;
+        map([
+            ("title", Value::from(title)),
+            ("description", Value::from(description.or(c.description.as_deref()).unwrap_or(""))),
+            ("url", Value::from(self.site.permalink(path))),
+            ("path", Value::from(self.site.url(path))),
+            ("image", image),
+            ("type", Value::from(kind)),
+        ])
+    }
+
+    fn paginator(&self, base: &str, keys: &[String], per_page: Option<usize>, number: usize) -> Value {
+        let total_pages = pagination(keys.len(), per_page);
+        let per = per_page.unwrap_or(keys.len().max(1));
+        let start = (number - 1) * per;
+        let slice = &keys[start.min(keys.len())..(start + per).min(keys.len())];
+        let url = |n: usize| Value::from(self.site.url(&Site::pager_path(base, n)));
+        let pagers: Vec<Value> = (1..=total_pages)
+            .map(|n| map([("number", Value::from(n)), ("url", url(n)), ("current", Value::from(n == number))]))
+            .collect();
+        map([
+            ("pages", Value::from(slice.iter().map(|k| self.pages[k].clone()).collect::<Vec<_>>())),
+            ("number", Value::from(number)),
+            ("total_pages", Value::from(total_pages)),
+            ("total_items", Value::from(keys.len())),
+            ("first", url(1)),
+            ("last", url(total_pages)),
+            ("prev", if number > 1 { url(number - 1) } else { Value::none() }),
+            ("next", if number < total_pages { url(number + 1) } else { Value::none() }),
+            ("pagers", Value::from(pagers)),
+        ])
+    }
+
+    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let site = self.site;
+        let (template, who) = self.template_for(job);
+        let (path, ctx) = match job {
+            Job::Page(key) => {
+                let page = &site.content.pages[key];
+                let path = site.page_path(key).to_string();
+                let value = &self.pages[key];
+                let image = value.get_from_path("cover").cloned().unwrap_or(Value::none());
+                let mut ctx = self.base_context(self.meta(
+                    &page.meta.title,
+                    value.get_from_path("description").and_then(Value::as_str),
+                    &path,
+                    image,
+                    "article",
+                ));
+                ctx.insert_value("page", value.clone());
+                let board = page.board.as_ref().and_then(|b| site.boards.iter().position(|x| &x.config.key == b));
+                ctx.insert_value("board", board.map_or(Value::none(), |i| values::board(site, i)));
+                let series = site.links[key].series.as_ref().and_then(|(slug, _)| self.series.get(slug).cloned());
+                ctx.insert_value("series", series.unwrap_or(Value::none()));
+                (path, ctx)
+            }
+            Job::Board { index, number } => {
+                let b = &site.boards[*index];
+                let base = format!("{}/", b.config.key);
+                let path = Site::pager_path(&base, *number);
+                let board = values::board(site, *index);
+                let description = board.get_from_path("description").and_then(Value::as_str).map(str::to_string);
+                let mut ctx = self.base_context(self.meta(&b.config.title, description.as_deref(), &path, Value::none(), "website"));
+                ctx.insert_value("board", board);
+                ctx.insert_value("paginator", self.paginator(&base, &b.pages, b.config.paginate, *number));
+                let series: Vec<Value> = site
+                    .series
+                    .values()
+                    .filter(|s| s.board == b.config.key)
+                    .map(|s| self.series[&s.slug].clone())
+                    .collect();
+                ctx.insert_value("series", Value::from(series));
+                (path, ctx)
+            }
+            Job::Home => {
+                let intro = site.index_rendered.get("");
+                let home_meta = site.content.indexes.get("").map(|i| &i.meta);
+                let title = home_meta.map(|m| m.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
+                let description = home_meta.and_then(|m| m.description.as_deref());
+                let mut ctx = self.base_context(self.meta(title, description, "", Value::none(), "website"));
+                ctx.insert_value("intro", intro.map_or(Value::none(), |r| Value::safe_string(&r.html)));
+                let latest: Vec<Value> = site
+                    .boards
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| {
+                        let pages: Vec<Value> = b.pages.iter().take(site.config.home_items).map(|k| self.pages[k].clone()).collect();
+                        map([("board", values::board(site, i)), ("pages", Value::from(pages))])
+                    })
+                    .collect();
+                ctx.insert_value("boards", Value::from(latest));
+                ctx.insert_value("series", Value::from(self.series.values().cloned().collect::<Vec<_>>()));
+                let mut all: Vec<&String> = site.content.pages.keys().filter(|k| site.content.pages[*k].meta.date.is_some()).collect();
+                all.sort_by(|a, b| site.content.pages[*b].meta.date.cmp(&site.content.pages[*a].meta.date).then(a.cmp(b)));
+                let recent: Vec<Value> = all.iter().take(site.config.home_items.max(1)).map(|k| self.pages[*k].clone()).collect();
+                ctx.insert_value("recent", Value::from(recent));
+                (String::new(), ctx)
+            }
+            Job::NotFound => {
+                let ctx = self.base_context(self.meta("404", None, "404.html", Value::none(), "website"));
+                let bytes = self.render_template(&template, &ctx, &who)?;
+                return sink
+                    .write("404.html", bytes.as_bytes())
+                    .map_err(|e| Diagnostic::error("404.html", format!("cannot write: {e}")));
+            }
+            Job::TaxonomyList(ti) => {
+                let tax = &site.taxonomies[*ti];
+                let conf = &site.config.taxonomies[*ti];
+                let path = format!("{}/", tax.name);
+                let title = conf.title.clone().unwrap_or_else(|| tax.name.clone());
+                let mut ctx = self.base_context(self.meta(&title, None, &path, Value::none(), "website"));
+                let mut terms: Vec<&crate::site::Term> = tax.terms.values().collect();
+                terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.slug.cmp(&b.slug)));
+                let terms: Vec<Value> = terms
+                    .iter()
+                    .map(|t| {
+                        map([
+                            ("name", Value::from(t.name.as_str())),
+                            ("slug", Value::from(t.slug.as_str())),
+                            ("url", Value::from(site.url(&format!("{path}{}/", t.slug)))),
+                            ("count", Value::from(t.pages.len())),
+                        ])
+                    })
+                    .collect();
+                ctx.insert_value(
+                    "taxonomy",
+                    map([("name", Value::from(tax.name.as_str())), ("title", Value::from(title.as_str())), ("url", Value::from(site.url(&path))), ("terms", Value::from(terms))]),
+                );
+                (path, ctx)
+            }
+            Job::Term { taxonomy, slug, number } => {
+                let tax = &site.taxonomies[*taxonomy];
+                let conf = &site.config.taxonomies[*taxonomy];
+                let term = &tax.terms[slug];
+                let base = format!("{}/{}/", tax.name, slug);
+                let path = Site::pager_path(&base, *number);
+                let title = conf.title.clone().unwrap_or_else(|| tax.name.clone());
+                let mut ctx = self.base_context(self.meta(&term.name, None, &path, Value::none(), "website"));
+                ctx.insert_value(
+                    "taxonomy",
+                    map([("name", Value::from(tax.name.as_str())), ("title", Value::from(title.as_str())), ("url", Value::from(site.url(&format!("{}/", tax.name))))]),
+                );
+                ctx.insert_value(
+                    "term",
+                    map([("name", Value::from(term.name.as_str())), ("slug", Value::from(slug.as_str())), ("url", Value::from(site.url(&base))), ("count", Value::from(term.pages.len()))]),
+                );
+                ctx.insert_value("paginator", self.paginator(&base, &term.pages, conf.paginate, *number));
+                (path, ctx)
+            }
+        };
+        let html = self.render_template(&template, &ctx, &who)?;
+        let out = format!("{path}index.html");
+        sink.write(&out, html.as_bytes())
+            .map_err(|e| Diagnostic::error(out.clone(), format!("cannot write: {e}")).hint("check free disk space and permissions of the output folder"))
+    }
+
+    fn render_template(&self, name: &str, ctx: &Context, who: &str) -> Result<String, Diagnostic> {
+        self.templates
+            .tera
+            .render(name, ctx)
+            .map_err(|e| tera_diagnostic(&e, &self.templates.files, Some(who)))
+    }
+}

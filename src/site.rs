@@ -1,0 +1,107 @@
+//! The site model: every page, board, series and taxonomy term, in flat
+//! maps keyed by content path. Relations are keys, never references, so the
+//! dev server can replace one page and re-link cheaply.
+
+use crate::config::{BoardConfig, Config};
+use crate::content::{Content, Page};
+use crate::markdown::Rendered;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// A board with its pages in display order.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub config: BoardConfig,
+    /// Page keys, sorted by the board's `sort`.
+    pub pages: Vec<String>,
+}
+
+/// Lessons that form a course, ordered by `order`.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub slug: String,
+    pub board: String,
+    pub pages: Vec<String>,
+}
+
+/// One term of a taxonomy (`tags: 乡村振兴`).
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// Page keys, newest first.
+    pub pages: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub name: String,
+    /// Terms by slug.
+    pub terms: BTreeMap<String, Term>,
+}
+
+/// A file resolved from front matter (cover, download): its URL and size.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub url: String,
+    pub bytes: Option<u64>,
+}
+
+/// Everything the link step computes for one page.
+#[derive(Debug, Clone, Default)]
+pub struct PageLinks {
+    /// Output path relative to the site root, ending in `/` (`news/a/`).
+    pub path: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// The series this lesson belongs to (its slug) and its 1-based place.
+    pub series: Option<(String, usize)>,
+    pub cover: Option<Resource>,
+    pub file: Option<Resource>,
+    pub video: Option<Resource>,
+    /// (taxonomy, term slug) pairs.
+    pub terms: Vec<(String, String)>,
+}
+
+/// A loaded and linked site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub content: Content,
+    pub links: BTreeMap<String, PageLinks>,
+    pub boards: Vec<Board>,
+    /// Series by slug.
+    pub series: BTreeMap<String, Series>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Rendered Markdown of pages, by page key.
+    pub rendered: BTreeMap<String, Rendered>,
+    /// Rendered `_index.md` bodies, by board key (`""` for home).
+    pub index_rendered: BTreeMap<String, Rendered>,
+}
+
+impl Site {
+    pub fn page(&self, key: &str) -> Option<&Page> {
+        self.content.pages.get(key)
+    }
+
+    /// The absolute URL path of an output path (`news/a/` → `/portal/news/a/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The full URL including host.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_url, path.trim_start_matches('/'))
+    }
+
+    pub fn page_path(&self, key: &str) -> &str {
+        self.links.get(key).map_or("", |l| l.path.as_str())
+    }
+
+    /// Output path of page `n` (1-based) of an index at `base` (`news/`).
+    pub fn pager_path(base: &str, n: usize) -> String {
+        if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }
+    }
+}

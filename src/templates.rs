@@ -1,0 +1,262 @@
+//! Loading templates: the theme's `templates/` with the site's `templates/`
+//! overriding by name, compiled once per build (Tera 2). Also the theme's
+//! UI strings (`i18n/<language>.yaml`) and the filters and functions the
+//! templates use.
+
+use crate::config::Config;
+use crate::content::decode_text;
+use crate::error::Diagnostic;
+use chrono::{DateTime, Datelike};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tera::{Kwargs, State, Tera};
+
+/// Compiled templates plus where each came from (for messages).
+pub struct Templates {
+    pub tera: Tera,
+    /// Template name → site-relative file.
+    pub files: HashMap<String, String>,
+    /// UI strings for the site's language.
+    pub strings: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The folder of a theme.
+pub fn theme_dir(root: &Path, theme: &str) -> PathBuf {
+    root.join("themes").join(theme)
+}
+
+fn collect(dir: &Path, root: &Path, out: &mut BTreeMap<String, (String, String)>, diags: &mut Vec<Diagnostic>) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(false) {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name_os = entry.file_name().to_string_lossy();
+        if crate::content::is_ignored_name(&name_os) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        let file = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => match decode_text(&file, &bytes) {
+                Ok(text) => {
+                    out.insert(name, (file, text));
+                }
+                Err(d) => diags.push(d),
+            },
+            Err(e) => diags.push(Diagnostic::error(file, format!("cannot read template: {e}"))),
+        }
+    }
+}
+
+/// Turns a Tera error into a diagnostic naming the template file and line.
+pub fn tera_diagnostic(err: &tera::Error, files: &HashMap<String, String>, context: Option<&str>) -> Diagnostic {
+    let prefix = context.map(|c| format!("while rendering {c}: ")).unwrap_or_default();
+    let (name, line, col, message) = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            r.filename().to_string(),
+            Some(r.span().start_line),
+            Some(r.span().start_col + 1),
+            r.message().to_string(),
+        ),
+        tera::ErrorKind::MissingParent { current, parent } => (
+            current.clone(),
+            None,
+            None,
+            format!("extends \"{parent}\", which does not exist"),
+        ),
+        tera::ErrorKind::TemplateNotFound(name) => (String::new(), None, None, format!("template \"{name}\" not found")),
+        other => (String::new(), None, None, other.to_string()),
+    };
+    let file = files
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| if name.is_empty() { "templates".into() } else { format!("templates/{name}") });
+    let mut d = Diagnostic::error(file, format!("{prefix}{message}"));
+    if let Some(l) = line {
+        d = d.at_col(l, col.unwrap_or(1));
+    }
+    let hint = if message.contains("not found") || message.contains("does not exist") {
+        "templates live in templates/ (site) or themes/<theme>/templates/; check the name"
+    } else if message.contains("not found in context") || message.contains("undefined") || message.contains("Unknown") {
+        "use `{% if x is defined %}` or `| default(value=…)` for values that may be missing"
+    } else {
+        "check the template syntax on this line (Tera 2: {{ value }}, {% tag %})"
+    };
+    d.hint(hint)
+}
+
+/// Loads and compiles the theme and site templates.
+pub fn load(root: &Path, config: &Config, assets: Arc<HashMap<String, String>>) -> Result<Templates, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let theme = theme_dir(root, &config.theme);
+    if !theme.is_dir() {
+        let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        let hint = if available.is_empty() {
+            "there is no themes/ folder; copy one in (e.g. from `herald init`) or fix `theme:`".to_string()
+        } else {
+            format!("themes here: {}", available.join(", "))
+        };
+        return Err(vec![
+            Diagnostic::error(crate::config::CONFIG_FILE, format!("theme `{}` does not exist (no folder themes/{}/)", config.theme, config.theme)).hint(hint),
+        ]);
+    }
+    let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
+    collect(&theme.join("templates"), root, &mut sources, &mut diags);
+    collect(&root.join("templates"), root, &mut sources, &mut diags);
+    let files: HashMap<String, String> = sources.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
+
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    register(&mut tera, config, assets);
+    let batch: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(n, (_, text))| (n.as_str(), text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(batch.iter().copied()) {
+        // Report every broken template, not only the first.
+        let mut found = false;
+        for (name, text) in &batch {
+            let mut single = Tera::default();
+            if let Err(err) = single.add_raw_template(name, text) {
+                if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
+                    diags.push(tera_diagnostic(&err, &files, None));
+                    found = true;
+                }
+            }
+        }
+        if !found {
+            diags.push(tera_diagnostic(&e, &files, None));
+        }
+    }
+    let strings = load_strings(root, &theme, &config.language, &mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok(Templates { tera, files, strings })
+}
+
+/// UI strings: `themes/<t>/i18n/<lang>.yaml`, falling back from `zh-CN` to
+/// `zh` to `en`; a site's `i18n/<lang>.yaml` overrides single strings.
+fn load_strings(root: &Path, theme: &Path, language: &str, diags: &mut Vec<Diagnostic>) -> serde_json::Map<String, serde_json::Value> {
+    let mut candidates = vec![language.to_string()];
+    if let Some((primary, _)) = language.split_once('-') {
+        candidates.push(primary.to_string());
+    }
+    candidates.push("en".into());
+    let mut out = serde_json::Map::new();
+    for dir in [theme.join("i18n"), root.join("i18n")] {
+        for lang in candidates.iter().rev() {
+            let path = dir.join(format!("{lang}.yaml"));
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            let file = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let text = match decode_text(&file, &bytes) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            match crate::yaml::parse(&text, 0) {
+                Ok(node) => {
+                    if let serde_json::Value::Object(map) = node.to_json() {
+                        out.extend(map);
+                    }
+                }
+                Err(e) => diags.push(Diagnostic {
+                    hint: e.hint,
+                    ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
+                }),
+            }
+        }
+    }
+    out
+}
+
+fn register(tera: &mut Tera, config: &Config, assets: Arc<HashMap<String, String>>) {
+    let zh = config.language.to_ascii_lowercase().starts_with("zh");
+    tera.register_filter("date", move |val: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let Some(date) = crate::schema::parse_date(val) else {
+            return Err(tera::Error::message(format!("`{val}` is not a date")));
+        };
+        if let Some(fmt) = kwargs.get::<&str>("format")? {
+            let mut out = String::new();
+            use std::fmt::Write;
+            write!(out, "{}", date.format(fmt)).map_err(|_| tera::Error::message(format!("bad date format `{fmt}`")))?;
+            return Ok(out);
+        }
+        Ok(format_date(&date, zh))
+    });
+    let base = config.base_path.clone();
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path: &str = kwargs.must_get("path")?;
+        let path = path.trim_start_matches('/');
+        match assets.get(path) {
+            Some(hash) => Ok(format!("{base}{path}?v={hash}")),
+            None => Err(tera::Error::message(format!(
+                "asset(path=\"{path}\"): there is no such file in static/ or the theme's static/"
+            ))),
+        }
+    });
+    tera.register_filter("filesize", |val: u64, _: Kwargs, _: &State| -> String { format_size(val) });
+    tera.register_filter("json", |val: tera::Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let json = serde_json::to_string(&val).map_err(|e| tera::Error::message(e.to_string()))?;
+        // Safe inside <script>: no `</` or `<!--` can close the element.
+        Ok(json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
+    });
+}
+
+/// `2024年5月1日` for Chinese, `1 May 2024` otherwise.
+pub fn format_date(date: &DateTime<chrono::FixedOffset>, zh: bool) -> String {
+    if zh {
+        format!("{}年{}月{}日", date.year(), date.month(), date.day())
+    } else {
+        date.format("%-d %B %Y").to_string()
+    }
+}
+
+/// `1.2 MB`, `340 KB`, `12 B`.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut size = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if size < 10.0 {
+        format!("{size:.1} {}", UNITS[unit])
+    } else {
+        format!("{size:.0} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_dates() {
+        assert_eq!(format_size(12), "12 B");
+        assert_eq!(format_size(1536), "1.5 KB");
+        assert_eq!(format_size(5 * 1024 * 1024), "5.0 MB");
+        let d = crate::schema::parse_date("2024-05-01").unwrap();
+        assert_eq!(format_date(&d, true), "2024年5月1日");
+        assert_eq!(format_date(&d, false), "1 May 2024");
+    }
+}

@@ -1,0 +1,276 @@
+//! Template values built from the site model. Each page's value is built
+//! once and shared (Tera 2 values are reference-counted), so a board index
+//! or a feed that lists a page costs a pointer copy, not a re-serialization.
+
+use crate::config::Kind;
+use crate::frontmatter::KindFields;
+use crate::site::{Resource, Site};
+use crate::templates::format_size;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use tera::Value;
+
+/// Builds a map value from pairs.
+pub fn map<K: Into<tera::value::Key<'static>>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
+    let mut m = tera::Map::new();
+    for (k, v) in pairs {
+        m.insert(k.into(), v);
+    }
+    Value::from(m)
+}
+
+fn opt_str(s: Option<&String>) -> Value {
+    s.map_or(Value::none(), |s| Value::from(s.as_str()))
+}
+
+fn strings(list: &[String]) -> Value {
+    Value::from(list.iter().map(|s| Value::from(s.as_str())).collect::<Vec<_>>())
+}
+
+fn resource(r: Option<&Resource>, alt: Option<&String>) -> Value {
+    match r {
+        None => Value::none(),
+        Some(r) => map([
+            ("url", Value::from(r.url.as_str())),
+            ("alt", opt_str(alt)),
+            ("bytes", r.bytes.map_or(Value::none(), Value::from)),
+            ("size", r.bytes.map_or(Value::none(), |b| Value::from(format_size(b)))),
+        ]),
+    }
+}
+
+fn date(d: Option<&chrono::DateTime<chrono::FixedOffset>>) -> Value {
+    d.map_or(Value::none(), |d| Value::from(d.to_rfc3339()))
+}
+
+/// A link to another page: `{ title, url }`.
+pub fn page_ref(site: &Site, key: Option<&String>) -> Value {
+    let Some(key) = key else { return Value::none() };
+    let Some(page) = site.page(key) else { return Value::none() };
+    map([
+        ("title", Value::from(page.meta.title.as_str())),
+        ("url", Value::from(site.url(site.page_path(key)))),
+    ])
+}
+
+/// `{ name, slug, url }` for a taxonomy term.
+pub fn term_ref(site: &Site, taxonomy: &str, slug: &str) -> Value {
+    let name = site
+        .taxonomies
+        .iter()
+        .find(|t| t.name == taxonomy)
+        .and_then(|t| t.terms.get(slug))
+        .map_or(slug, |t| t.name.as_str());
+    map([
+        ("name", Value::from(name)),
+        ("slug", Value::from(slug)),
+        ("url", Value::from(site.url(&format!("{taxonomy}/{slug}/")))),
+    ])
+}
+
+/// The value of every page, built in parallel.
+pub fn pages(site: &Site) -> HashMap<String, Value> {
+    site.content
+        .pages
+        .par_iter()
+        .map(|(key, _)| (key.clone(), page(site, key)))
+        .collect()
+}
+
+/// One page's value.
+pub fn page(site: &Site, key: &str) -> Value {
+    let page = &site.content.pages[key];
+    let links = &site.links[key];
+    let rendered = site.rendered.get(key);
+    let meta = &page.meta;
+    let board = page.board.as_ref().and_then(|b| site.config.board(b));
+
+    let mut taxonomies = tera::Map::new();
+    for t in &site.config.taxonomies {
+        let terms: Vec<Value> = links
+            .terms
+            .iter()
+            .filter(|(tax, _)| *tax == t.name)
+            .map(|(tax, slug)| term_ref(site, tax, slug))
+            .collect();
+        taxonomies.insert(t.name.clone().into(), Value::from(terms));
+    }
+    let tags = taxonomies.get(&tera::value::Key::from("tags")).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new()));
+
+    let summary = meta
+        .summary
+        .clone()
+        .or_else(|| rendered.map(|r| r.summary.clone()))
+        .unwrap_or_default();
+    let toc: Vec<Value> = rendered
+        .map(|r| {
+            r.toc
+                .iter()
+                .map(|t| {
+                    map([
+                        ("level", Value::from(t.level)),
+                        ("id", Value::from(t.id.as_str())),
+                        ("title", Value::from(t.title.as_str())),
+                    ])
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let lesson = match &meta.kind {
+        KindFields::Lesson(l) => {
+            let series = links.series.as_ref().and_then(|(slug, index)| {
+                let s = site.series.get(slug)?;
+                Some(map([
+                    ("name", Value::from(s.name.as_str())),
+                    ("slug", Value::from(s.slug.as_str())),
+                    ("index", Value::from(*index)),
+                    ("total", Value::from(s.pages.len())),
+                    ("url", Value::from(site.url(site.page_path(&s.pages[0])))),
+                ]))
+            });
+            map([
+                ("duration", l.duration.map_or(Value::none(), Value::from)),
+                ("objectives", strings(&l.objectives)),
+                ("level", opt_str(l.level.as_ref())),
+                ("video", resource(links.video.as_ref(), None)),
+                ("order", l.order.map_or(Value::none(), Value::from)),
+                ("series", series.unwrap_or(Value::none())),
+            ])
+        }
+        _ => Value::none(),
+    };
+    let case = match &meta.kind {
+        KindFields::Case(c) => map([
+            ("subject", opt_str(c.subject.as_ref())),
+            ("location", opt_str(c.location.as_ref())),
+            ("period", opt_str(c.period.as_ref())),
+            ("outcome", opt_str(c.outcome.as_ref())),
+        ]),
+        _ => Value::none(),
+    };
+    let publication = match &meta.kind {
+        KindFields::Publication(p) => map([
+            ("format", opt_str(p.format.as_ref())),
+            ("publisher", opt_str(p.publisher.as_ref())),
+            ("published", opt_str(p.published.as_ref())),
+            ("year", p.published.as_ref().map_or(Value::none(), |s| Value::from(&s[..4.min(s.len())]))),
+            ("pages", p.pages.map_or(Value::none(), Value::from)),
+            ("file", resource(links.file.as_ref(), None)),
+            ("isbn", opt_str(p.isbn.as_ref())),
+        ]),
+        _ => Value::none(),
+    };
+
+    map([
+        ("key", Value::from(key)),
+        ("title", Value::from(meta.title.as_str())),
+        ("url", Value::from(site.url(&links.path))),
+        ("permalink", Value::from(site.permalink(&links.path))),
+        ("path", Value::from(links.path.as_str())),
+        ("kind", Value::from(page.kind.name())),
+        ("board", page.board.as_ref().map_or(Value::none(), |b| Value::from(b.as_str()))),
+        ("board_title", board.map_or(Value::none(), |b| Value::from(b.title.as_str()))),
+        ("board_url", board.map_or(Value::none(), |b| Value::from(site.url(&format!("{}/", b.key))))),
+        ("date", date(meta.date.as_ref())),
+        ("updated", date(meta.updated.as_ref())),
+        ("summary", Value::from(summary.as_str())),
+        ("summary_html", rendered.and_then(|r| r.summary_html.as_deref()).map_or(Value::none(), Value::safe_string)),
+        ("description", Value::from(meta.description.as_deref().unwrap_or(&summary))),
+        ("content", Value::safe_string(rendered.map_or("", |r| r.html.as_str()))),
+        ("toc", Value::from(toc)),
+        ("reading_minutes", Value::from(rendered.map_or(1, |r| r.reading_minutes))),
+        ("words", Value::from(rendered.map_or(0, |r| r.words + r.cjk_chars))),
+        ("authors", strings(&meta.authors)),
+        ("cover", resource(links.cover.as_ref(), meta.cover_alt.as_ref())),
+        ("tags", tags),
+        ("taxonomies", Value::from(taxonomies)),
+        ("weight", Value::from(meta.weight)),
+        ("extra", Value::from_serializable(&meta.extra)),
+        ("draft", Value::from(meta.draft)),
+        ("prev", page_ref(site, links.prev.as_ref())),
+        ("next", page_ref(site, links.next.as_ref())),
+        ("lesson", lesson),
+        ("case", case),
+        ("publication", publication),
+    ])
+}
+
+/// A board: `{ key, title, kind, url, description, intro, count }`.
+pub fn board(site: &Site, index: usize) -> Value {
+    let b = &site.boards[index];
+    let intro = site.index_rendered.get(&b.config.key);
+    let meta = site.content.indexes.get(&b.config.key).map(|i| &i.meta);
+    let description = meta
+        .and_then(|m| m.description.clone())
+        .or_else(|| b.config.description.clone());
+    map([
+        ("key", Value::from(b.config.key.as_str())),
+        ("title", Value::from(b.config.title.as_str())),
+        ("kind", Value::from(b.config.kind.name())),
+        ("url", Value::from(site.url(&format!("{}/", b.config.key)))),
+        ("description", description.map_or(Value::none(), Value::from)),
+        ("intro", intro.map_or(Value::none(), |r| Value::safe_string(&r.html))),
+        ("count", Value::from(b.pages.len())),
+    ])
+}
+
+/// The `site` value shared by every template.
+pub fn site(site: &Site) -> Value {
+    let c = &site.config;
+    let boards: Vec<Value> = (0..site.boards.len()).map(|i| board(site, i)).collect();
+    let taxonomies: Vec<Value> = c
+        .taxonomies
+        .iter()
+        .map(|t| {
+            map([
+                ("name", Value::from(t.name.as_str())),
+                ("title", opt_str(t.title.as_ref())),
+                ("url", Value::from(site.url(&format!("{}/", t.name)))),
+            ])
+        })
+        .collect();
+    map([
+        ("title", Value::from(c.title.as_str())),
+        ("description", opt_str(c.description.as_ref())),
+        ("base_url", Value::from(c.base_url.as_str())),
+        ("base_path", Value::from(c.base_path.as_str())),
+        ("language", Value::from(c.language.as_str())),
+        ("author", opt_str(c.author.as_ref())),
+        ("boards", Value::from(boards)),
+        ("taxonomies", Value::from(taxonomies)),
+        ("extra", Value::from_serializable(&c.extra)),
+    ])
+}
+
+/// A lesson series: `{ name, slug, url, total, minutes, lessons }`.
+pub fn series(site: &Site, slug: &str, pages: &HashMap<String, Value>) -> Value {
+    let s = &site.series[slug];
+    let minutes: f64 = s
+        .pages
+        .iter()
+        .filter_map(|k| match &site.content.pages[k].meta.kind {
+            KindFields::Lesson(l) => l.duration,
+            _ => None,
+        })
+        .sum();
+    let level = s.pages.iter().find_map(|k| match &site.content.pages[k].meta.kind {
+        KindFields::Lesson(l) => l.level.clone(),
+        _ => None,
+    });
+    map([
+        ("name", Value::from(s.name.as_str())),
+        ("slug", Value::from(s.slug.as_str())),
+        ("board", Value::from(s.board.as_str())),
+        ("url", Value::from(site.url(site.page_path(&s.pages[0])))),
+        ("total", Value::from(s.pages.len())),
+        ("minutes", Value::from(minutes.round() as u64)),
+        ("level", level.map_or(Value::none(), Value::from)),
+        ("lessons", Value::from(s.pages.iter().map(|k| pages[k].clone()).collect::<Vec<_>>())),
+    ])
+}
+
+/// True if a board shows series cards.
+pub fn is_course_board(kind: Kind) -> bool {
+    kind == Kind::Lesson
+}

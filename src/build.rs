@@ -40,7 +40,9 @@ impl BuildOptions {
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -92,7 +94,9 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
             .set_base_url(url)
             .map_err(|e| Error::Refused(format!("--base-url: {e}")))?;
     }
-    let now = opts.now.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let now = opts
+        .now
+        .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
     let load_opts = LoadOptions {
         drafts: opts.drafts,
         future: opts.future,
@@ -148,7 +152,13 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
 
     let mut warnings = Vec::new();
     for page in content.pages.values() {
-        if page.meta.cover.is_some() && page.meta.cover_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        if page.meta.cover.is_some()
+            && page
+                .meta
+                .cover_alt
+                .as_deref()
+                .is_none_or(|a| a.trim().is_empty())
+        {
             warnings.push(
                 Diagnostic::warning(&page.file, "the cover image has no alternative text")
                     .hint("add `cover_alt: …` describing the image for readers who cannot see it"),
@@ -163,7 +173,6 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         return Err(fail(all));
     }
     sort_diagnostics(&mut warnings);
-    drop(resolver);
     let site = Site {
         root: root.clone(),
         config,
@@ -183,22 +192,45 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
 }
 
 /// `@/page.md#anchor` must name a heading of the target page.
-fn check_anchors(content: &content::Content, rendered: &BTreeMap<String, Rendered>, diags: &mut Vec<Diagnostic>) {
+fn check_anchors(
+    content: &content::Content,
+    rendered: &BTreeMap<String, Rendered>,
+    diags: &mut Vec<Diagnostic>,
+) {
     for (key, r) in rendered {
         for link in &r.links {
             let Some(anchor) = &link.anchor else { continue };
-            let Some(target) = rendered.get(&link.target) else { continue };
+            let Some(target) = rendered.get(&link.target) else {
+                continue;
+            };
             if !target.anchors.iter().any(|a| a == anchor) {
                 let mut hint = String::from("anchors are the ids of the target's headings");
-                if let Some(s) = crate::error::did_you_mean(anchor, target.anchors.iter().map(String::as_str)) {
+                if let Some(s) =
+                    crate::error::did_you_mean(anchor, target.anchors.iter().map(String::as_str))
+                {
                     hint = format!("did you mean #{s}?");
                 } else if !target.anchors.is_empty() {
-                    hint.push_str(&format!(": {}", target.anchors.iter().take(8).map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")));
+                    hint.push_str(&format!(
+                        ": {}",
+                        target
+                            .anchors
+                            .iter()
+                            .take(8)
+                            .map(|a| format!("#{a}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
                 }
                 diags.push(
-                    Diagnostic::error(&content.pages[key].file, format!("broken anchor: @/{}#{anchor} — the page has no heading with that id", link.target))
-                        .at(link.line)
-                        .hint(hint),
+                    Diagnostic::error(
+                        &content.pages[key].file,
+                        format!(
+                            "broken anchor: @/{}#{anchor} — the page has no heading with that id",
+                            link.target
+                        ),
+                    )
+                    .at(link.line)
+                    .hint(hint),
                 );
             }
         }
@@ -209,25 +241,47 @@ fn check_anchors(content: &content::Content, rendered: &BTreeMap<String, Rendere
 /// assets, plus a short content hash per static file for cache busting.
 fn collect_assets(site: &Site) -> (Vec<Copy>, HashMap<String, String>) {
     let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let dirs = [templates::theme_dir(&site.root, &site.config.theme).join("static"), site.root.join("static")];
+    let dirs = [
+        templates::theme_dir(&site.root, &site.config.theme).join("static"),
+        site.root.join("static"),
+    ];
     for dir in &dirs {
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
-            if !entry.file_type().is_file() || content::is_ignored_name(&entry.file_name().to_string_lossy()) {
+        for entry in walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file()
+                || content::is_ignored_name(&entry.file_name().to_string_lossy())
+            {
                 continue;
             }
             if let Ok(rel) = entry.path().strip_prefix(dir) {
-                statics.insert(rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf());
+                statics.insert(
+                    rel.to_string_lossy().replace('\\', "/"),
+                    entry.path().to_path_buf(),
+                );
             }
         }
     }
     let hashes: HashMap<String, String> = statics
         .par_iter()
-        .map(|(rel, path)| (rel.clone(), std::fs::read(path).map(|b| short_hash(&b)).unwrap_or_default()))
+        .map(|(rel, path)| {
+            (
+                rel.clone(),
+                std::fs::read(path)
+                    .map(|b| short_hash(&b))
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
-    let mut copies: Vec<Copy> = statics.into_iter().map(|(to, from)| Copy { to, from }).collect();
+    let mut copies: Vec<Copy> = statics
+        .into_iter()
+        .map(|(to, from)| Copy { to, from })
+        .collect();
     let content_dir = site.root.join(content::CONTENT_DIR);
     for rel in &site.content.assets {
         copies.push(Copy {
@@ -236,9 +290,14 @@ fn collect_assets(site: &Site) -> (Vec<Copy>, HashMap<String, String>) {
         });
     }
     for (key, page) in &site.content.pages {
-        let (Some(bundle), Some(links)) = (&page.bundle, site.links.get(key)) else { continue };
+        let (Some(bundle), Some(links)) = (&page.bundle, site.links.get(key)) else {
+            continue;
+        };
         for asset in &page.assets {
-            let inner = asset.strip_prefix(bundle.as_str()).unwrap_or(asset).trim_start_matches('/');
+            let inner = asset
+                .strip_prefix(bundle.as_str())
+                .unwrap_or(asset)
+                .trim_start_matches('/');
             copies.push(Copy {
                 to: format!("{}{inner}", links.path),
                 from: content_dir.join(asset),
@@ -262,10 +321,16 @@ pub fn short_hash(bytes: &[u8]) -> String {
 pub fn render_into(site: &Site, sink: &dyn Sink, timings: &mut Timings) -> Result<usize> {
     let mut clock = Instant::now();
     let (copies, mut hashes) = collect_assets(site);
-    let css = markdown::highlight::stylesheet(&site.config.highlight_light, &site.config.highlight_dark)
-        .map_err(|e| fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint("set `highlight: { light: …, dark: … }` to theme names from the list")]))?;
+    let css =
+        markdown::highlight::stylesheet(&site.config.highlight_light, &site.config.highlight_dark)
+            .map_err(|e| {
+                fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint(
+                    "set `highlight: { light: …, dark: … }` to theme names from the list",
+                )])
+            })?;
     hashes.insert("syntax.css".into(), short_hash(css.as_bytes()));
-    let templates: Templates = templates::load(&site.root, &site.config, Arc::new(hashes)).map_err(fail)?;
+    let templates: Templates =
+        templates::load(&site.root, &site.config, Arc::new(hashes)).map_err(fail)?;
     timings.lap("templates", &mut clock);
     let extra = vec![("syntax.css".to_string(), css.into_bytes())];
     let report = render::render_site(site, &templates, sink, &copies, &extra).map_err(fail)?;
@@ -273,8 +338,11 @@ pub fn render_into(site: &Site, sink: &dyn Sink, timings: &mut Timings) -> Resul
     Ok(report.files)
 }
 
+/// Output files by path.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
 /// Builds into memory (tests, the dev server).
-pub fn build_to_memory(opts: &BuildOptions) -> Result<(BTreeMap<String, Vec<u8>>, Vec<Diagnostic>)> {
+pub fn build_to_memory(opts: &BuildOptions) -> Result<(Files, Vec<Diagnostic>)> {
     let mut timings = Timings::default();
     let loaded = load_site(opts, &mut timings)?;
     let sink = MemorySink::new();

@@ -19,7 +19,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Article, Kind::Lesson, Kind::Case, Kind::Publication, Kind::Page];
+    pub const ALL: [Kind; 5] = [
+        Kind::Article,
+        Kind::Lesson,
+        Kind::Case,
+        Kind::Publication,
+        Kind::Page,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -146,7 +152,9 @@ impl Config {
             }]
         })?;
         let mut r = MapReader::new(file, &node, "site.yaml");
-        let title = r.required_string("title", 1, "My portal").unwrap_or_default();
+        let title = r
+            .required_string("title", 1, "My portal")
+            .unwrap_or_default();
         let description = r.string("description");
         let base_url_raw = r.string("base_url");
         let language = r.string("language").unwrap_or_else(|| "en".into());
@@ -175,7 +183,12 @@ impl Config {
                 Ok(v) => v,
                 Err(msg) => {
                     let n = r.node("base_url").expect("read above");
-                    r.invalid("base_url", n, msg, "for example: base_url: https://example.org/portal/".into());
+                    r.invalid(
+                        "base_url",
+                        n,
+                        msg,
+                        "for example: base_url: https://example.org/portal/".into(),
+                    );
                     ("/".to_string(), "/".to_string())
                 }
             },
@@ -189,9 +202,12 @@ impl Config {
                         if let Some(b) = parse_board(file, item, &mut diags) {
                             if boards.iter().any(|o: &BoardConfig| o.key == b.key) {
                                 diags.push(
-                                    Diagnostic::error(file, format!("board `{}` is listed twice", b.key))
-                                        .at(item.line)
-                                        .hint("each board needs its own key"),
+                                    Diagnostic::error(
+                                        file,
+                                        format!("board `{}` is listed twice", b.key),
+                                    )
+                                    .at(item.line)
+                                    .hint("each board needs its own key"),
                                 );
                             } else {
                                 boards.push(b);
@@ -199,7 +215,12 @@ impl Config {
                         }
                     }
                 }
-                _ => r.type_error("boards", node, "a list of boards", "[{ key: news, title: News, kind: article }]"),
+                _ => r.type_error(
+                    "boards",
+                    node,
+                    "a list of boards",
+                    "[{ key: news, title: News, kind: article }]",
+                ),
             }
         }
 
@@ -286,7 +307,11 @@ fn parse_board(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<B
             }
         }
     }
-    let default_sort = if kind == Kind::Lesson { SortBy::Order } else { SortBy::Date };
+    let default_sort = if kind == Kind::Lesson {
+        SortBy::Order
+    } else {
+        SortBy::Date
+    };
     let mut sort = default_sort;
     if let Some(s) = &sort_name {
         match SortBy::from_name(s) {
@@ -302,16 +327,16 @@ fn parse_board(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<B
             }
         }
     }
-    if let Some(k) = &key {
-        if !valid_segment(k) || RESERVED.contains(&k.as_str()) {
-            let n = r.node("key").expect("read above");
-            r.invalid(
+    if let Some(k) = &key
+        && (!valid_segment(k) || RESERVED.contains(&k.as_str()))
+    {
+        let n = r.node("key").expect("read above");
+        r.invalid(
                 "key",
                 n,
                 format!("`{k}` cannot be a board key"),
                 "a key is the board's folder and URL: lowercase letters, digits, `-` or `_`, and not page, static, search or 404".into(),
             );
-        }
     }
     let mut local = r.finish(|_| None);
     let ok = !local.iter().any(Diagnostic::is_error);
@@ -348,9 +373,12 @@ fn parse_taxonomy(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Optio
         }
         other => {
             diags.push(
-                Diagnostic::error(file, format!("a taxonomy should be a name, found {}", other.describe()))
-                    .at(node.line)
-                    .hint("taxonomies: [tags, authors]"),
+                Diagnostic::error(
+                    file,
+                    format!("a taxonomy should be a name, found {}", other.describe()),
+                )
+                .at(node.line)
+                .hint("taxonomies: [tags, authors]"),
             );
             return None;
         }
@@ -363,7 +391,11 @@ fn parse_taxonomy(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Optio
         );
         return None;
     }
-    Some(TaxonomyConfig { name, title, paginate })
+    Some(TaxonomyConfig {
+        name,
+        title,
+        paginate,
+    })
 }
 
 /// Splits `https://host/sub/` into (`https://host/sub/`, `/sub/`).
@@ -388,7 +420,11 @@ pub fn split_base_url(url: &str) -> Result<(String, String), String> {
         return Err(format!("`{url}` must not contain `?` or `#`"));
     }
     let path = normalize_path(path);
-    let scheme = if url.starts_with("https://") { "https://" } else { "http://" };
+    let scheme = if url.starts_with("https://") {
+        "https://"
+    } else {
+        "http://"
+    };
     Ok((format!("{scheme}{host}{path}"), path))
 }
 
@@ -434,7 +470,13 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
-        assert!(errs.iter().any(|d| d.message.contains("did you mean `description`")));
-        assert!(errs.iter().any(|d| d.hint.as_deref().unwrap().contains("`article`")));
+        assert!(
+            errs.iter()
+                .any(|d| d.message.contains("did you mean `description`"))
+        );
+        assert!(
+            errs.iter()
+                .any(|d| d.hint.as_deref().unwrap().contains("`article`"))
+        );
     }
 }

@@ -92,7 +92,11 @@ pub fn is_ignored_name(name: &str) -> bool {
 pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(if s.contains('\r') { s.replace("\r\n", "\n") } else { s.to_string() }),
+        Ok(s) => Ok(if s.contains('\r') {
+            s.replace("\r\n", "\n")
+        } else {
+            s.to_string()
+        }),
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() + 1;
@@ -106,26 +110,30 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
 }
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, yaml first line, body, body first line).
-pub fn split_front_matter<'a>(file: &str, text: &'a str) -> Result<Option<(&'a str, &'a str, usize)>, Diagnostic> {
+pub fn split_front_matter<'a>(
+    file: &str,
+    text: &'a str,
+) -> Result<Option<(&'a str, &'a str, usize)>, Diagnostic> {
     let first_line = text.lines().next().unwrap_or("");
     if first_line.trim_end() != "---" {
         return Ok(None);
     }
     let yaml_start = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut offset = yaml_start;
-    let mut line_no = 2;
-    for line in text[yaml_start..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
         if line.trim_end() == "---" {
             let yaml = &text[yaml_start..offset];
             let body = &text[offset + line.len()..];
             return Ok(Some((yaml, body, line_no + 1)));
         }
         offset += line.len();
-        line_no += 1;
     }
-    Err(Diagnostic::error(file, "the front matter that starts on line 1 is never closed")
-        .at(1)
-        .hint("add a line with only `---` after the last front-matter key, before the text"))
+    Err(Diagnostic::error(
+        file,
+        "the front matter that starts on line 1 is never closed",
+    )
+    .at(1)
+    .hint("add a line with only `---` after the last front-matter key, before the text"))
 }
 
 struct Walked {
@@ -150,7 +158,10 @@ fn walk(root: &Path, content_dir: &Path) -> Walked {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+                let path = e
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
                 w.diags.push(
                     Diagnostic::error(path, format!("cannot read: {e}"))
                         .hint("check the file's permissions (herald needs to read it)"),
@@ -180,8 +191,11 @@ fn walk(root: &Path, content_dir: &Path) -> Walked {
                     };
                     if file_type.is_dir() {
                         w.diags.push(
-                            Diagnostic::error(format!("{CONTENT_DIR}/{rel_str}"), "a link to a folder is not followed")
-                                .hint("move or copy the folder into content/ instead of linking it"),
+                            Diagnostic::error(
+                                format!("{CONTENT_DIR}/{rel_str}"),
+                                "a link to a folder is not followed",
+                            )
+                            .hint("move or copy the folder into content/ instead of linking it"),
                         );
                         continue;
                     }
@@ -198,8 +212,11 @@ fn walk(root: &Path, content_dir: &Path) -> Walked {
                 }
                 Err(_) => {
                     w.diags.push(
-                        Diagnostic::error(format!("{CONTENT_DIR}/{rel_str}"), "a symbolic link points to nothing")
-                            .hint("remove the broken link"),
+                        Diagnostic::error(
+                            format!("{CONTENT_DIR}/{rel_str}"),
+                            "a symbolic link points to nothing",
+                        )
+                        .hint("remove the broken link"),
                     );
                     continue;
                 }
@@ -218,12 +235,15 @@ fn walk(root: &Path, content_dir: &Path) -> Walked {
 }
 
 fn display_path(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 enum Loaded {
     Page(Box<Page>),
-    Index(String, IndexPage),
+    Index(String, Box<IndexPage>),
     Hidden(String, Hidden),
 }
 
@@ -234,7 +254,10 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
     if !content_dir.is_dir() {
         return (
             content,
-            vec![Diagnostic::error(CONTENT_DIR, "there is no content/ folder").hint("create content/ and put Markdown pages in it")],
+            vec![
+                Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
+                    .hint("create content/ and put Markdown pages in it"),
+            ],
         );
     }
     let walked = walk(root, &content_dir);
@@ -277,7 +300,7 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
                 content.pages.insert(page.key.clone(), *page);
             }
             Ok(Loaded::Index(key, index)) => {
-                content.indexes.insert(key, index);
+                content.indexes.insert(key, *index);
             }
             Ok(Loaded::Hidden(key, why)) => {
                 content.hidden.insert(key, why);
@@ -285,15 +308,11 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
             Err(mut d) => diags.append(&mut d),
         }
     }
-    // Assets of hidden bundles are not published.
-    for b in bundle_assets.keys() {
-        let _ = b;
-    }
-    check_folders(config, &content, &walked.markdown, &mut diags);
+    check_folders(config, &walked.markdown, &mut diags);
     (content, diags)
 }
 
-fn check_folders(config: &Config, content: &Content, markdown: &[String], diags: &mut Vec<Diagnostic>) {
+fn check_folders(config: &Config, markdown: &[String], diags: &mut Vec<Diagnostic>) {
     for board in &config.boards {
         let prefix = format!("{}/", board.key);
         if !markdown.iter().any(|p| p.starts_with(&prefix)) {
@@ -310,7 +329,6 @@ fn check_folders(config: &Config, content: &Content, markdown: &[String], diags:
             );
         }
     }
-    let _ = content;
 }
 
 fn load_markdown(
@@ -323,7 +341,10 @@ fn load_markdown(
     let file = format!("{CONTENT_DIR}/{rel}");
     let abs: PathBuf = content_dir.join(rel);
     let bytes = std::fs::read(&abs).map_err(|e| {
-        vec![Diagnostic::error(&file, format!("cannot read the file: {e}")).hint("check the file's permissions (herald needs to read it)")]
+        vec![
+            Diagnostic::error(&file, format!("cannot read the file: {e}"))
+                .hint("check the file's permissions (herald needs to read it)"),
+        ]
     })?;
     let text = decode_text(&file, &bytes).map_err(|d| vec![d])?;
     let (yaml_src, body, body_line) = match split_front_matter(&file, &text).map_err(|d| vec![d])? {
@@ -343,7 +364,10 @@ fn load_markdown(
     let name = rel.rsplit('/').next().unwrap_or(rel);
 
     if name == "_index.md" {
-        let key = rel.strip_suffix("_index.md").unwrap_or("").trim_end_matches('/');
+        let key = rel
+            .strip_suffix("_index.md")
+            .unwrap_or("")
+            .trim_end_matches('/');
         if !key.is_empty() && (key.contains('/') || config.board(key).is_none()) {
             return Err(vec![not_a_board(&file, first, config)]);
         }
@@ -353,12 +377,12 @@ fn load_markdown(
         }
         return Ok(Loaded::Index(
             key.to_string(),
-            IndexPage {
+            Box::new(IndexPage {
                 file,
                 meta,
                 body: body.to_string(),
                 body_line,
-            },
+            }),
         ));
     }
 
@@ -390,7 +414,10 @@ fn load_markdown(
     if meta.expires.is_some_and(|d| d <= opts.now) {
         return Ok(Loaded::Hidden(rel.to_string(), Hidden::Expired));
     }
-    let bundle = rel.strip_suffix("/index.md").filter(|b| bundles.contains(*b)).map(str::to_string);
+    let bundle = rel
+        .strip_suffix("/index.md")
+        .filter(|b| bundles.contains(*b))
+        .map(str::to_string);
     Ok(Loaded::Page(Box::new(Page {
         key: rel.to_string(),
         file,
@@ -407,13 +434,19 @@ fn load_markdown(
 fn not_a_board(file: &str, folder: &str, config: &Config) -> Diagnostic {
     let keys: Vec<&str> = config.boards.iter().map(|b| b.key.as_str()).collect();
     let hint = match crate::error::did_you_mean(folder, keys.iter().copied()) {
-        Some(s) => format!("did you mean the board `{s}`? Otherwise add `{folder}` to `boards` in site.yaml"),
+        Some(s) => format!(
+            "did you mean the board `{s}`? Otherwise add `{folder}` to `boards` in site.yaml"
+        ),
         None => format!(
             "add a board `{{ key: {folder}, title: …, kind: article }}` to site.yaml, or move the page into one of: {}",
             keys.join(", ")
         ),
     };
-    Diagnostic::error(file, format!("the folder content/{folder}/ is not a board in site.yaml")).hint(hint)
+    Diagnostic::error(
+        file,
+        format!("the folder content/{folder}/ is not a board in site.yaml"),
+    )
+    .hint(hint)
 }
 
 #[cfg(test)]
@@ -422,12 +455,18 @@ mod tests {
 
     #[test]
     fn splits_front_matter() {
-        let (y, b, line) = split_front_matter("a", "---\ntitle: x\n---\nbody\n").unwrap().unwrap();
+        let (y, b, line) = split_front_matter("a", "---\ntitle: x\n---\nbody\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(y, "title: x\n");
         assert_eq!(b, "body\n");
         assert_eq!(line, 4);
         assert!(split_front_matter("a", "---\ntitle: x\nbody\n").is_err());
-        assert!(split_front_matter("a", "no front matter").unwrap().is_none());
+        assert!(
+            split_front_matter("a", "no front matter")
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

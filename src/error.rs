@@ -138,7 +138,10 @@ pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
 }
 
 /// Suggests the nearest of `candidates` to `word`, if one is close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(word, c);
@@ -164,7 +167,9 @@ mod tests {
 
     #[test]
     fn displays_location_and_hint() {
-        let d = Diagnostic::error("content/a.md", "bad").at(4).hint("fix it");
+        let d = Diagnostic::error("content/a.md", "bad")
+            .at(4)
+            .hint("fix it");
         assert_eq!(d.to_string(), "error: content/a.md:4: bad\n  hint: fix it");
     }
 }

@@ -10,14 +10,43 @@ use std::collections::BTreeMap;
 
 /// Keys every page may set.
 pub const COMMON_KEYS: [&str; 15] = [
-    "title", "date", "updated", "slug", "summary", "authors", "cover", "cover_alt", "draft",
-    "weight", "aliases", "extra", "expires", "template", "description",
+    "title",
+    "date",
+    "updated",
+    "slug",
+    "summary",
+    "authors",
+    "cover",
+    "cover_alt",
+    "draft",
+    "weight",
+    "aliases",
+    "extra",
+    "expires",
+    "template",
+    "description",
 ];
-const LESSON_KEYS: [&str; 6] = ["duration", "objectives", "level", "video", "series", "order"];
+const LESSON_KEYS: [&str; 6] = [
+    "duration",
+    "objectives",
+    "level",
+    "video",
+    "series",
+    "order",
+];
 const CASE_KEYS: [&str; 4] = ["subject", "location", "period", "outcome"];
 const PUBLICATION_KEYS: [&str; 6] = ["format", "publisher", "published", "pages", "file", "isbn"];
 /// Publication formats.
-pub const FORMATS: [&str; 8] = ["book", "brochure", "comic", "periodical", "film", "poster", "report", "other"];
+pub const FORMATS: [&str; 8] = [
+    "book",
+    "brochure",
+    "comic",
+    "periodical",
+    "film",
+    "poster",
+    "report",
+    "other",
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct FrontMatter {
@@ -102,7 +131,9 @@ pub fn read_page<'a>(
 ) -> (FrontMatter, Vec<Diagnostic>) {
     let mut r = MapReader::new(file, node, "front matter");
     let mut fm = FrontMatter {
-        title: r.required_string("title", start_line, "\"…\"").unwrap_or_default(),
+        title: r
+            .required_string("title", start_line, "\"…\"")
+            .unwrap_or_default(),
         ..FrontMatter::default()
     };
     read_common(&mut r, &mut fm, config);
@@ -161,15 +192,15 @@ fn read_common<'a>(r: &mut MapReader<'a>, fm: &mut FrontMatter, config: &'a Conf
     fm.updated = r.date("updated");
     fm.expires = r.date("expires");
     fm.slug = r.string("slug");
-    if let (Some(slug), Some(node)) = (&fm.slug, r.node("slug")) {
-        if slug.is_empty() || slug.contains(['/', '\\', '?', '#']) || slug == "." || slug == ".." {
-            r.invalid(
-                "slug",
-                node,
-                format!("`{slug}` cannot be used in a URL"),
-                "a slug is one URL segment, without `/`, `?` or `#`".into(),
-            );
-        }
+    if let (Some(slug), Some(node)) = (&fm.slug, r.node("slug"))
+        && (slug.is_empty() || slug.contains(['/', '\\', '?', '#']) || slug == "." || slug == "..")
+    {
+        r.invalid(
+            "slug",
+            node,
+            format!("`{slug}` cannot be used in a URL"),
+            "a slug is one URL segment, without `/`, `?` or `#`".into(),
+        );
     }
     fm.summary = r.string("summary");
     fm.description = r.string("description");
@@ -191,15 +222,15 @@ fn read_common<'a>(r: &mut MapReader<'a>, fm: &mut FrontMatter, config: &'a Conf
 
 fn read_lesson(r: &mut MapReader) -> Lesson {
     let duration = r.number("duration");
-    if let (Some(d), Some(node)) = (duration, r.node("duration")) {
-        if d <= 0.0 {
-            r.invalid(
-                "duration",
-                node,
-                format!("must be a positive number of minutes, found {d}"),
-                "for example: duration: 8".into(),
-            );
-        }
+    if let (Some(d), Some(node)) = (duration, r.node("duration"))
+        && d <= 0.0
+    {
+        r.invalid(
+            "duration",
+            node,
+            format!("must be a positive number of minutes, found {d}"),
+            "for example: duration: 8".into(),
+        );
     }
     Lesson {
         duration: duration.filter(|d| *d > 0.0),
@@ -213,21 +244,23 @@ fn read_lesson(r: &mut MapReader) -> Lesson {
 
 fn read_publication(r: &mut MapReader) -> Publication {
     let format = r.string("format");
-    if let (Some(f), Some(node)) = (&format, r.node("format")) {
-        if !FORMATS.contains(&f.as_str()) {
-            let hint = match crate::error::did_you_mean(f, FORMATS) {
-                Some(s) => format!("did you mean `{s}`? formats are: {}", FORMATS.join(", ")),
-                None => format!("formats are: {}", FORMATS.join(", ")),
-            };
-            r.invalid("format", node, format!("unknown format `{f}`"), hint);
-        }
+    if let (Some(f), Some(node)) = (&format, r.node("format"))
+        && !FORMATS.contains(&f.as_str())
+    {
+        let hint = match crate::error::did_you_mean(f, FORMATS) {
+            Some(s) => format!("did you mean `{s}`? formats are: {}", FORMATS.join(", ")),
+            None => format!("formats are: {}", FORMATS.join(", ")),
+        };
+        r.invalid("format", node, format!("unknown format `{f}`"), hint);
     }
     let published = match r.node("published") {
         None => None,
         Some(node) => match &node.value {
             crate::yaml::Value::Int(y) if (1000..=9999).contains(y) => Some(y.to_string()),
             crate::yaml::Value::Str(s) if crate::schema::parse_date(s).is_some() => Some(s.clone()),
-            crate::yaml::Value::Str(s) if s.len() == 7 && crate::schema::parse_date(&format!("{s}-01")).is_some() => {
+            crate::yaml::Value::Str(s)
+                if s.len() == 7 && crate::schema::parse_date(&format!("{s}-01")).is_some() =>
+            {
                 Some(s.clone())
             }
             _ => {
@@ -270,11 +303,17 @@ mod tests {
 
     #[test]
     fn lesson_fields_are_typed() {
-        let node = parse("title: 第一课\nduration: -3\nobjectives: [读懂]\norder: 2\n", 1).unwrap();
+        let node = parse(
+            "title: 第一课\nduration: -3\nobjectives: [读懂]\norder: 2\n",
+            1,
+        )
+        .unwrap();
         let (fm, diags) = read_page("a.md", &node, Kind::Lesson, &config(), 1);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(diags[0].message.contains("positive"));
-        let KindFields::Lesson(l) = fm.kind else { panic!() };
+        let KindFields::Lesson(l) = fm.kind else {
+            panic!()
+        };
         assert_eq!(l.order, Some(2));
         assert_eq!(l.objectives, vec!["读懂"]);
     }

@@ -46,7 +46,12 @@ pub fn page_path(page: &Page) -> String {
 }
 
 fn compare(sort: SortBy, a: &Page, b: &Page) -> Ordering {
-    let by_title = || a.meta.title.cmp(&b.meta.title).then_with(|| a.key.cmp(&b.key));
+    let by_title = || {
+        a.meta
+            .title
+            .cmp(&b.meta.title)
+            .then_with(|| a.key.cmp(&b.key))
+    };
     match sort {
         SortBy::Date => b.meta.date.cmp(&a.meta.date).then_with(by_title),
         SortBy::Weight => a.meta.weight.cmp(&b.meta.weight).then_with(by_title),
@@ -80,16 +85,22 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
         let path = page_path(page);
         if let Some(other) = by_path.get(&path) {
             diags.push(
-                Diagnostic::error(&page.file, format!("this page and content/{other} would both be published at /{path}"))
-                    .hint("give one of them a different `slug:` or file name"),
+                Diagnostic::error(
+                    &page.file,
+                    format!("this page and content/{other} would both be published at /{path}"),
+                )
+                .hint("give one of them a different `slug:` or file name"),
             );
             continue;
         }
         for board in &config.boards {
             if path == format!("{}/", board.key) {
                 diags.push(
-                    Diagnostic::error(&page.file, format!("this page would replace the index of board `{}`", board.key))
-                        .hint("rename the page or set a different `slug:`"),
+                    Diagnostic::error(
+                        &page.file,
+                        format!("this page would replace the index of board `{}`", board.key),
+                    )
+                    .hint("rename the page or set a different `slug:`"),
                 );
             }
         }
@@ -104,10 +115,16 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
             .as_ref()
             .and_then(|c| resource(root, config, page, &l.path, "cover", c, &mut diags));
         if let KindFields::Publication(p) = &page.meta.kind {
-            l.file = p.file.as_ref().and_then(|f| resource(root, config, page, &l.path, "file", f, &mut diags));
+            l.file = p
+                .file
+                .as_ref()
+                .and_then(|f| resource(root, config, page, &l.path, "file", f, &mut diags));
         }
         if let KindFields::Lesson(lesson) = &page.meta.kind {
-            l.video = lesson.video.as_ref().and_then(|v| resource(root, config, page, &l.path, "video", v, &mut diags));
+            l.video = lesson
+                .video
+                .as_ref()
+                .and_then(|v| resource(root, config, page, &l.path, "video", v, &mut diags));
         }
         links.insert(key.clone(), l);
     }
@@ -122,17 +139,30 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
         })
         .collect();
     for (key, page) in &content.pages {
-        if let Some(b) = boards.iter_mut().find(|b| Some(&b.config.key) == page.board.as_ref()) {
+        if let Some(b) = boards
+            .iter_mut()
+            .find(|b| Some(&b.config.key) == page.board.as_ref())
+        {
             b.pages.push(key.clone());
         }
     }
     for board in &mut boards {
         let sort = board.config.sort;
-        board.pages.sort_by(|a, b| compare(sort, &content.pages[a], &content.pages[b]));
+        board
+            .pages
+            .sort_by(|a, b| compare(sort, &content.pages[a], &content.pages[b]));
+        // Previous/next read in time order on dated boards (previous =
+        // older), in list order elsewhere.
+        let chronological = sort == SortBy::Date;
         for (i, key) in board.pages.iter().enumerate() {
             if let Some(l) = links.get_mut(key) {
-                l.prev = i.checked_sub(1).map(|j| board.pages[j].clone());
-                l.next = board.pages.get(i + 1).cloned();
+                let before = i.checked_sub(1).map(|j| board.pages[j].clone());
+                let after = board.pages.get(i + 1).cloned();
+                (l.prev, l.next) = if chronological {
+                    (after, before)
+                } else {
+                    (before, after)
+                };
             }
         }
     }
@@ -142,7 +172,9 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     for board in &boards {
         for key in &board.pages {
             let page = &content.pages[key];
-            let KindFields::Lesson(lesson) = &page.meta.kind else { continue };
+            let KindFields::Lesson(lesson) = &page.meta.kind else {
+                continue;
+            };
             let Some(name) = &lesson.series else { continue };
             let slug = slugify(name);
             let s = series.entry(slug.clone()).or_insert_with(|| Series {
@@ -153,22 +185,32 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
             });
             if lesson.order.is_none() {
                 diags.push(
-                    Diagnostic::error(&page.file, format!("this lesson is in series “{name}” but has no `order`"))
-                        .hint("add `order: N` (1 for the first lesson of the series)"),
+                    Diagnostic::error(
+                        &page.file,
+                        format!("this lesson is in series “{name}” but has no `order`"),
+                    )
+                    .hint("add `order: N` (1 for the first lesson of the series)"),
                 );
             }
             s.pages.push(key.clone());
         }
     }
     for s in series.values_mut() {
-        s.pages.sort_by(|a, b| compare(SortBy::Order, &content.pages[a], &content.pages[b]));
+        s.pages
+            .sort_by(|a, b| compare(SortBy::Order, &content.pages[a], &content.pages[b]));
         for pair in s.pages.windows(2) {
             let (a, b) = (&content.pages[&pair[0]], &content.pages[&pair[1]]);
             let (oa, ob) = (lesson_place(a).1, lesson_place(b).1);
             if oa == ob && oa != u64::MAX {
                 diags.push(
-                    Diagnostic::error(&b.file, format!("lesson order {ob} is used twice in series “{}” (also by {})", s.name, a.file))
-                        .hint("give each lesson of a series its own `order`"),
+                    Diagnostic::error(
+                        &b.file,
+                        format!(
+                            "lesson order {ob} is used twice in series “{}” (also by {})",
+                            s.name, a.file
+                        ),
+                    )
+                    .hint("give each lesson of a series its own `order`"),
                 );
             }
         }
@@ -186,7 +228,9 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     for t in &config.taxonomies {
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
         for (key, page) in &content.pages {
-            let Some(names) = page.meta.taxonomies.get(&t.name) else { continue };
+            let Some(names) = page.meta.taxonomies.get(&t.name) else {
+                continue;
+            };
             for name in names {
                 let slug = slugify(name);
                 if slug.is_empty() {
@@ -206,7 +250,8 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
             }
         }
         for term in terms.values_mut() {
-            term.pages.sort_by(|a, b| compare(SortBy::Date, &content.pages[a], &content.pages[b]));
+            term.pages
+                .sort_by(|a, b| compare(SortBy::Date, &content.pages[a], &content.pages[b]));
         }
         taxonomies.push(Taxonomy {
             name: t.name.clone(),
@@ -246,7 +291,10 @@ fn resource(
         (root.join("static").join(abs), abs.to_string())
     } else {
         let content_dir = page.key.rsplit_once('/').map_or("", |(d, _)| d);
-        let disk = root.join(crate::content::CONTENT_DIR).join(content_dir).join(value);
+        let disk = root
+            .join(crate::content::CONTENT_DIR)
+            .join(content_dir)
+            .join(value);
         let url = if page.bundle.is_some() {
             format!("{page_path}{value}")
         } else if content_dir.is_empty() {
@@ -258,8 +306,11 @@ fn resource(
     };
     if value.contains("..") {
         diags.push(
-            Diagnostic::error(&page.file, format!("`{key}: {value}` must not climb out of its folder with `..`"))
-                .hint("put the file beside the page, or under static/ and write it as /path"),
+            Diagnostic::error(
+                &page.file,
+                format!("`{key}: {value}` must not climb out of its folder with `..`"),
+            )
+            .hint("put the file beside the page, or under static/ and write it as /path"),
         );
         return None;
     }
@@ -297,10 +348,10 @@ impl LinkResolver for ContentResolver<'_> {
         if key == "_index.md" || key.is_empty() {
             return Ok(base.clone());
         }
-        if let Some(board) = key.strip_suffix("/_index.md") {
-            if self.config.board(board).is_some() {
-                return Ok(format!("{base}{board}/"));
-            }
+        if let Some(board) = key.strip_suffix("/_index.md")
+            && self.config.board(board).is_some()
+        {
+            return Ok(format!("{base}{board}/"));
         }
         if let Some(why) = self.content.hidden.get(key) {
             return Err(format!("the page {}", why.reason()));

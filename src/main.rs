@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "herald", version, about = "A fast static site generator for publicity and learning portals")]
+#[command(
+    name = "herald",
+    version,
+    about = "A fast static site generator for publicity and learning portals"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -47,6 +51,14 @@ fn print_error(err: &Error) {
             eprintln!("build failed: {errors} error(s); the previous output was left as it was");
         }
         other => eprintln!("error: {other}"),
+    }
+}
+
+/// 1 for problems in the site, 2 for a request herald refuses (bad usage).
+fn exit_code(err: &Error) -> ExitCode {
+    match err {
+        Error::Refused(_) => ExitCode::from(2),
+        _ => ExitCode::from(1),
     }
 }
 
@@ -92,7 +104,7 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     print_error(&e);
-                    ExitCode::from(1)
+                    exit_code(&e)
                 }
             }
         }

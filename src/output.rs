@@ -25,7 +25,10 @@ fn checked(path: &str) -> io::Result<&str> {
     if ok {
         Ok(path)
     } else {
-        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output folder: {path}")))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write outside the output folder: {path}"),
+        ))
     }
 }
 
@@ -77,7 +80,10 @@ impl MemorySink {
 impl Sink for MemorySink {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let path = checked(path)?.to_string();
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path, bytes.to_vec());
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path, bytes.to_vec());
         Ok(())
     }
 
@@ -90,7 +96,11 @@ impl Sink for MemorySink {
 /// Refuses output folders that would destroy the site itself.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         let mut out = PathBuf::new();
         for c in p.components() {
             match c {
@@ -105,27 +115,46 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     };
     let root = abs(root);
     let output = abs(output);
-    let refuse = |why: &str| Err(Error::Refused(format!("refusing to use {} as the output folder: {why}", output.display())));
+    let refuse = |why: &str| {
+        Err(Error::Refused(format!(
+            "refusing to use {} as the output folder: {why}",
+            output.display()
+        )))
+    };
     if output.parent().is_none() {
         return refuse("it is the file-system root");
     }
     if root.starts_with(&output) {
         return refuse("it contains the site itself (choose a folder such as public/)");
     }
-    if output.join(crate::config::CONFIG_FILE).exists() || output.join(crate::content::CONTENT_DIR).is_dir() {
+    if output.join(crate::config::CONFIG_FILE).exists()
+        || output.join(crate::content::CONTENT_DIR).is_dir()
+    {
         return refuse("it holds a site (site.yaml or content/)");
     }
-    for own in ["content", "static", "templates", "themes", "data", "i18n", "src", ".git"] {
+    for own in [
+        "content",
+        "static",
+        "templates",
+        "themes",
+        "data",
+        "i18n",
+        "src",
+        ".git",
+    ] {
         if output.starts_with(root.join(own)) {
             return refuse(&format!("it is inside the site's {own}/ folder"));
         }
     }
     if output.is_dir() {
-        let mut entries = std::fs::read_dir(&output).map_err(|e| Error::io(format!("cannot read {}", output.display()), e))?;
+        let mut entries = std::fs::read_dir(&output)
+            .map_err(|e| Error::io(format!("cannot read {}", output.display()), e))?;
         let non_empty = entries.next().is_some();
         let ours = output.join("index.html").exists() || output.join("404.html").exists();
         if non_empty && !ours {
-            return refuse("it is not empty and does not look like a herald output (no index.html); empty it or choose another folder");
+            return refuse(
+                "it is not empty and does not look like a herald output (no index.html); empty it or choose another folder",
+            );
         }
     } else if output.exists() {
         return refuse("it is a file, not a folder");
@@ -141,7 +170,10 @@ pub struct Staging {
 }
 
 fn sibling_prefix(output: &Path, what: &str) -> String {
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     format!(".{name}.herald-{what}-")
 }
 
@@ -152,7 +184,8 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
         recover(output, &parent);
         let dir = tempfile::Builder::new()
             .prefix(&sibling_prefix(output, "staging"))
@@ -175,7 +208,8 @@ impl Staging {
     /// Makes the staged site the output, atomically where the OS allows.
     pub fn publish(self) -> Result<()> {
         let staged = self.dir.path().to_path_buf();
-        let fail = |e: io::Error| Error::io(format!("cannot publish to {}", self.output.display()), e);
+        let fail =
+            |e: io::Error| Error::io(format!("cannot publish to {}", self.output.display()), e);
         if !self.output.exists() {
             std::fs::rename(&staged, &self.output).map_err(fail)?;
             let _ = self.dir.keep();
@@ -195,7 +229,11 @@ impl Staging {
             return Ok(());
         }
         // Elsewhere: move the old site aside, move the new one in, drop the old.
-        let parent = self.output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let parent = self
+            .output
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
         let old = tempfile::Builder::new()
             .prefix(&sibling_prefix(&self.output, "old"))
             .tempdir_in(&parent)
@@ -215,7 +253,9 @@ impl Staging {
 /// Removes staging folders of killed builds and, if a build died between
 /// the two renames of the fallback swap, puts the old site back.
 fn recover(output: &Path, parent: &Path) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     let staging = sibling_prefix(output, "staging");
     let old = sibling_prefix(output, "old");
     for entry in entries.flatten() {
@@ -254,7 +294,10 @@ mod tests {
         let s = Staging::new(&out).unwrap();
         s.sink().write("index.html", b"new").unwrap();
         s.publish().unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
     }

@@ -14,11 +14,18 @@ use tera::{Context, Value};
 /// One file to produce.
 enum Job {
     Page(String),
-    Board { index: usize, number: usize },
+    Board {
+        index: usize,
+        number: usize,
+    },
     Home,
     NotFound,
     TaxonomyList(usize),
-    Term { taxonomy: usize, slug: String, number: usize },
+    Term {
+        taxonomy: usize,
+        slug: String,
+        number: usize,
+    },
 }
 
 /// A file copied as is.
@@ -50,7 +57,13 @@ fn pagination(total: usize, per_page: Option<usize>) -> usize {
 }
 
 /// Renders the whole site. Returns every template error found.
-pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink, copies: &[Copy], extra_files: &[(String, Vec<u8>)]) -> Result<RenderReport, Vec<Diagnostic>> {
+pub fn render_site(
+    site: &Site,
+    templates: &Templates,
+    sink: &dyn Sink,
+    copies: &[Copy],
+    extra_files: &[(String, Vec<u8>)],
+) -> Result<RenderReport, Vec<Diagnostic>> {
     let pages = values::pages(site);
     let series = site
         .series
@@ -66,7 +79,12 @@ pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink, copies: 
         series,
     };
 
-    let mut jobs: Vec<Job> = site.content.pages.keys().map(|k| Job::Page(k.clone())).collect();
+    let mut jobs: Vec<Job> = site
+        .content
+        .pages
+        .keys()
+        .map(|k| Job::Page(k.clone()))
+        .collect();
     for (index, board) in site.boards.iter().enumerate() {
         for number in 1..=pagination(board.pages.len(), board.config.paginate) {
             jobs.push(Job::Board { index, number });
@@ -92,13 +110,17 @@ pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink, copies: 
     if !diags.is_empty() {
         return Err(diags);
     }
-    let results: Vec<Result<(), Diagnostic>> = jobs.par_iter().map(|job| r.run(job, sink)).collect();
+    let results: Vec<Result<(), Diagnostic>> =
+        jobs.par_iter().map(|job| r.run(job, sink)).collect();
     let copied: Vec<Result<(), Diagnostic>> = copies
         .par_iter()
         .map(|c| {
             sink.copy(&c.to, &c.from).map_err(|e| {
                 Diagnostic::error(
-                    c.from.strip_prefix(&site.root).unwrap_or(&c.from).to_string_lossy(),
+                    c.from
+                        .strip_prefix(&site.root)
+                        .unwrap_or(&c.from)
+                        .to_string_lossy(),
                     format!("cannot copy to the output: {e}"),
                 )
             })
@@ -106,7 +128,10 @@ pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink, copies: 
         .collect();
     for (path, bytes) in extra_files {
         if let Err(e) = sink.write(path, bytes) {
-            diags.push(Diagnostic::error(path.clone(), format!("cannot write: {e}")));
+            diags.push(Diagnostic::error(
+                path.clone(),
+                format!("cannot write: {e}"),
+            ));
         }
     }
     let mut seen: HashMap<(String, Option<usize>), usize> = HashMap::new();
@@ -143,13 +168,24 @@ impl Renderer<'_> {
         match job {
             Job::Page(key) => {
                 let page = &site.content.pages[key];
-                let name = page.meta.template.clone().unwrap_or_else(|| format!("{}.html", page.kind.name()));
+                let name = page
+                    .meta
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.html", page.kind.name()));
                 (name, page.file.clone())
             }
             Job::Board { index, .. } => {
                 let b = &site.boards[*index].config;
-                let custom = site.content.indexes.get(&b.key).and_then(|i| i.meta.template.clone());
-                (custom.unwrap_or_else(|| format!("board/{}.html", b.kind.name())), format!("the index of board `{}`", b.key))
+                let custom = site
+                    .content
+                    .indexes
+                    .get(&b.key)
+                    .and_then(|i| i.meta.template.clone());
+                (
+                    custom.unwrap_or_else(|| format!("board/{}.html", b.kind.name())),
+                    format!("the index of board `{}`", b.key),
+                )
             }
             Job::Home => ("home.html".into(), "the home page".into()),
             Job::NotFound => ("404.html".into(), "the 404 page".into()),
@@ -184,14 +220,27 @@ impl Renderer<'_> {
         ctx.insert_value("site", self.site_value.clone());
         ctx.insert_value("t", self.strings.clone());
         ctx.insert_value("meta", meta);
+        ctx.insert_value("board", Value::none());
+        ctx.insert_value("page", Value::none());
+        ctx.insert_value("series", Value::none());
         ctx
     }
 
-    fn meta(&self, title: &str, description: Option<&str>, path: &str, image: Value, kind: &str) -> Value {
+    fn meta(
+        &self,
+        title: &str,
+        description: Option<&str>,
+        path: &str,
+        image: Value,
+        kind: &str,
+    ) -> Value {
         let c = &self.site.config;
         map([
             ("title", Value::from(title)),
-            ("description", Value::from(description.or(c.description.as_deref()).unwrap_or(""))),
+            (
+                "description",
+                Value::from(description.or(c.description.as_deref()).unwrap_or("")),
+            ),
             ("url", Value::from(self.site.permalink(path))),
             ("path", Value::from(self.site.url(path))),
             ("image", image),
@@ -199,24 +248,58 @@ impl Renderer<'_> {
         ])
     }
 
-    fn paginator(&self, base: &str, keys: &[String], per_page: Option<usize>, number: usize) -> Value {
+    fn paginator(
+        &self,
+        base: &str,
+        keys: &[String],
+        per_page: Option<usize>,
+        number: usize,
+    ) -> Value {
         let total_pages = pagination(keys.len(), per_page);
         let per = per_page.unwrap_or(keys.len().max(1));
         let start = (number - 1) * per;
         let slice = &keys[start.min(keys.len())..(start + per).min(keys.len())];
         let url = |n: usize| Value::from(self.site.url(&Site::pager_path(base, n)));
         let pagers: Vec<Value> = (1..=total_pages)
-            .map(|n| map([("number", Value::from(n)), ("url", url(n)), ("current", Value::from(n == number))]))
+            .map(|n| {
+                map([
+                    ("number", Value::from(n)),
+                    ("url", url(n)),
+                    ("current", Value::from(n == number)),
+                ])
+            })
             .collect();
         map([
-            ("pages", Value::from(slice.iter().map(|k| self.pages[k].clone()).collect::<Vec<_>>())),
+            (
+                "pages",
+                Value::from(
+                    slice
+                        .iter()
+                        .map(|k| self.pages[k].clone())
+                        .collect::<Vec<_>>(),
+                ),
+            ),
             ("number", Value::from(number)),
             ("total_pages", Value::from(total_pages)),
             ("total_items", Value::from(keys.len())),
             ("first", url(1)),
             ("last", url(total_pages)),
-            ("prev", if number > 1 { url(number - 1) } else { Value::none() }),
-            ("next", if number < total_pages { url(number + 1) } else { Value::none() }),
+            (
+                "prev",
+                if number > 1 {
+                    url(number - 1)
+                } else {
+                    Value::none()
+                },
+            ),
+            (
+                "next",
+                if number < total_pages {
+                    url(number + 1)
+                } else {
+                    Value::none()
+                },
+            ),
             ("pagers", Value::from(pagers)),
         ])
     }
@@ -229,7 +312,10 @@ impl Renderer<'_> {
                 let page = &site.content.pages[key];
                 let path = site.page_path(key).to_string();
                 let value = &self.pages[key];
-                let image = value.get_from_path("cover").cloned().unwrap_or(Value::none());
+                let image = value
+                    .get_from_path("cover")
+                    .cloned()
+                    .unwrap_or(Value::none());
                 let mut ctx = self.base_context(self.meta(
                     &page.meta.title,
                     value.get_from_path("description").and_then(Value::as_str),
@@ -238,9 +324,18 @@ impl Renderer<'_> {
                     "article",
                 ));
                 ctx.insert_value("page", value.clone());
-                let board = page.board.as_ref().and_then(|b| site.boards.iter().position(|x| &x.config.key == b));
-                ctx.insert_value("board", board.map_or(Value::none(), |i| values::board(site, i)));
-                let series = site.links[key].series.as_ref().and_then(|(slug, _)| self.series.get(slug).cloned());
+                let board = page
+                    .board
+                    .as_ref()
+                    .and_then(|b| site.boards.iter().position(|x| &x.config.key == b));
+                ctx.insert_value(
+                    "board",
+                    board.map_or(Value::none(), |i| values::board(site, i)),
+                );
+                let series = site.links[key]
+                    .series
+                    .as_ref()
+                    .and_then(|(slug, _)| self.series.get(slug).cloned());
                 ctx.insert_value("series", series.unwrap_or(Value::none()));
                 (path, ctx)
             }
@@ -249,10 +344,22 @@ impl Renderer<'_> {
                 let base = format!("{}/", b.config.key);
                 let path = Site::pager_path(&base, *number);
                 let board = values::board(site, *index);
-                let description = board.get_from_path("description").and_then(Value::as_str).map(str::to_string);
-                let mut ctx = self.base_context(self.meta(&b.config.title, description.as_deref(), &path, Value::none(), "website"));
+                let description = board
+                    .get_from_path("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                let mut ctx = self.base_context(self.meta(
+                    &b.config.title,
+                    description.as_deref(),
+                    &path,
+                    Value::none(),
+                    "website",
+                ));
                 ctx.insert_value("board", board);
-                ctx.insert_value("paginator", self.paginator(&base, &b.pages, b.config.paginate, *number));
+                ctx.insert_value(
+                    "paginator",
+                    self.paginator(&base, &b.pages, b.config.paginate, *number),
+                );
                 let series: Vec<Value> = site
                     .series
                     .values()
@@ -265,29 +372,63 @@ impl Renderer<'_> {
             Job::Home => {
                 let intro = site.index_rendered.get("");
                 let home_meta = site.content.indexes.get("").map(|i| &i.meta);
-                let title = home_meta.map(|m| m.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
+                let title = home_meta
+                    .map(|m| m.title.as_str())
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or(&site.config.title);
                 let description = home_meta.and_then(|m| m.description.as_deref());
-                let mut ctx = self.base_context(self.meta(title, description, "", Value::none(), "website"));
-                ctx.insert_value("intro", intro.map_or(Value::none(), |r| Value::safe_string(&r.html)));
+                let mut ctx =
+                    self.base_context(self.meta(title, description, "", Value::none(), "website"));
+                ctx.insert_value(
+                    "intro",
+                    intro.map_or(Value::none(), |r| Value::safe_string(&r.html)),
+                );
                 let latest: Vec<Value> = site
                     .boards
                     .iter()
                     .enumerate()
                     .map(|(i, b)| {
-                        let pages: Vec<Value> = b.pages.iter().take(site.config.home_items).map(|k| self.pages[k].clone()).collect();
-                        map([("board", values::board(site, i)), ("pages", Value::from(pages))])
+                        let pages: Vec<Value> = b
+                            .pages
+                            .iter()
+                            .take(site.config.home_items)
+                            .map(|k| self.pages[k].clone())
+                            .collect();
+                        map([
+                            ("board", values::board(site, i)),
+                            ("pages", Value::from(pages)),
+                        ])
                     })
                     .collect();
                 ctx.insert_value("boards", Value::from(latest));
-                ctx.insert_value("series", Value::from(self.series.values().cloned().collect::<Vec<_>>()));
-                let mut all: Vec<&String> = site.content.pages.keys().filter(|k| site.content.pages[*k].meta.date.is_some()).collect();
-                all.sort_by(|a, b| site.content.pages[*b].meta.date.cmp(&site.content.pages[*a].meta.date).then(a.cmp(b)));
-                let recent: Vec<Value> = all.iter().take(site.config.home_items.max(1)).map(|k| self.pages[*k].clone()).collect();
+                ctx.insert_value(
+                    "series",
+                    Value::from(self.series.values().cloned().collect::<Vec<_>>()),
+                );
+                let mut all: Vec<&String> = site
+                    .content
+                    .pages
+                    .keys()
+                    .filter(|k| site.content.pages[*k].meta.date.is_some())
+                    .collect();
+                all.sort_by(|a, b| {
+                    site.content.pages[*b]
+                        .meta
+                        .date
+                        .cmp(&site.content.pages[*a].meta.date)
+                        .then(a.cmp(b))
+                });
+                let recent: Vec<Value> = all
+                    .iter()
+                    .take(site.config.home_items.max(1))
+                    .map(|k| self.pages[*k].clone())
+                    .collect();
                 ctx.insert_value("recent", Value::from(recent));
                 (String::new(), ctx)
             }
             Job::NotFound => {
-                let ctx = self.base_context(self.meta("404", None, "404.html", Value::none(), "website"));
+                let ctx =
+                    self.base_context(self.meta("404", None, "404.html", Value::none(), "website"));
                 let bytes = self.render_template(&template, &ctx, &who)?;
                 return sink
                     .write("404.html", bytes.as_bytes())
@@ -298,7 +439,8 @@ impl Renderer<'_> {
                 let conf = &site.config.taxonomies[*ti];
                 let path = format!("{}/", tax.name);
                 let title = conf.title.clone().unwrap_or_else(|| tax.name.clone());
-                let mut ctx = self.base_context(self.meta(&title, None, &path, Value::none(), "website"));
+                let mut ctx =
+                    self.base_context(self.meta(&title, None, &path, Value::none(), "website"));
                 let mut terms: Vec<&crate::site::Term> = tax.terms.values().collect();
                 terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.slug.cmp(&b.slug)));
                 let terms: Vec<Value> = terms
@@ -314,34 +456,58 @@ impl Renderer<'_> {
                     .collect();
                 ctx.insert_value(
                     "taxonomy",
-                    map([("name", Value::from(tax.name.as_str())), ("title", Value::from(title.as_str())), ("url", Value::from(site.url(&path))), ("terms", Value::from(terms))]),
+                    map([
+                        ("name", Value::from(tax.name.as_str())),
+                        ("title", Value::from(title.as_str())),
+                        ("url", Value::from(site.url(&path))),
+                        ("terms", Value::from(terms)),
+                    ]),
                 );
                 (path, ctx)
             }
-            Job::Term { taxonomy, slug, number } => {
+            Job::Term {
+                taxonomy,
+                slug,
+                number,
+            } => {
                 let tax = &site.taxonomies[*taxonomy];
                 let conf = &site.config.taxonomies[*taxonomy];
                 let term = &tax.terms[slug];
                 let base = format!("{}/{}/", tax.name, slug);
                 let path = Site::pager_path(&base, *number);
                 let title = conf.title.clone().unwrap_or_else(|| tax.name.clone());
-                let mut ctx = self.base_context(self.meta(&term.name, None, &path, Value::none(), "website"));
+                let mut ctx =
+                    self.base_context(self.meta(&term.name, None, &path, Value::none(), "website"));
                 ctx.insert_value(
                     "taxonomy",
-                    map([("name", Value::from(tax.name.as_str())), ("title", Value::from(title.as_str())), ("url", Value::from(site.url(&format!("{}/", tax.name))))]),
+                    map([
+                        ("name", Value::from(tax.name.as_str())),
+                        ("title", Value::from(title.as_str())),
+                        ("url", Value::from(site.url(&format!("{}/", tax.name)))),
+                    ]),
                 );
                 ctx.insert_value(
                     "term",
-                    map([("name", Value::from(term.name.as_str())), ("slug", Value::from(slug.as_str())), ("url", Value::from(site.url(&base))), ("count", Value::from(term.pages.len()))]),
+                    map([
+                        ("name", Value::from(term.name.as_str())),
+                        ("slug", Value::from(slug.as_str())),
+                        ("url", Value::from(site.url(&base))),
+                        ("count", Value::from(term.pages.len())),
+                    ]),
                 );
-                ctx.insert_value("paginator", self.paginator(&base, &term.pages, conf.paginate, *number));
+                ctx.insert_value(
+                    "paginator",
+                    self.paginator(&base, &term.pages, conf.paginate, *number),
+                );
                 (path, ctx)
             }
         };
         let html = self.render_template(&template, &ctx, &who)?;
         let out = format!("{path}index.html");
-        sink.write(&out, html.as_bytes())
-            .map_err(|e| Diagnostic::error(out.clone(), format!("cannot write: {e}")).hint("check free disk space and permissions of the output folder"))
+        sink.write(&out, html.as_bytes()).map_err(|e| {
+            Diagnostic::error(out.clone(), format!("cannot write: {e}"))
+                .hint("check free disk space and permissions of the output folder")
+        })
     }
 
     fn render_template(&self, name: &str, ctx: &Context, who: &str) -> Result<String, Diagnostic> {

@@ -26,7 +26,10 @@ impl<'a> MapReader<'a> {
                 diags.push(
                     Diagnostic::error(
                         file,
-                        format!("{what} must be a mapping of `key: value` lines, found {}", other.describe()),
+                        format!(
+                            "{what} must be a mapping of `key: value` lines, found {}",
+                            other.describe()
+                        ),
                     )
                     .at(node.line)
                     .hint("write one `key: value` per line"),
@@ -53,7 +56,11 @@ impl<'a> MapReader<'a> {
         let i = self.entries.iter().position(|e| e.key == key)?;
         self.used[i] = true;
         let node = &self.entries[i].value;
-        if node.value == Value::Null { None } else { Some(node) }
+        if node.value == Value::Null {
+            None
+        } else {
+            Some(node)
+        }
     }
 
     /// Declares a key as known without reading it.
@@ -62,14 +69,19 @@ impl<'a> MapReader<'a> {
     }
 
     pub fn has(&self, key: &str) -> bool {
-        self.entries.iter().any(|e| e.key == key && e.value.value != Value::Null)
+        self.entries
+            .iter()
+            .any(|e| e.key == key && e.value.value != Value::Null)
     }
 
     pub fn type_error(&mut self, key: &str, node: &Node, expected: &str, example: &str) {
         self.diags.push(
             Diagnostic::error(
                 self.file,
-                format!("`{key}` should be {expected}, found {}", node.value.describe()),
+                format!(
+                    "`{key}` should be {expected}, found {}",
+                    node.value.describe()
+                ),
             )
             .at_col(node.line, node.col)
             .hint(format!("for example: {key}: {example}")),
@@ -100,7 +112,12 @@ impl<'a> MapReader<'a> {
     /// A string that must be present; `missing_hint` tells how to add it.
     pub fn required_string(&mut self, key: &'a str, line: usize, example: &str) -> Option<String> {
         let v = self.string(key);
-        if v.is_none() && !self.diags.iter().any(|d| d.message.starts_with(&format!("`{key}`"))) {
+        if v.is_none()
+            && !self
+                .diags
+                .iter()
+                .any(|d| d.message.starts_with(&format!("`{key}`")))
+        {
             self.diags.push(
                 Diagnostic::error(self.file, format!("missing required key `{key}`"))
                     .at(line)
@@ -166,7 +183,9 @@ impl<'a> MapReader<'a> {
     }
 
     pub fn string_list(&mut self, key: &'a str) -> Vec<String> {
-        let Some(node) = self.node(key) else { return Vec::new() };
+        let Some(node) = self.node(key) else {
+            return Vec::new();
+        };
         match &node.value {
             Value::Seq(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -209,7 +228,8 @@ impl<'a> MapReader<'a> {
 
     /// Free-form data, kept as JSON for templates.
     pub fn json(&mut self, key: &'a str) -> serde_json::Value {
-        self.node(key).map_or(serde_json::Value::Null, Node::to_json)
+        self.node(key)
+            .map_or(serde_json::Value::Null, Node::to_json)
     }
 
     /// Reports every key that no getter asked for. `elsewhere` may explain
@@ -253,18 +273,28 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
         return Some(d);
     }
     let utc = FixedOffset::east_opt(0)?;
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
             return utc.from_local_datetime(&dt).single();
         }
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S%:z", "%Y-%m-%d %H:%M%:z", "%Y-%m-%dT%H:%M%:z"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%:z",
+        "%Y-%m-%d %H:%M%:z",
+        "%Y-%m-%dT%H:%M%:z",
+    ] {
         if let Ok(d) = DateTime::parse_from_str(s, fmt) {
             return Some(d);
         }
     }
     let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    utc.from_local_datetime(&date.and_time(NaiveTime::MIN)).single()
+    utc.from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .single()
 }
 
 #[cfg(test)]

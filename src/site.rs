@@ -102,6 +102,10 @@ impl Site {
 
     /// Output path of page `n` (1-based) of an index at `base` (`news/`).
     pub fn pager_path(base: &str, n: usize) -> String {
-        if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }
+        if n <= 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
     }
 }

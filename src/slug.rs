@@ -24,7 +24,11 @@ pub fn slugify(s: &str) -> String {
 /// `section` so every heading gets an id.
 pub fn anchor(s: &str) -> String {
     let slug = slugify(s);
-    if slug.is_empty() { "section".into() } else { slug }
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug
+    }
 }
 
 #[cfg(test)]

@@ -26,11 +26,19 @@ pub fn theme_dir(root: &Path, theme: &str) -> PathBuf {
     root.join("themes").join(theme)
 }
 
-fn collect(dir: &Path, root: &Path, out: &mut BTreeMap<String, (String, String)>, diags: &mut Vec<Diagnostic>) {
+fn collect(
+    dir: &Path,
+    root: &Path,
+    out: &mut BTreeMap<String, (String, String)>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(false) {
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .follow_links(false)
+    {
         let Ok(entry) = entry else { continue };
         if !entry.file_type().is_file() {
             continue;
@@ -39,7 +47,9 @@ fn collect(dir: &Path, root: &Path, out: &mut BTreeMap<String, (String, String)>
         if crate::content::is_ignored_name(&name_os) {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
         let name = rel.to_string_lossy().replace('\\', "/");
         let file = entry
             .path()
@@ -54,14 +64,23 @@ fn collect(dir: &Path, root: &Path, out: &mut BTreeMap<String, (String, String)>
                 }
                 Err(d) => diags.push(d),
             },
-            Err(e) => diags.push(Diagnostic::error(file, format!("cannot read template: {e}"))),
+            Err(e) => diags.push(Diagnostic::error(
+                file,
+                format!("cannot read template: {e}"),
+            )),
         }
     }
 }
 
 /// Turns a Tera error into a diagnostic naming the template file and line.
-pub fn tera_diagnostic(err: &tera::Error, files: &HashMap<String, String>, context: Option<&str>) -> Diagnostic {
-    let prefix = context.map(|c| format!("while rendering {c}: ")).unwrap_or_default();
+pub fn tera_diagnostic(
+    err: &tera::Error,
+    files: &HashMap<String, String>,
+    context: Option<&str>,
+) -> Diagnostic {
+    let prefix = context
+        .map(|c| format!("while rendering {c}: "))
+        .unwrap_or_default();
     let (name, line, col, message) = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
             r.filename().to_string(),
@@ -75,20 +94,31 @@ pub fn tera_diagnostic(err: &tera::Error, files: &HashMap<String, String>, conte
             None,
             format!("extends \"{parent}\", which does not exist"),
         ),
-        tera::ErrorKind::TemplateNotFound(name) => (String::new(), None, None, format!("template \"{name}\" not found")),
+        tera::ErrorKind::TemplateNotFound(name) => (
+            String::new(),
+            None,
+            None,
+            format!("template \"{name}\" not found"),
+        ),
         other => (String::new(), None, None, other.to_string()),
     };
-    let file = files
-        .get(&name)
-        .cloned()
-        .unwrap_or_else(|| if name.is_empty() { "templates".into() } else { format!("templates/{name}") });
+    let file = files.get(&name).cloned().unwrap_or_else(|| {
+        if name.is_empty() {
+            "templates".into()
+        } else {
+            format!("templates/{name}")
+        }
+    });
     let mut d = Diagnostic::error(file, format!("{prefix}{message}"));
     if let Some(l) = line {
         d = d.at_col(l, col.unwrap_or(1));
     }
     let hint = if message.contains("not found") || message.contains("does not exist") {
         "templates live in templates/ (site) or themes/<theme>/templates/; check the name"
-    } else if message.contains("not found in context") || message.contains("undefined") || message.contains("Unknown") {
+    } else if message.contains("not found in context")
+        || message.contains("undefined")
+        || message.contains("Unknown")
+    {
         "use `{% if x is defined %}` or `| default(value=…)` for values that may be missing"
     } else {
         "check the template syntax on this line (Tera 2: {{ value }}, {% tag %})"
@@ -97,26 +127,45 @@ pub fn tera_diagnostic(err: &tera::Error, files: &HashMap<String, String>, conte
 }
 
 /// Loads and compiles the theme and site templates.
-pub fn load(root: &Path, config: &Config, assets: Arc<HashMap<String, String>>) -> Result<Templates, Vec<Diagnostic>> {
+pub fn load(
+    root: &Path,
+    config: &Config,
+    assets: Arc<HashMap<String, String>>,
+) -> Result<Templates, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let theme = theme_dir(root, &config.theme);
     if !theme.is_dir() {
         let available: Vec<String> = std::fs::read_dir(root.join("themes"))
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         let hint = if available.is_empty() {
-            "there is no themes/ folder; copy one in (e.g. from `herald init`) or fix `theme:`".to_string()
+            "there is no themes/ folder; copy one in (e.g. from `herald init`) or fix `theme:`"
+                .to_string()
         } else {
             format!("themes here: {}", available.join(", "))
         };
         return Err(vec![
-            Diagnostic::error(crate::config::CONFIG_FILE, format!("theme `{}` does not exist (no folder themes/{}/)", config.theme, config.theme)).hint(hint),
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "theme `{}` does not exist (no folder themes/{}/)",
+                    config.theme, config.theme
+                ),
+            )
+            .hint(hint),
         ]);
     }
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
     collect(&theme.join("templates"), root, &mut sources, &mut diags);
     collect(&root.join("templates"), root, &mut sources, &mut diags);
-    let files: HashMap<String, String> = sources.iter().map(|(n, (f, _))| (n.clone(), f.clone())).collect();
+    let files: HashMap<String, String> = sources
+        .iter()
+        .map(|(n, (f, _))| (n.clone(), f.clone()))
+        .collect();
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
@@ -130,11 +179,11 @@ pub fn load(root: &Path, config: &Config, assets: Arc<HashMap<String, String>>) 
         let mut found = false;
         for (name, text) in &batch {
             let mut single = Tera::default();
-            if let Err(err) = single.add_raw_template(name, text) {
-                if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
-                    diags.push(tera_diagnostic(&err, &files, None));
-                    found = true;
-                }
+            if let Err(err) = single.add_raw_template(name, text)
+                && matches!(err.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                diags.push(tera_diagnostic(&err, &files, None));
+                found = true;
             }
         }
         if !found {
@@ -145,12 +194,21 @@ pub fn load(root: &Path, config: &Config, assets: Arc<HashMap<String, String>>) 
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
-    Ok(Templates { tera, files, strings })
+    Ok(Templates {
+        tera,
+        files,
+        strings,
+    })
 }
 
 /// UI strings: `themes/<t>/i18n/<lang>.yaml`, falling back from `zh-CN` to
 /// `zh` to `en`; a site's `i18n/<lang>.yaml` overrides single strings.
-fn load_strings(root: &Path, theme: &Path, language: &str, diags: &mut Vec<Diagnostic>) -> serde_json::Map<String, serde_json::Value> {
+fn load_strings(
+    root: &Path,
+    theme: &Path,
+    language: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> serde_json::Map<String, serde_json::Value> {
     let mut candidates = vec![language.to_string()];
     if let Some((primary, _)) = language.split_once('-') {
         candidates.push(primary.to_string());
@@ -160,8 +218,14 @@ fn load_strings(root: &Path, theme: &Path, language: &str, diags: &mut Vec<Diagn
     for dir in [theme.join("i18n"), root.join("i18n")] {
         for lang in candidates.iter().rev() {
             let path = dir.join(format!("{lang}.yaml"));
-            let Ok(bytes) = std::fs::read(&path) else { continue };
-            let file = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let file = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             let text = match decode_text(&file, &bytes) {
                 Ok(t) => t,
                 Err(d) => {
@@ -187,18 +251,22 @@ fn load_strings(root: &Path, theme: &Path, language: &str, diags: &mut Vec<Diagn
 
 fn register(tera: &mut Tera, config: &Config, assets: Arc<HashMap<String, String>>) {
     let zh = config.language.to_ascii_lowercase().starts_with("zh");
-    tera.register_filter("date", move |val: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let Some(date) = crate::schema::parse_date(val) else {
-            return Err(tera::Error::message(format!("`{val}` is not a date")));
-        };
-        if let Some(fmt) = kwargs.get::<&str>("format")? {
-            let mut out = String::new();
-            use std::fmt::Write;
-            write!(out, "{}", date.format(fmt)).map_err(|_| tera::Error::message(format!("bad date format `{fmt}`")))?;
-            return Ok(out);
-        }
-        Ok(format_date(&date, zh))
-    });
+    tera.register_filter(
+        "date",
+        move |val: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let Some(date) = crate::schema::parse_date(val) else {
+                return Err(tera::Error::message(format!("`{val}` is not a date")));
+            };
+            if let Some(fmt) = kwargs.get::<&str>("format")? {
+                let mut out = String::new();
+                use std::fmt::Write;
+                write!(out, "{}", date.format(fmt))
+                    .map_err(|_| tera::Error::message(format!("bad date format `{fmt}`")))?;
+                return Ok(out);
+            }
+            Ok(format_date(&date, zh))
+        },
+    );
     let base = config.base_path.clone();
     tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         let path: &str = kwargs.must_get("path")?;
@@ -210,12 +278,21 @@ fn register(tera: &mut Tera, config: &Config, assets: Arc<HashMap<String, String
             ))),
         }
     });
-    tera.register_filter("filesize", |val: u64, _: Kwargs, _: &State| -> String { format_size(val) });
-    tera.register_filter("json", |val: tera::Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let json = serde_json::to_string(&val).map_err(|e| tera::Error::message(e.to_string()))?;
-        // Safe inside <script>: no `</` or `<!--` can close the element.
-        Ok(json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
+    tera.register_filter("filesize", |val: u64, _: Kwargs, _: &State| -> String {
+        format_size(val)
     });
+    tera.register_filter(
+        "json",
+        |val: tera::Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let json =
+                serde_json::to_string(&val).map_err(|e| tera::Error::message(e.to_string()))?;
+            // Safe inside <script>: no `</` or `<!--` can close the element.
+            Ok(json
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026"))
+        },
+    );
 }
 
 /// `2024年5月1日` for Chinese, `1 May 2024` otherwise.

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use tera::Value;
 
 /// Builds a map value from pairs.
-pub fn map<K: Into<tera::value::Key<'static>>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
+pub fn map<K: Into<tera::value::Key<'static>>>(
+    pairs: impl IntoIterator<Item = (K, Value)>,
+) -> Value {
     let mut m = tera::Map::new();
     for (k, v) in pairs {
         m.insert(k.into(), v);
@@ -24,7 +26,11 @@ fn opt_str(s: Option<&String>) -> Value {
 }
 
 fn strings(list: &[String]) -> Value {
-    Value::from(list.iter().map(|s| Value::from(s.as_str())).collect::<Vec<_>>())
+    Value::from(
+        list.iter()
+            .map(|s| Value::from(s.as_str()))
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn resource(r: Option<&Resource>, alt: Option<&String>) -> Value {
@@ -34,7 +40,11 @@ fn resource(r: Option<&Resource>, alt: Option<&String>) -> Value {
             ("url", Value::from(r.url.as_str())),
             ("alt", opt_str(alt)),
             ("bytes", r.bytes.map_or(Value::none(), Value::from)),
-            ("size", r.bytes.map_or(Value::none(), |b| Value::from(format_size(b)))),
+            (
+                "size",
+                r.bytes
+                    .map_or(Value::none(), |b| Value::from(format_size(b))),
+            ),
         ]),
     }
 }
@@ -43,10 +53,21 @@ fn date(d: Option<&chrono::DateTime<chrono::FixedOffset>>) -> Value {
     d.map_or(Value::none(), |d| Value::from(d.to_rfc3339()))
 }
 
+/// Whole numbers print without `.0`.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        Value::from(n as i64)
+    } else {
+        Value::from(n)
+    }
+}
+
 /// A link to another page: `{ title, url }`.
 pub fn page_ref(site: &Site, key: Option<&String>) -> Value {
     let Some(key) = key else { return Value::none() };
-    let Some(page) = site.page(key) else { return Value::none() };
+    let Some(page) = site.page(key) else {
+        return Value::none();
+    };
     map([
         ("title", Value::from(page.meta.title.as_str())),
         ("url", Value::from(site.url(site.page_path(key)))),
@@ -95,7 +116,10 @@ pub fn page(site: &Site, key: &str) -> Value {
             .collect();
         taxonomies.insert(t.name.clone().into(), Value::from(terms));
     }
-    let tags = taxonomies.get(&tera::value::Key::from("tags")).cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new()));
+    let tags = taxonomies
+        .get(&tera::value::Key::from("tags"))
+        .cloned()
+        .unwrap_or_else(|| Value::from(Vec::<Value>::new()));
 
     let summary = meta
         .summary
@@ -130,7 +154,7 @@ pub fn page(site: &Site, key: &str) -> Value {
                 ]))
             });
             map([
-                ("duration", l.duration.map_or(Value::none(), Value::from)),
+                ("duration", l.duration.map_or(Value::none(), number)),
                 ("objectives", strings(&l.objectives)),
                 ("level", opt_str(l.level.as_ref())),
                 ("video", resource(links.video.as_ref(), None)),
@@ -154,7 +178,12 @@ pub fn page(site: &Site, key: &str) -> Value {
             ("format", opt_str(p.format.as_ref())),
             ("publisher", opt_str(p.publisher.as_ref())),
             ("published", opt_str(p.published.as_ref())),
-            ("year", p.published.as_ref().map_or(Value::none(), |s| Value::from(&s[..4.min(s.len())]))),
+            (
+                "year",
+                p.published
+                    .as_ref()
+                    .map_or(Value::none(), |s| Value::from(&s[..4.min(s.len())])),
+            ),
             ("pages", p.pages.map_or(Value::none(), Value::from)),
             ("file", resource(links.file.as_ref(), None)),
             ("isbn", opt_str(p.isbn.as_ref())),
@@ -169,20 +198,53 @@ pub fn page(site: &Site, key: &str) -> Value {
         ("permalink", Value::from(site.permalink(&links.path))),
         ("path", Value::from(links.path.as_str())),
         ("kind", Value::from(page.kind.name())),
-        ("board", page.board.as_ref().map_or(Value::none(), |b| Value::from(b.as_str()))),
-        ("board_title", board.map_or(Value::none(), |b| Value::from(b.title.as_str()))),
-        ("board_url", board.map_or(Value::none(), |b| Value::from(site.url(&format!("{}/", b.key))))),
+        (
+            "board",
+            page.board
+                .as_ref()
+                .map_or(Value::none(), |b| Value::from(b.as_str())),
+        ),
+        (
+            "board_title",
+            board.map_or(Value::none(), |b| Value::from(b.title.as_str())),
+        ),
+        (
+            "board_url",
+            board.map_or(Value::none(), |b| {
+                Value::from(site.url(&format!("{}/", b.key)))
+            }),
+        ),
         ("date", date(meta.date.as_ref())),
         ("updated", date(meta.updated.as_ref())),
         ("summary", Value::from(summary.as_str())),
-        ("summary_html", rendered.and_then(|r| r.summary_html.as_deref()).map_or(Value::none(), Value::safe_string)),
-        ("description", Value::from(meta.description.as_deref().unwrap_or(&summary))),
-        ("content", Value::safe_string(rendered.map_or("", |r| r.html.as_str()))),
+        (
+            "summary_html",
+            rendered
+                .and_then(|r| r.summary_html.as_deref())
+                .map_or(Value::none(), Value::safe_string),
+        ),
+        (
+            "description",
+            Value::from(meta.description.as_deref().unwrap_or(&summary)),
+        ),
+        (
+            "content",
+            Value::safe_string(rendered.map_or("", |r| r.html.as_str())),
+        ),
         ("toc", Value::from(toc)),
-        ("reading_minutes", Value::from(rendered.map_or(1, |r| r.reading_minutes))),
-        ("words", Value::from(rendered.map_or(0, |r| r.words + r.cjk_chars))),
+        (
+            "reading_minutes",
+            Value::from(rendered.map_or(1, |r| r.reading_minutes)),
+        ),
+        (
+            "words",
+            Value::from(rendered.map_or(0, |r| r.words + r.cjk_chars)),
+        ),
         ("authors", strings(&meta.authors)),
-        ("cover", resource(links.cover.as_ref(), meta.cover_alt.as_ref())),
+        (
+            "cover",
+            resource(links.cover.as_ref(), meta.cover_alt.as_ref()),
+        ),
         ("tags", tags),
         ("taxonomies", Value::from(taxonomies)),
         ("weight", Value::from(meta.weight)),
@@ -209,8 +271,14 @@ pub fn board(site: &Site, index: usize) -> Value {
         ("title", Value::from(b.config.title.as_str())),
         ("kind", Value::from(b.config.kind.name())),
         ("url", Value::from(site.url(&format!("{}/", b.config.key)))),
-        ("description", description.map_or(Value::none(), Value::from)),
-        ("intro", intro.map_or(Value::none(), |r| Value::safe_string(&r.html))),
+        (
+            "description",
+            description.map_or(Value::none(), Value::from),
+        ),
+        (
+            "intro",
+            intro.map_or(Value::none(), |r| Value::safe_string(&r.html)),
+        ),
         ("count", Value::from(b.pages.len())),
     ])
 }
@@ -254,10 +322,13 @@ pub fn series(site: &Site, slug: &str, pages: &HashMap<String, Value>) -> Value 
             _ => None,
         })
         .sum();
-    let level = s.pages.iter().find_map(|k| match &site.content.pages[k].meta.kind {
-        KindFields::Lesson(l) => l.level.clone(),
-        _ => None,
-    });
+    let level = s
+        .pages
+        .iter()
+        .find_map(|k| match &site.content.pages[k].meta.kind {
+            KindFields::Lesson(l) => l.level.clone(),
+            _ => None,
+        });
     map([
         ("name", Value::from(s.name.as_str())),
         ("slug", Value::from(s.slug.as_str())),
@@ -266,7 +337,10 @@ pub fn series(site: &Site, slug: &str, pages: &HashMap<String, Value>) -> Value 
         ("total", Value::from(s.pages.len())),
         ("minutes", Value::from(minutes.round() as u64)),
         ("level", level.map_or(Value::none(), Value::from)),
-        ("lessons", Value::from(s.pages.iter().map(|k| pages[k].clone()).collect::<Vec<_>>())),
+        (
+            "lessons",
+            Value::from(s.pages.iter().map(|k| pages[k].clone()).collect::<Vec<_>>()),
+        ),
     ])
 }
 

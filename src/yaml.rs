@@ -119,12 +119,7 @@ pub fn parse(src: &str, line_offset: usize) -> Result<Node, YamlError> {
     let mut root: Option<Node> = None;
     let mut documents = 0;
     let mut expanded = 0usize;
-    let pos = |span: &Span| {
-        (
-            span.start.line() + line_offset,
-            span.start.col() + 1,
-        )
-    };
+    let pos = |span: &Span| (span.start.line() + line_offset, span.start.col() + 1);
 
     loop {
         let (event, span) = match parser.next_event() {
@@ -149,7 +144,10 @@ pub fn parse(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                         line,
                         col,
                         message: "more than one YAML document (a second `---`)".into(),
-                        hint: Some("front matter ends at the second `---`; remove the extra separator".into()),
+                        hint: Some(
+                            "front matter ends at the second `---`; remove the extra separator"
+                                .into(),
+                        ),
                     });
                 }
                 continue;
@@ -158,14 +156,29 @@ pub fn parse(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(too_deep(line, col));
                 }
-                stack.push(Frame::Seq(Node { line, col, value: Value::Seq(Vec::new()) }, anchor));
+                stack.push(Frame::Seq(
+                    Node {
+                        line,
+                        col,
+                        value: Value::Seq(Vec::new()),
+                    },
+                    anchor,
+                ));
                 continue;
             }
             Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
                     return Err(too_deep(line, col));
                 }
-                stack.push(Frame::Map(Node { line, col, value: Value::Map(Vec::new()) }, anchor, None));
+                stack.push(Frame::Map(
+                    Node {
+                        line,
+                        col,
+                        value: Value::Map(Vec::new()),
+                    },
+                    anchor,
+                    None,
+                ));
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
@@ -241,11 +254,19 @@ pub fn parse(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                             return Err(YamlError {
                                 line: kline,
                                 col: kcol,
-                                message: format!("duplicate key `{key}` (first set on line {})", first.line),
+                                message: format!(
+                                    "duplicate key `{key}` (first set on line {})",
+                                    first.line
+                                ),
                                 hint: Some("keep one of the two lines".into()),
                             });
                         }
-                        entries.push(Entry { key, line: kline, col: kcol, value: node });
+                        entries.push(Entry {
+                            key,
+                            line: kline,
+                            col: kcol,
+                            value: node,
+                        });
                     }
                 }
             },
@@ -294,36 +315,37 @@ fn resolve_plain(s: &str) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(i) = s.parse::<i64>() {
-            return Value::Int(i);
-        }
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(i) = s.parse::<i64>()
+    {
+        return Value::Int(i);
     }
-    if let Some(hex) = s.strip_prefix("0x") {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Int(i);
-        }
+    if let Some(hex) = s.strip_prefix("0x")
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(i);
     }
-    if let Some(oct) = s.strip_prefix("0o") {
-        if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::Int(i);
-        }
+    if let Some(oct) = s.strip_prefix("0o")
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
     }
     let looks_float = digits.bytes().any(|b| b.is_ascii_digit())
         && digits
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && digits.starts_with(|c: char| c.is_ascii_digit() || c == '.');
-    if looks_float {
-        if let Ok(f) = s.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if looks_float && let Ok(f) = s.parse::<f64>() {
+        return Value::Float(f);
     }
     Value::Str(s.to_string())
 }
@@ -335,7 +357,9 @@ mod tests {
     #[test]
     fn parses_with_positions() {
         let n = parse("title: 你好\ntags: [a, b]\ncount: 3\n", 1).unwrap();
-        let Value::Map(entries) = n.value else { panic!() };
+        let Value::Map(entries) = n.value else {
+            panic!()
+        };
         assert_eq!(entries[0].key, "title");
         assert_eq!(entries[0].line, 2);
         assert_eq!(entries[1].line, 3);

@@ -32,10 +32,13 @@ pub fn resolve(
 ) {
     for (event, range) in events.iter_mut() {
         let dest = match event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
-        let Some(path) = dest.strip_prefix("@/") else { continue };
+        let Some(path) = dest.strip_prefix("@/") else {
+            continue;
+        };
         let (key, anchor) = match path.split_once('#') {
             Some((k, a)) => (k, Some(a.to_string())),
             None => (path, None),

@@ -87,19 +87,34 @@ pub fn render(src: &str, opts: &MarkdownOptions) -> (Rendered, Vec<Diagnostic>) 
     let mut out = Rendered::default();
     let mut events: Events = Parser::new_ext(src, options()).into_offset_iter().collect();
 
-    links::resolve(&mut events, opts.resolver, opts.file, &lines, &mut out.links, &mut diags);
+    links::resolve(
+        &mut events,
+        opts.resolver,
+        opts.file,
+        &lines,
+        &mut out.links,
+        &mut diags,
+    );
     out.toc = headings::anchor(&mut events, &mut out.anchors);
     highlight_code(&mut events, opts.highlighter);
+    join_cjk_lines(&mut events);
 
-    let more = events.iter().position(|(e, _)| matches!(e, Event::Html(h) if h.trim() == MORE));
+    let more = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Html(h) if h.trim() == MORE));
     out.plain = plain_text(events.iter().map(|(e, _)| e));
     if let Some(i) = more {
         let mut summary = String::new();
         html::push_html(&mut summary, events[..i].iter().map(|(e, _)| e.clone()));
         out.summary_html = Some(summary);
-        out.summary = plain_text(events[..i].iter().map(|(e, _)| e)).trim().to_string();
+        out.summary = plain_text(events[..i].iter().map(|(e, _)| e))
+            .trim()
+            .to_string();
     } else {
-        out.summary = text::cut(&out.plain, opts.summary_words);
+        out.summary = text::cut(
+            &paragraph_text(events.iter().map(|(e, _)| e)),
+            opts.summary_words,
+        );
     }
     out.html.reserve(src.len() * 3 / 2);
     html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
@@ -108,6 +123,34 @@ pub fn render(src: &str, opts: &MarkdownOptions) -> (Rendered, Vec<Diagnostic>) 
     out.words = words;
     out.reading_minutes = text::reading_minutes(cjk, words);
     (out, diags)
+}
+
+/// A line break inside a paragraph becomes a space in HTML, which is right
+/// between English words and wrong between Chinese characters: drop soft
+/// breaks whose neighbours are both CJK (characters or punctuation).
+fn join_cjk_lines(events: &mut Events<'_>) {
+    let wide = |c: char| {
+        text::is_cjk(c)
+            || ('\u{3000}'..='\u{303F}').contains(&c)
+            || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+            || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
+    };
+    for i in 1..events.len().saturating_sub(1) {
+        if !matches!(events[i].0, Event::SoftBreak) {
+            continue;
+        }
+        let before = match &events[i - 1].0 {
+            Event::Text(t) => t.chars().next_back(),
+            _ => None,
+        };
+        let after = match &events[i + 1].0 {
+            Event::Text(t) => t.chars().next(),
+            _ => None,
+        };
+        if before.is_some_and(wide) && after.is_some_and(wide) {
+            events[i].0 = Event::Text("".into());
+        }
+    }
 }
 
 /// Replaces each code block by its highlighted HTML.
@@ -132,9 +175,44 @@ fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter) {
         }
         let range = events[i].1.start..events.get(j).map_or(events[i].1.end, |e| e.1.end);
         let html = highlighter.block(&lang, &code);
-        events.splice(i..(j + 1).min(events.len()), [(Event::Html(html.into()), range)]);
+        events.splice(
+            i..(j + 1).min(events.len()),
+            [(Event::Html(html.into()), range)],
+        );
         i += 1;
     }
+}
+
+/// The text of paragraphs only (no headings, code or footnotes), one line:
+/// the source of automatic summaries.
+fn paragraph_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut skip = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(_)) => skip += 1,
+            Event::End(TagEnd::FootnoteDefinition) => skip = skip.saturating_sub(1),
+            Event::Start(Tag::Paragraph) => depth += 1,
+            Event::End(TagEnd::Paragraph) => {
+                depth = depth.saturating_sub(1);
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            Event::Text(t) | Event::Code(t) if depth > 0 && skip == 0 => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak
+                if depth > 0 && skip == 0 && !out.ends_with(|c: char| text::is_cjk(c)) =>
+            {
+                out.push(' ');
+            }
+            _ => {}
+        }
+        if out.len() > 4096 {
+            break;
+        }
+    }
+    out.trim().to_string()
 }
 
 /// The words of a page without markup, blocks separated by newlines.
@@ -148,10 +226,14 @@ fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String
             _ if skip > 0 => {}
             Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) if !out.ends_with('\n') => {
+                out.push('\n');
             }
             _ => {}
         }
@@ -209,7 +291,10 @@ mod tests {
     #[test]
     fn more_marker_splits_summary() {
         let (r, _) = render_str("Intro **bold**.\n\n<!-- more -->\n\nRest.\n");
-        assert_eq!(r.summary_html.as_deref(), Some("<p>Intro <strong>bold</strong>.</p>\n"));
+        assert_eq!(
+            r.summary_html.as_deref(),
+            Some("<p>Intro <strong>bold</strong>.</p>\n")
+        );
         assert_eq!(r.summary, "Intro bold.");
         assert!(r.html.contains("Rest."));
     }
@@ -229,6 +314,16 @@ mod tests {
         assert!(r.html.contains("hl-"));
         assert_eq!(r.cjk_chars, 5);
         assert_eq!(r.words, 0);
+    }
+
+    #[test]
+    fn chinese_lines_join_without_spaces() {
+        let (r, _) = render_str("第一行，\n第二行。\nEnglish\nwords\n");
+        assert!(
+            r.html.contains("第一行，第二行。\nEnglish\nwords"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

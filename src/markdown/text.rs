@@ -79,7 +79,9 @@ pub fn cut(text: &str, limit: usize) -> String {
                 last_word_end = i;
             }
             in_word = false;
-            if is_cjk_stop(c) || (matches!(c, '.' | '!' | '?') && text[end..].starts_with(char::is_whitespace)) {
+            if is_cjk_stop(c)
+                || (matches!(c, '.' | '!' | '?') && text[end..].starts_with(char::is_whitespace))
+            {
                 last_sentence_end = Some(end);
             }
             if is_cjk_stop(c) || c == '，' || c == '、' {
@@ -91,7 +93,9 @@ pub fn cut(text: &str, limit: usize) -> String {
                 Some(s) if s * 2 >= i => return text[..s].to_string(),
                 _ => last_word_end,
             };
-            let head = text[..cut_at].trim_end_matches(|c: char| c.is_whitespace() || c == '，' || c == ',' || c == '、');
+            let head = text[..cut_at].trim_end_matches(|c: char| {
+                c.is_whitespace() || c == '，' || c == ',' || c == '、'
+            });
             return format!("{head}…");
         }
     }

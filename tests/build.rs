@@ -1,0 +1,219 @@
+//! `herald build` over small fixture sites: every output, URLs under a
+//! sub-path, drafts, series, bundles, reproducibility, and HTML snapshots.
+
+mod common;
+use common::*;
+
+#[test]
+fn builds_every_output_with_sub_path_urls() {
+    let f = Fixture::new();
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Built 8 pages, 4 boards"),
+        "{}",
+        stdout(&out)
+    );
+    for path in [
+        "index.html",
+        "404.html",
+        "news/index.html",
+        "news/page/2/index.html",
+        "news/a/index.html",
+        "lessons/index.html",
+        "lessons/one/index.html",
+        "cases/x/index.html",
+        "publications/index.html",
+        "publications/book/index.html",
+        "publications/book/cover.svg",
+        "publications/book/book.pdf",
+        "about/index.html",
+        "tags/index.html",
+        "tags/乡村振兴/index.html",
+        "style.css",
+        "syntax.css",
+    ] {
+        assert!(f.output_exists(path), "missing public/{path}");
+    }
+    let a = f.read_output("news/a/index.html");
+    assert!(
+        a.contains("href=\"/portal/news/b/#%E7%BB%86%E8%8A%82\""),
+        "internal link resolved under the sub-path"
+    );
+    assert!(a.contains("<link rel=\"canonical\" href=\"https://example.org/portal/news/a/\">"));
+    assert!(
+        a.contains("href=\"/portal/style.css?v="),
+        "versioned stylesheet"
+    );
+    assert!(a.contains("<h2 id=\"小节\">小节</h2>"));
+    // Pagination by 2: newest first.
+    let news = f.read_output("news/index.html");
+    assert!(news.find("Third").unwrap() < news.find("第二篇").unwrap());
+    assert!(!news.contains("第一篇"));
+    assert!(f.read_output("news/page/2/index.html").contains("第一篇"));
+    assert!(news.contains("href=\"/portal/news/page/2/\""));
+}
+
+#[test]
+fn lessons_know_their_series_place() {
+    let f = Fixture::new();
+    assert!(f.build().status.success());
+    let two = f.read_output("lessons/two/index.html");
+    assert!(two.contains("第 2 课，共 2 课"), "{two}");
+    assert!(
+        two.contains("href=\"/portal/lessons/one/\""),
+        "previous lesson link"
+    );
+    let one = f.read_output("lessons/one/index.html");
+    assert!(one.contains("时长 8 分钟"));
+    assert!(one.contains("<li>了解</li>"));
+    let board = f.read_output("lessons/index.html");
+    assert!(board.contains("入门") && board.contains("2 课"));
+}
+
+#[test]
+fn publications_show_cover_and_download_size() {
+    let f = Fixture::new();
+    assert!(f.build().status.success());
+    let p = f.read_output("publications/book/index.html");
+    assert!(p.contains("src=\"/portal/publications/book/cover.svg\""));
+    assert!(
+        p.contains("href=\"/portal/publications/book/book.pdf\" download>下载 (13 B)"),
+        "{p}"
+    );
+    assert!(
+        f.read_output("publications/index.html")
+            .contains("class=\"gallery\"")
+    );
+}
+
+#[test]
+fn drafts_future_and_expired_pages_are_left_out() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/draft.md",
+        "---\ntitle: 草稿\ndraft: true\n---\nx\n",
+    );
+    f.write(
+        "content/news/later.md",
+        "---\ntitle: 未来\ndate: 2999-01-01\n---\nx\n",
+    );
+    f.write(
+        "content/news/old.md",
+        "---\ntitle: 过期\nexpires: 2000-01-01\n---\nx\n",
+    );
+    assert!(f.build().status.success());
+    assert!(!f.output_exists("news/draft/index.html"));
+    assert!(!f.output_exists("news/later/index.html"));
+    assert!(!f.output_exists("news/old/index.html"));
+    let out = f.herald(&["build", "--drafts", "--future"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(f.output_exists("news/draft/index.html"));
+    assert!(f.output_exists("news/later/index.html"));
+    assert!(!f.output_exists("news/old/index.html"));
+}
+
+#[test]
+fn linking_to_a_draft_explains_why() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/draft.md",
+        "---\ntitle: 草稿\ndraft: true\n---\nx\n",
+    );
+    f.write(
+        "content/news/d.md",
+        "---\ntitle: 链接\n---\n见[草稿](@/news/draft.md)\n",
+    );
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/news/d.md:4"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("is a draft"));
+}
+
+#[test]
+fn output_is_byte_for_byte_reproducible() {
+    let f = Fixture::new();
+    assert!(f.build().status.success());
+    let first = tree(&f.path().join("public"));
+    assert!(f.build().status.success());
+    assert_eq!(first, tree(&f.path().join("public")));
+}
+
+#[test]
+fn base_url_and_output_can_be_overridden() {
+    let f = Fixture::new();
+    let other = tempfile::tempdir().unwrap();
+    let out_dir = other.path().join("site");
+    let out = f.herald(&[
+        "build",
+        "--base-url",
+        "http://127.0.0.1:8000/",
+        "--output",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(out_dir.join("news/a/index.html")).unwrap();
+    assert!(html.contains("href=\"/news/b/#%E7%BB%86%E8%8A%82\""));
+    assert!(html.contains("http://127.0.0.1:8000/news/a/"));
+    assert!(!f.output_exists("index.html"));
+}
+
+#[test]
+fn the_example_site_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(tmp.path().join("public"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pages = walkdir::WalkDir::new(repo().join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md") && e.file_name() != "_index.md")
+        .count();
+    assert!(pages >= 30, "the example site has {pages} pages");
+    assert!(stdout(&out).contains(&format!("Built {pages} pages")));
+    assert!(tmp.path().join("public/news/page/2/index.html").exists());
+    assert!(
+        stderr(&out).is_empty(),
+        "the example site builds without warnings: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn library_builds_to_memory_like_to_disk() {
+    let f = Fixture::new();
+    assert!(f.build().status.success());
+    let (files, _) = herald::build_to_memory(&herald::BuildOptions::new(f.path())).unwrap();
+    let disk = tree(&f.path().join("public"));
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        disk.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        files.values().collect::<Vec<_>>(),
+        disk.values().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn snapshots_of_each_page_kind() {
+    let f = Fixture::new();
+    assert!(f.build().status.success());
+    insta::assert_snapshot!("article", main_of(&f.read_output("news/a/index.html")));
+    insta::assert_snapshot!("lesson", main_of(&f.read_output("lessons/two/index.html")));
+    insta::assert_snapshot!("case", main_of(&f.read_output("cases/x/index.html")));
+    insta::assert_snapshot!(
+        "publication",
+        main_of(&f.read_output("publications/book/index.html"))
+    );
+    insta::assert_snapshot!("board", main_of(&f.read_output("news/index.html")));
+}

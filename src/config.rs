@@ -87,6 +87,18 @@ pub struct TaxonomyConfig {
     pub name: String,
     pub title: Option<String>,
     pub paginate: Option<usize>,
+    /// Write an Atom feed per term.
+    pub feed: bool,
+}
+
+/// Atom feeds: one for the site, one per board.
+#[derive(Debug, Clone)]
+pub struct FeedConfig {
+    pub enabled: bool,
+    /// Entries per feed, newest first.
+    pub limit: usize,
+    /// Whole pages in entries instead of summaries.
+    pub full_content: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -109,6 +121,9 @@ pub struct Config {
     pub home_items: usize,
     pub highlight_light: String,
     pub highlight_dark: String,
+    pub feeds: FeedConfig,
+    /// Build the client-side search index and page.
+    pub search: bool,
     pub extra: serde_json::Value,
 }
 
@@ -163,6 +178,12 @@ impl Config {
         let summary_words = r.count("summary_words", 1).unwrap_or(50) as usize;
         let home_items = r.count("home_items", 0).unwrap_or(5) as usize;
         let extra = r.json("extra");
+        let search = r.boolean("search").unwrap_or(true);
+        let mut feeds = FeedConfig {
+            enabled: true,
+            limit: 20,
+            full_content: false,
+        };
         let mut highlight_light = "InspiredGitHub".to_string();
         let mut highlight_dark = "Nord".to_string();
         let mut diags = Vec::new();
@@ -175,6 +196,13 @@ impl Config {
                 highlight_dark = d;
             }
             diags.extend(hr.finish(|_| None));
+        }
+        if let Some(f) = r.node("feeds") {
+            let mut fr = MapReader::new(file, f, "feeds");
+            feeds.enabled = fr.boolean("enabled").unwrap_or(true);
+            feeds.limit = fr.count("limit", 1).map_or(20, |n| n as usize);
+            feeds.full_content = fr.boolean("full_content").unwrap_or(false);
+            diags.extend(fr.finish(|_| None));
         }
 
         let (base_url, base_path) = match &base_url_raw {
@@ -241,6 +269,7 @@ impl Config {
                 name: "tags".into(),
                 title: None,
                 paginate: Some(10),
+                feed: false,
             });
         }
         for t in &taxonomies {
@@ -270,6 +299,8 @@ impl Config {
             home_items,
             highlight_light,
             highlight_dark,
+            feeds,
+            search,
             extra,
         })
     }
@@ -356,20 +387,21 @@ fn parse_board(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<B
 }
 
 fn parse_taxonomy(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<TaxonomyConfig> {
-    let (name, title, paginate, line) = match &node.value {
-        Value::Str(s) => (s.clone(), None, Some(10), node.line),
+    let (name, title, paginate, feed, line) = match &node.value {
+        Value::Str(s) => (s.clone(), None, Some(10), false, node.line),
         Value::Map(_) => {
             let mut r = MapReader::new(file, node, "a taxonomy");
             let name = r.required_string("name", node.line, "tags");
             let title = r.string("title");
             let paginate = r.count("paginate", 1).map(|n| n as usize).or(Some(10));
+            let feed = r.boolean("feed").unwrap_or(false);
             let mut local = r.finish(|_| None);
             let failed = local.iter().any(Diagnostic::is_error);
             diags.append(&mut local);
             if failed {
                 return None;
             }
-            (name?, title, paginate, node.line)
+            (name?, title, paginate, feed, node.line)
         }
         other => {
             diags.push(
@@ -395,6 +427,7 @@ fn parse_taxonomy(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Optio
         name,
         title,
         paginate,
+        feed,
     })
 }
 

@@ -26,6 +26,7 @@ enum Job {
         slug: String,
         number: usize,
     },
+    Search,
 }
 
 /// A file copied as is.
@@ -42,11 +43,13 @@ struct Renderer<'a> {
     site_value: Value,
     strings: Value,
     series: BTreeMap<String, Value>,
+    search: Value,
 }
 
 /// What a render produced.
 pub struct RenderReport {
     pub files: usize,
+    pub search: Option<crate::search::SearchStats>,
 }
 
 fn pagination(total: usize, per_page: Option<usize>) -> usize {
@@ -70,6 +73,28 @@ pub fn render_site(
         .keys()
         .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
         .collect();
+    let (search_files, search_stats) = if site.config.search {
+        let (files, stats) = crate::search::index(site);
+        (files, Some(stats))
+    } else {
+        (Vec::new(), None)
+    };
+    let search = match &search_stats {
+        Some(stats) => {
+            let mut all = Vec::new();
+            for (_, bytes) in &search_files {
+                all.extend_from_slice(bytes);
+            }
+            map([
+                ("docs", Value::from(stats.docs)),
+                ("shards", Value::from(stats.shards)),
+                ("chunk", Value::from(crate::search::DOCS_PER_CHUNK)),
+                ("version", Value::from(crate::build::short_hash(&all))),
+                ("url", Value::from(site.url("search/"))),
+            ])
+        }
+        None => Value::none(),
+    };
     let r = Renderer {
         site,
         templates,
@@ -77,6 +102,7 @@ pub fn render_site(
         strings: Value::from_serializable(&templates.strings),
         pages,
         series,
+        search,
     };
 
     let mut jobs: Vec<Job> = site
@@ -106,7 +132,18 @@ pub fn render_site(
         }
     }
 
+    if site.config.search {
+        jobs.push(Job::Search);
+    }
+
     let mut diags = r.check_templates(&jobs);
+    let sitemap_urls: Vec<(String, Option<String>)> =
+        jobs.iter().filter_map(|j| r.sitemap_entry(j)).collect();
+    let mut generated: Vec<(String, Vec<u8>)> = extra_files.to_vec();
+    generated.extend(crate::feeds::feeds(site));
+    generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
+    generated.extend(search_files);
+    generated.extend(r.redirects(&jobs, &mut diags));
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -126,7 +163,7 @@ pub fn render_site(
             })
         })
         .collect();
-    for (path, bytes) in extra_files {
+    for (path, bytes) in &generated {
         if let Err(e) = sink.write(path, bytes) {
             diags.push(Diagnostic::error(
                 path.clone(),
@@ -155,7 +192,8 @@ pub fn render_site(
     }
     if diags.is_empty() {
         Ok(RenderReport {
-            files: jobs.len() + copies.len() + extra_files.len(),
+            files: jobs.len() + copies.len() + generated.len(),
+            search: search_stats,
         })
     } else {
         Err(diags)
@@ -191,7 +229,115 @@ impl Renderer<'_> {
             Job::NotFound => ("404.html".into(), "the 404 page".into()),
             Job::TaxonomyList(_) => ("taxonomy.html".into(), "taxonomy lists".into()),
             Job::Term { .. } => ("term.html".into(), "taxonomy terms".into()),
+            Job::Search => ("search.html".into(), "the search page".into()),
         }
+    }
+
+    /// Output path of an HTML job (`None` for 404).
+    fn output_path(&self, job: &Job) -> Option<String> {
+        let site = self.site;
+        Some(match job {
+            Job::Page(key) => site.page_path(key).to_string(),
+            Job::Board { index, number } => {
+                Site::pager_path(&format!("{}/", site.boards[*index].config.key), *number)
+            }
+            Job::Home => String::new(),
+            Job::NotFound => return None,
+            Job::TaxonomyList(ti) => format!("{}/", site.taxonomies[*ti].name),
+            Job::Term {
+                taxonomy,
+                slug,
+                number,
+            } => Site::pager_path(
+                &format!("{}/{slug}/", site.taxonomies[*taxonomy].name),
+                *number,
+            ),
+            Job::Search => "search/".into(),
+        })
+    }
+
+    /// The sitemap line of a job: its path and last modification.
+    fn sitemap_entry(&self, job: &Job) -> Option<(String, Option<String>)> {
+        let site = self.site;
+        let newest = |keys: &[String]| {
+            keys.iter()
+                .filter_map(|k| crate::feeds::lastmod(site, k))
+                .max()
+        };
+        let lastmod = match job {
+            Job::NotFound | Job::Search => return None,
+            Job::Page(key) => crate::feeds::lastmod(site, key),
+            Job::Board { index, .. } => newest(&site.boards[*index].pages),
+            Job::Home => site
+                .content
+                .pages
+                .keys()
+                .filter_map(|k| crate::feeds::lastmod(site, k))
+                .max(),
+            Job::TaxonomyList(_) => None,
+            Job::Term { taxonomy, slug, .. } => {
+                newest(&site.taxonomies[*taxonomy].terms[slug].pages)
+            }
+        };
+        Some((self.output_path(job)?, lastmod))
+    }
+
+    /// Redirect pages for `aliases`; an alias that collides with a page
+    /// or another alias is an error.
+    fn redirects(&self, jobs: &[Job], diags: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
+        let site = self.site;
+        let mut taken: HashMap<String, String> = jobs
+            .iter()
+            .filter_map(|j| self.output_path(j))
+            .map(|p| (format!("{p}index.html"), "a page".to_string()))
+            .collect();
+        taken.insert("404.html".into(), "the 404 page".into());
+        let mut out = Vec::new();
+        for (key, page) in &site.content.pages {
+            for alias in &page.meta.aliases {
+                let clean = alias.trim().trim_start_matches('/');
+                let bad = clean.split('/').any(|seg| seg == ".." || seg == ".")
+                    || clean.contains(['\\', '?', '#']);
+                if bad {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.file,
+                            format!("alias `{alias}` is not a path inside the site"),
+                        )
+                        .hint("write aliases as paths such as /old/news/123/"),
+                    );
+                    continue;
+                }
+                let file = if clean.ends_with(".html") || clean.ends_with(".htm") {
+                    clean.to_string()
+                } else if clean.is_empty() {
+                    "index.html".to_string()
+                } else {
+                    format!("{}/index.html", clean.trim_end_matches('/'))
+                };
+                if let Some(owner) = taken.get(&file) {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.file,
+                            format!("alias `{alias}` clashes with {owner} at /{file}"),
+                        )
+                        .hint("remove the alias or move the other page"),
+                    );
+                    continue;
+                }
+                taken.insert(file.clone(), format!("an alias of {}", page.file));
+                let target = site.permalink(site.page_path(key));
+                let t = crate::escape::xml(&target);
+                let html = format!(
+                    "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p><a href=\"{t}\">{}</a></p>\n</body>\n</html>\n",
+                    crate::escape::xml(&site.config.language),
+                    crate::escape::xml(&page.meta.title),
+                    crate::escape::xml(&page.meta.title),
+                );
+                out.push((file, html.into_bytes()));
+            }
+        }
+        out
     }
 
     fn check_templates(&self, jobs: &[Job]) -> Vec<Diagnostic> {
@@ -223,6 +369,7 @@ impl Renderer<'_> {
         ctx.insert_value("board", Value::none());
         ctx.insert_value("page", Value::none());
         ctx.insert_value("series", Value::none());
+        ctx.insert_value("search", self.search.clone());
         ctx
     }
 
@@ -464,6 +611,18 @@ impl Renderer<'_> {
                     ]),
                 );
                 (path, ctx)
+            }
+            Job::Search => {
+                let title = self
+                    .templates
+                    .strings
+                    .get("search")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("Search")
+                    .to_string();
+                let ctx =
+                    self.base_context(self.meta(&title, None, "search/", Value::none(), "website"));
+                ("search/".to_string(), ctx)
             }
             Job::Term {
                 taxonomy,

@@ -33,11 +33,12 @@ fn strings(list: &[String]) -> Value {
     )
 }
 
-fn resource(r: Option<&Resource>, alt: Option<&String>) -> Value {
+fn resource(site: &Site, r: Option<&Resource>, alt: Option<&String>) -> Value {
     match r {
         None => Value::none(),
         Some(r) => map([
             ("url", Value::from(r.url.as_str())),
+            ("permalink", Value::from(absolute(site, &r.url))),
             ("alt", opt_str(alt)),
             ("bytes", r.bytes.map_or(Value::none(), Value::from)),
             (
@@ -51,6 +52,18 @@ fn resource(r: Option<&Resource>, alt: Option<&String>) -> Value {
 
 fn date(d: Option<&chrono::DateTime<chrono::FixedOffset>>) -> Value {
     d.map_or(Value::none(), |d| Value::from(d.to_rfc3339()))
+}
+
+/// An absolute URL for a root-relative one (`/portal/x.svg`).
+pub fn absolute(site: &Site, url: &str) -> String {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        url.to_string()
+    } else {
+        site.permalink(
+            url.strip_prefix(site.config.base_path.as_str())
+                .unwrap_or(url),
+        )
+    }
 }
 
 /// Whole numbers print without `.0`.
@@ -157,7 +170,7 @@ pub fn page(site: &Site, key: &str) -> Value {
                 ("duration", l.duration.map_or(Value::none(), number)),
                 ("objectives", strings(&l.objectives)),
                 ("level", opt_str(l.level.as_ref())),
-                ("video", resource(links.video.as_ref(), None)),
+                ("video", resource(site, links.video.as_ref(), None)),
                 ("order", l.order.map_or(Value::none(), Value::from)),
                 ("series", series.unwrap_or(Value::none())),
             ])
@@ -185,7 +198,7 @@ pub fn page(site: &Site, key: &str) -> Value {
                     .map_or(Value::none(), |s| Value::from(&s[..4.min(s.len())])),
             ),
             ("pages", p.pages.map_or(Value::none(), Value::from)),
-            ("file", resource(links.file.as_ref(), None)),
+            ("file", resource(site, links.file.as_ref(), None)),
             ("isbn", opt_str(p.isbn.as_ref())),
         ]),
         _ => Value::none(),
@@ -243,7 +256,7 @@ pub fn page(site: &Site, key: &str) -> Value {
         ("authors", strings(&meta.authors)),
         (
             "cover",
-            resource(links.cover.as_ref(), meta.cover_alt.as_ref()),
+            resource(site, links.cover.as_ref(), meta.cover_alt.as_ref()),
         ),
         ("tags", tags),
         ("taxonomies", Value::from(taxonomies)),
@@ -255,7 +268,110 @@ pub fn page(site: &Site, key: &str) -> Value {
         ("lesson", lesson),
         ("case", case),
         ("publication", publication),
+        (
+            "jsonld",
+            Value::safe_string(&crate::escape::script_json(&jsonld(site, key))),
+        ),
     ])
+}
+
+/// schema.org data for a page: Article (articles, cases, pages),
+/// LearningResource in a Course (lessons), Book or Movie (publications).
+pub fn jsonld(site: &Site, key: &str) -> serde_json::Value {
+    use serde_json::{Value as J, json};
+    let page = &site.content.pages[key];
+    let links = &site.links[key];
+    let m = &page.meta;
+    let url = site.permalink(&links.path);
+    let publisher = json!({ "@type": "Organization", "name": site.config.author.as_deref().unwrap_or(&site.config.title) });
+    let summary = m
+        .summary
+        .clone()
+        .or_else(|| site.rendered.get(key).map(|r| r.summary.clone()))
+        .unwrap_or_default();
+    let mut o = serde_json::Map::new();
+    o.insert("@context".into(), J::from("https://schema.org"));
+    o.insert("url".into(), J::from(url));
+    o.insert("inLanguage".into(), J::from(site.config.language.as_str()));
+    if !summary.is_empty() {
+        o.insert("description".into(), J::from(summary));
+    }
+    if let Some(c) = &links.cover {
+        o.insert("image".into(), J::from(absolute(site, &c.url)));
+    }
+    if let Some(d) = m.date {
+        o.insert("datePublished".into(), J::from(d.to_rfc3339()));
+    }
+    if let Some(d) = m.updated.or(m.date) {
+        o.insert("dateModified".into(), J::from(d.to_rfc3339()));
+    }
+    let authors: Vec<J> = m
+        .authors
+        .iter()
+        .map(|a| json!({ "@type": "Person", "name": a }))
+        .collect();
+    match (&m.kind, page.kind) {
+        (KindFields::Lesson(l), _) => {
+            o.insert("@type".into(), J::from("LearningResource"));
+            o.insert("name".into(), J::from(m.title.as_str()));
+            if let Some(d) = l.duration {
+                o.insert(
+                    "timeRequired".into(),
+                    J::from(format!("PT{}M", d.round() as u64)),
+                );
+            }
+            if let Some(level) = &l.level {
+                o.insert("educationalLevel".into(), J::from(level.as_str()));
+            }
+            if let Some((slug, index)) = &links.series {
+                let s = &site.series[slug];
+                o.insert("position".into(), J::from(*index));
+                o.insert(
+                    "isPartOf".into(),
+                    json!({ "@type": "Course", "name": s.name, "url": site.permalink(site.page_path(&s.pages[0])), "provider": publisher }),
+                );
+            }
+        }
+        (KindFields::Publication(p), _) => {
+            let kind = if p.format.as_deref() == Some("film") {
+                "Movie"
+            } else {
+                "Book"
+            };
+            o.insert("@type".into(), J::from(kind));
+            o.insert("name".into(), J::from(m.title.as_str()));
+            let by = p.publisher.as_ref().map_or(
+                publisher.clone(),
+                |name| json!({ "@type": "Organization", "name": name }),
+            );
+            o.insert(
+                if kind == "Book" {
+                    "publisher"
+                } else {
+                    "productionCompany"
+                }
+                .into(),
+                by,
+            );
+            if kind == "Book" {
+                if let Some(n) = p.pages {
+                    o.insert("numberOfPages".into(), J::from(n));
+                }
+                if let Some(isbn) = &p.isbn {
+                    o.insert("isbn".into(), J::from(isbn.as_str()));
+                }
+            }
+        }
+        _ => {
+            o.insert("@type".into(), J::from("Article"));
+            o.insert("headline".into(), J::from(m.title.as_str()));
+            o.insert("publisher".into(), publisher);
+        }
+    }
+    if !authors.is_empty() {
+        o.insert("author".into(), J::from(authors));
+    }
+    J::Object(o)
 }
 
 /// A board: `{ key, title, kind, url, description, intro, count }`.
@@ -280,6 +396,14 @@ pub fn board(site: &Site, index: usize) -> Value {
             intro.map_or(Value::none(), |r| Value::safe_string(&r.html)),
         ),
         ("count", Value::from(b.pages.len())),
+        (
+            "feed_url",
+            if site.config.feeds.enabled {
+                Value::from(site.url(&format!("{}/atom.xml", b.config.key)))
+            } else {
+                Value::none()
+            },
+        ),
     ])
 }
 
@@ -308,6 +432,22 @@ pub fn site(site: &Site) -> Value {
         ("boards", Value::from(boards)),
         ("taxonomies", Value::from(taxonomies)),
         ("extra", Value::from_serializable(&c.extra)),
+        (
+            "feed_url",
+            if c.feeds.enabled {
+                Value::from(site.url("atom.xml"))
+            } else {
+                Value::none()
+            },
+        ),
+        (
+            "search_url",
+            if c.search {
+                Value::from(site.url("search/"))
+            } else {
+                Value::none()
+            },
+        ),
     ])
 }
 
@@ -341,7 +481,36 @@ pub fn series(site: &Site, slug: &str, pages: &HashMap<String, Value>) -> Value 
             "lessons",
             Value::from(s.pages.iter().map(|k| pages[k].clone()).collect::<Vec<_>>()),
         ),
+        (
+            "jsonld",
+            Value::safe_string(&crate::escape::script_json(&course_jsonld(site, s))),
+        ),
     ])
+}
+
+/// schema.org Course for a lesson series.
+fn course_jsonld(site: &Site, s: &crate::site::Series) -> serde_json::Value {
+    let parts: Vec<serde_json::Value> = s
+        .pages
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "@type": "LearningResource",
+                "name": site.content.pages[k].meta.title,
+                "url": site.permalink(site.page_path(k)),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": s.name,
+        "description": format!("{} ({})", s.name, s.pages.len()),
+        "url": site.permalink(site.page_path(&s.pages[0])),
+        "inLanguage": site.config.language,
+        "provider": { "@type": "Organization", "name": site.config.author.as_deref().unwrap_or(&site.config.title) },
+        "hasPart": parts,
+    })
 }
 
 /// True if a board shows series cards.

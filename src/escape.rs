@@ -1,0 +1,55 @@
+//! Escaping for the outputs herald writes itself (feeds, sitemaps, redirect
+//! pages, the search index). Templates escape through Tera.
+
+/// Escapes text for XML and HTML content and attributes, and drops
+/// characters XML 1.0 forbids (control characters other than tab and line
+/// breaks), so any title yields well-formed XML.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A JSON value that is also safe inside an HTML `<script>` element.
+pub fn script_json(v: &serde_json::Value) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(
+            xml("<a href=\"x\">&'\u{1}]]>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;]]&gt;"
+        );
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let v = serde_json::json!({"t": "</script><!-- & \u{2028}"});
+        let s = script_json(&v);
+        assert!(!s.contains("</"));
+        assert!(!s.contains("<!--"));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
+}

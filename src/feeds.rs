@@ -1,0 +1,251 @@
+//! Atom feeds (site, each board, and each term where configured), the
+//! sitemap and robots.txt. They reuse the Markdown rendered once per page.
+
+use crate::escape::xml;
+use crate::site::Site;
+use std::fmt::Write;
+
+/// An output file.
+pub type File = (String, Vec<u8>);
+
+fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Keys of dated pages, newest first.
+fn dated(site: &Site, keys: &[String]) -> Vec<String> {
+    let mut v: Vec<&String> = keys
+        .iter()
+        .filter(|k| site.content.pages[*k].meta.date.is_some())
+        .collect();
+    v.sort_by(|a, b| {
+        let (pa, pb) = (&site.content.pages[*a].meta, &site.content.pages[*b].meta);
+        pb.date.cmp(&pa.date).then(a.cmp(b))
+    });
+    v.into_iter().cloned().collect()
+}
+
+/// One Atom feed. `path` is the feed's output path (`news/atom.xml`),
+/// `alternate` the output path of the HTML page it follows.
+fn atom(site: &Site, title: &str, path: &str, alternate: &str, keys: &[String]) -> File {
+    let c = &site.config;
+    let entries: Vec<&String> = keys.iter().take(c.feeds.limit).collect();
+    let updated = entries
+        .iter()
+        .filter_map(|k| {
+            let m = &site.content.pages[*k].meta;
+            m.updated.max(m.date)
+        })
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| rfc3339(&d));
+    let mut out = String::with_capacity(4096);
+    let _ = write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n",
+        xml(&c.language),
+        xml(title)
+    );
+    if let Some(d) = &c.description {
+        let _ = writeln!(out, "<subtitle>{}</subtitle>", xml(d));
+    }
+    let _ = write!(
+        out,
+        "<link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{}</id>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n<generator>herald</generator>\n",
+        xml(&site.permalink(path)),
+        xml(&site.permalink(alternate)),
+        xml(&site.permalink(path)),
+        xml(c.author.as_deref().unwrap_or(&c.title)),
+    );
+    for key in entries {
+        let page = &site.content.pages[key];
+        let m = &page.meta;
+        let link = site.permalink(site.page_path(key));
+        let date = m.date.as_ref().map(rfc3339).unwrap_or_default();
+        let upd = m
+            .updated
+            .max(m.date)
+            .as_ref()
+            .map(rfc3339)
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<entry>\n<title>{}</title>\n<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n<id>{}</id>\n<published>{date}</published>\n<updated>{upd}</updated>\n",
+            xml(&m.title),
+            xml(&link),
+            xml(&link)
+        );
+        for a in &m.authors {
+            let _ = writeln!(out, "<author><name>{}</name></author>", xml(a));
+        }
+        if let Some(tags) = m.taxonomies.get("tags") {
+            for t in tags {
+                let _ = writeln!(out, "<category term=\"{}\"/>", xml(t));
+            }
+        }
+        let rendered = site.rendered.get(key);
+        let summary = m
+            .summary
+            .clone()
+            .or_else(|| rendered.map(|r| r.summary.clone()))
+            .unwrap_or_default();
+        if c.feeds.full_content {
+            let html = rendered.map_or("", |r| r.html.as_str());
+            let _ = writeln!(
+                out,
+                "<content type=\"html\" xml:base=\"{}\">{}</content>",
+                xml(&link),
+                xml(html)
+            );
+        } else if let Some(html) = rendered.and_then(|r| r.summary_html.as_deref()) {
+            let _ = writeln!(
+                out,
+                "<summary type=\"html\" xml:base=\"{}\">{}</summary>",
+                xml(&link),
+                xml(html)
+            );
+        } else {
+            let _ = writeln!(out, "<summary type=\"text\">{}</summary>", xml(&summary));
+        }
+        out.push_str("</entry>\n");
+    }
+    out.push_str("</feed>\n");
+    (path.to_string(), out.into_bytes())
+}
+
+/// Output path of a board's or term's feed.
+pub fn feed_path(base: &str) -> String {
+    format!("{base}atom.xml")
+}
+
+/// Every feed of the site.
+pub fn feeds(site: &Site) -> Vec<File> {
+    if !site.config.feeds.enabled {
+        return Vec::new();
+    }
+    let all: Vec<String> = site.content.pages.keys().cloned().collect();
+    let mut out = vec![atom(
+        site,
+        &site.config.title,
+        "atom.xml",
+        "",
+        &dated(site, &all),
+    )];
+    for board in &site.boards {
+        let base = format!("{}/", board.config.key);
+        let title = format!("{} · {}", board.config.title, site.config.title);
+        out.push(atom(
+            site,
+            &title,
+            &feed_path(&base),
+            &base,
+            &dated(site, &board.pages),
+        ));
+    }
+    for (ti, tax) in site.taxonomies.iter().enumerate() {
+        if !site.config.taxonomies[ti].feed {
+            continue;
+        }
+        for (slug, term) in &tax.terms {
+            let base = format!("{}/{slug}/", tax.name);
+            let title = format!("#{} · {}", term.name, site.config.title);
+            out.push(atom(
+                site,
+                &title,
+                &feed_path(&base),
+                &base,
+                &dated(site, &term.pages),
+            ));
+        }
+    }
+    out
+}
+
+/// Most URLs in one sitemap file (the protocol's limit).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// `sitemap.xml` (an index of `sitemap-N.xml` files above the limit) and
+/// `robots.txt`. `urls` are (output path, last modification).
+pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> Vec<File> {
+    let write_urls = |chunk: &[(String, Option<String>)]| {
+        let mut s = String::with_capacity(chunk.len() * 100 + 200);
+        s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (path, lastmod) in chunk {
+            let _ = write!(s, "<url><loc>{}</loc>", xml(&site.permalink(path)));
+            if let Some(l) = lastmod {
+                let _ = write!(s, "<lastmod>{l}</lastmod>");
+            }
+            s.push_str("</url>\n");
+        }
+        s.push_str("</urlset>\n");
+        s.into_bytes()
+    };
+    let mut files = Vec::new();
+    if urls.len() <= SITEMAP_LIMIT {
+        files.push(("sitemap.xml".to_string(), write_urls(urls)));
+    } else {
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for (i, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
+            let name = format!("sitemap-{}.xml", i + 1);
+            let _ = writeln!(
+                index,
+                "<sitemap><loc>{}</loc></sitemap>",
+                xml(&site.permalink(&name))
+            );
+            files.push((name, write_urls(chunk)));
+        }
+        index.push_str("</sitemapindex>\n");
+        files.push(("sitemap.xml".to_string(), index.into_bytes()));
+    }
+    let robots = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.permalink("sitemap.xml")
+    );
+    files.push(("robots.txt".to_string(), robots.into_bytes()));
+    files
+}
+
+/// Last modification of a page, as a sitemap date.
+pub fn lastmod(site: &Site, key: &str) -> Option<String> {
+    let m = &site.content.pages.get(key)?.meta;
+    m.updated.max(m.date).map(|d| rfc3339(&d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_splits_into_an_index_above_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://e.org/p/\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let mut timings = crate::build::Timings::default();
+        let loaded =
+            crate::build::load_site(&crate::BuildOptions::new(dir.path()), &mut timings).unwrap();
+        let urls: Vec<(String, Option<String>)> = (0..SITEMAP_LIMIT + 10)
+            .map(|i| (format!("p/{i}/"), None))
+            .collect();
+        let files = sitemap(&loaded.site, &urls);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap.xml",
+                "robots.txt"
+            ]
+        );
+        let index = String::from_utf8(files[2].1.clone()).unwrap();
+        assert!(index.contains("<sitemapindex"));
+        assert!(index.contains("<loc>https://e.org/p/sitemap-2.xml</loc>"));
+        let second = String::from_utf8(files[1].1.clone()).unwrap();
+        assert_eq!(second.matches("<url>").count(), 10);
+    }
+}

@@ -137,8 +137,7 @@ pub fn render_site(
     }
 
     let mut diags = r.check_templates(&jobs);
-    let sitemap_urls: Vec<(String, Option<String>)> =
-        jobs.iter().filter_map(|j| r.sitemap_entry(j)).collect();
+    let sitemap_urls = r.sitemap_entries(&jobs);
     let mut generated: Vec<(String, Vec<u8>)> = extra_files.to_vec();
     generated.extend(crate::feeds::feeds(site));
     generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
@@ -256,30 +255,43 @@ impl Renderer<'_> {
         })
     }
 
-    /// The sitemap line of a job: its path and last modification.
-    fn sitemap_entry(&self, job: &Job) -> Option<(String, Option<String>)> {
+    /// The sitemap lines of the jobs: path and last modification. The
+    /// newest date of each board and term is computed once, not per pager.
+    fn sitemap_entries(&self, jobs: &[Job]) -> Vec<(String, Option<String>)> {
         let site = self.site;
         let newest = |keys: &[String]| {
             keys.iter()
-                .filter_map(|k| crate::feeds::lastmod(site, k))
+                .filter_map(|k| {
+                    site.content
+                        .pages
+                        .get(k)
+                        .and_then(|p| p.meta.updated.max(p.meta.date))
+                })
                 .max()
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         };
-        let lastmod = match job {
-            Job::NotFound | Job::Search => return None,
-            Job::Page(key) => crate::feeds::lastmod(site, key),
-            Job::Board { index, .. } => newest(&site.boards[*index].pages),
-            Job::Home => site
-                .content
-                .pages
-                .keys()
-                .filter_map(|k| crate::feeds::lastmod(site, k))
-                .max(),
-            Job::TaxonomyList(_) => None,
-            Job::Term { taxonomy, slug, .. } => {
-                newest(&site.taxonomies[*taxonomy].terms[slug].pages)
+        let boards: Vec<Option<String>> = site.boards.iter().map(|b| newest(&b.pages)).collect();
+        let mut terms: HashMap<(usize, &str), Option<String>> = HashMap::new();
+        let all: Vec<String> = site.content.pages.keys().cloned().collect();
+        let home = newest(&all);
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let lastmod = match job {
+                Job::NotFound | Job::Search => continue,
+                Job::Page(key) => crate::feeds::lastmod(site, key),
+                Job::Board { index, .. } => boards[*index].clone(),
+                Job::Home => home.clone(),
+                Job::TaxonomyList(_) => None,
+                Job::Term { taxonomy, slug, .. } => terms
+                    .entry((*taxonomy, slug.as_str()))
+                    .or_insert_with(|| newest(&site.taxonomies[*taxonomy].terms[slug].pages))
+                    .clone(),
+            };
+            if let Some(path) = self.output_path(job) {
+                out.push((path, lastmod));
             }
-        };
-        Some((self.output_path(job)?, lastmod))
+        }
+        out
     }
 
     /// Redirect pages for `aliases`; an alias that collides with a page

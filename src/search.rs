@@ -4,32 +4,38 @@
 //! character **bigrams** (`乡村振兴` → 乡村, 村振, 振兴); a query is split the
 //! same way and every bigram must match, so a two-character word is found
 //! inside a long sentence and a four-character phrase matches as a phrase in
-//! practice. Bigrams need no dictionary (jieba's would add ~5 MB and still
-//! miss local names) and cost nothing at query time. Latin-script words are
-//! lower-cased and lightly stemmed (`-ing`, `-ed`, `-es`, `-s`); queries match
-//! by prefix, so `deleg` finds `delegation`.
+//! practice. Bigrams need no dictionary (jieba's would add megabytes and still
+//! miss local names) and cost nothing at query time. Single CJK characters are
+//! indexed from titles and tags only (a one-character query finds titles).
+//! Latin-script words are lower-cased and lightly stemmed (`-ing`, `-ed`,
+//! `-es`, `-s`); queries match by prefix, so `deleg` finds `delegation`.
 //!
-//! Layout: postings are sharded by the token's first character (CJK) or first
-//! two letters, so a query loads only the shards of its own tokens; document
-//! details (title, URL, board, date, summary) are in small chunks loaded only
-//! for the results shown. Files are JavaScript (`herald_search(…)` calls)
-//! rather than JSON so they load from `file://` too, and each carries the
-//! build's version in its URL. `static/search.js` in the theme mirrors the
-//! tokenizer below; keep them in step.
+//! Size: postings are delta-encoded with a 3-bit weight; a token found in
+//! more than a quarter of a large site's pages is stored as "common" (it then
+//! does not narrow results). Postings are sharded — CJK by the whole token,
+//! Latin words by their first two letters (for prefix search) — into about
+//! 40 KB files, so a query downloads only the shards of its own tokens, plus
+//! small chunks of document details for the results it shows. Files are
+//! JavaScript (`herald_search(…)` calls) rather than JSON so they load from
+//! `file://` too; URLs carry the build's version. `static/search.js` in the
+//! theme mirrors the tokenizer and shard function below; keep them in step.
 
 use crate::escape::script_json;
 use crate::feeds::File;
 use crate::markdown::text::is_cjk;
 use crate::site::Site;
+use rayon::prelude::*;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Documents per detail chunk.
-pub const DOCS_PER_CHUNK: usize = 64;
+pub const DOCS_PER_CHUNK: usize = 16;
 /// Title words count this many times.
 const TITLE_WEIGHT: u32 = 5;
 /// Characters of body text indexed per page.
-const MAX_TEXT: usize = 20_000;
+const MAX_TEXT: usize = 10_000;
+/// Target size of one postings shard, in bytes.
+const SHARD_BYTES: usize = 40_000;
 
 /// Splits text into index tokens.
 pub fn tokens(text: &str, mut emit: impl FnMut(&str)) {
@@ -88,16 +94,13 @@ pub fn stem(w: &str) -> &str {
     }
 }
 
-/// The shard a token lives in.
+/// The shard a token lives in: CJK tokens by the whole token, Latin words
+/// by their first two letters (so a prefix finds its shard).
 pub fn shard_of(token: &str, shards: usize) -> usize {
     let first = token.chars().next().unwrap_or(' ');
-    let key: String = if is_cjk(first) {
-        first.to_string()
-    } else {
-        token.chars().take(2).collect()
-    };
     let mut h: u32 = 0x811c9dc5;
-    for c in key.chars() {
+    let take = if is_cjk(first) { usize::MAX } else { 2 };
+    for c in token.chars().take(take) {
         h ^= c as u32;
         h = h.wrapping_mul(16_777_619);
     }
@@ -110,6 +113,51 @@ pub struct SearchStats {
     pub docs: usize,
     pub shards: usize,
     pub bytes: usize,
+    /// The largest postings shard: the most one token can cost a query.
+    pub largest_shard: usize,
+}
+
+/// Term frequency to a 1–7 weight (log scale).
+fn weight(tf: u32) -> u32 {
+    (32 - tf.leading_zeros()).clamp(1, 7)
+}
+
+/// Adds `w` to a token's count without allocating for known tokens.
+fn bump(tf: &mut HashMap<String, u32>, token: &str, w: u32) {
+    match tf.get_mut(token) {
+        Some(n) => *n += w,
+        None => {
+            tf.insert(token.to_string(), w);
+        }
+    }
+}
+
+/// The tokens of one page with their weights.
+fn page_tokens(site: &Site, key: &str) -> Vec<(String, u32)> {
+    let page = &site.content.pages[key];
+    let mut tf: HashMap<String, u32> = HashMap::with_capacity(1024);
+    let titled = |text: &str, w: u32, tf: &mut HashMap<String, u32>| {
+        tokens(text, |t| bump(tf, t, w));
+        let mut buf = [0u8; 4];
+        for c in text.chars().filter(|c| is_cjk(*c)) {
+            bump(tf, c.encode_utf8(&mut buf), w);
+        }
+    };
+    titled(&page.meta.title, TITLE_WEIGHT, &mut tf);
+    for terms in page.meta.taxonomies.values() {
+        for term in terms {
+            titled(term, 2, &mut tf);
+        }
+    }
+    if let Some(r) = site.rendered.get(key) {
+        let end = r
+            .plain
+            .char_indices()
+            .nth(MAX_TEXT)
+            .map_or(r.plain.len(), |(i, _)| i);
+        tokens(&r.plain[..end], |t| bump(&mut tf, t, 1));
+    }
+    tf.into_iter().map(|(t, n)| (t, weight(n))).collect()
 }
 
 /// Builds the index files under `search/`.
@@ -120,78 +168,85 @@ pub fn index(site: &Site) -> (Vec<File>, SearchStats) {
         pb.date.cmp(&pa.date).then(a.cmp(b))
     });
     let n = keys.len();
-    let shards = (n / 150).clamp(1, 128);
-    let mut postings: Vec<BTreeMap<String, Vec<(u32, u32)>>> = vec![BTreeMap::new(); shards];
-    let mut docs: Vec<Value> = Vec::with_capacity(n);
-    for (id, key) in keys.iter().enumerate() {
-        let page = &site.content.pages[*key];
-        let rendered = site.rendered.get(*key);
-        let mut tf: BTreeMap<String, u32> = BTreeMap::new();
-        tokens(&page.meta.title, |t| {
-            *tf.entry(t.to_string()).or_default() += TITLE_WEIGHT
-        });
-        for terms in page.meta.taxonomies.values() {
-            for term in terms {
-                tokens(term, |t| *tf.entry(t.to_string()).or_default() += 2);
-            }
+    let per_doc: Vec<Vec<(String, u32)>> = keys.par_iter().map(|k| page_tokens(site, k)).collect();
+    let postings: usize = per_doc.iter().map(Vec::len).sum();
+    let shards = (postings * 4 / SHARD_BYTES).clamp(1, 4096);
+    let common_df = if n >= 200 { n / 4 } else { usize::MAX };
+
+    let mut buckets: Vec<Vec<(&str, u32, u32)>> = vec![Vec::new(); shards];
+    for (doc, toks) in per_doc.iter().enumerate() {
+        for (t, w) in toks {
+            buckets[shard_of(t, shards)].push((t.as_str(), doc as u32, *w));
         }
-        if let Some(r) = rendered {
-            let text: String = r.plain.chars().take(MAX_TEXT).collect();
-            tokens(&text, |t| *tf.entry(t.to_string()).or_default() += 1);
-        }
-        for (token, count) in tf {
-            let s = shard_of(&token, shards);
-            postings[s]
-                .entry(token)
-                .or_default()
-                .push((id as u32, count.min(255)));
-        }
-        let board = page
-            .board
-            .as_ref()
-            .and_then(|b| site.config.board(b))
-            .map_or(String::new(), |b| b.title.clone());
-        let summary = page
-            .meta
-            .summary
-            .clone()
-            .or_else(|| rendered.map(|r| r.summary.clone()))
-            .unwrap_or_default();
-        let summary: String = summary.chars().take(120).collect();
-        let date = page
-            .meta
-            .date
-            .map(|d| crate::templates::format_date(&d, site.config.language.starts_with("zh")))
-            .unwrap_or_default();
-        docs.push(json!([
-            page.meta.title,
-            site.url(site.page_path(key)),
-            board,
-            date,
-            summary
-        ]));
     }
-    let mut files = Vec::new();
-    for (i, shard) in postings.into_iter().enumerate() {
-        let map: serde_json::Map<String, Value> = shard
-            .into_iter()
-            .map(|(t, list)| {
-                (
-                    t,
+    let mut files: Vec<File> = buckets
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, mut bucket)| {
+            bucket.sort_unstable();
+            let mut map = serde_json::Map::new();
+            let mut at = 0;
+            while at < bucket.len() {
+                let token = bucket[at].0;
+                let end = at + bucket[at..].partition_point(|e| e.0 == token);
+                let list = &bucket[at..end];
+                let value = if list.len() > common_df {
+                    Value::from(0)
+                } else {
+                    let mut prev = 0;
                     Value::from(
-                        list.into_iter()
-                            .flat_map(|(d, c)| [d, c])
+                        list.iter()
+                            .map(|(_, d, w)| {
+                                let v = ((d - prev) << 3) | w;
+                                prev = *d;
+                                v
+                            })
                             .collect::<Vec<u32>>(),
-                    ),
-                )
-            })
-            .collect();
-        let body = format!(
-            "herald_search(\"i\",{i},{});\n",
-            script_json(&Value::Object(map))
-        );
-        files.push((format!("search/index-{i}.js"), body.into_bytes()));
-    }
+                    )
+                };
+                map.insert(token.to_string(), value);
+                at = end;
+            }
+            let body = format!(
+                "herald_search(\"i\",{i},{});\n",
+                script_json(&Value::Object(map))
+            );
+            (format!("search/index-{i}.js"), body.into_bytes())
+        })
+        .collect();
+    let largest_shard = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
+
+    let zh = site.config.language.starts_with("zh");
+    let docs: Vec<Value> = keys
+        .iter()
+        .map(|key| {
+            let page = &site.content.pages[*key];
+            let board = page
+                .board
+                .as_ref()
+                .and_then(|b| site.config.board(b))
+                .map_or("", |b| b.title.as_str());
+            let summary = page
+                .meta
+                .summary
+                .clone()
+                .or_else(|| site.rendered.get(*key).map(|r| r.summary.clone()))
+                .unwrap_or_default();
+            let summary: String = summary.chars().take(90).collect();
+            let date = page
+                .meta
+                .date
+                .map(|d| crate::templates::format_date(&d, zh))
+                .unwrap_or_default();
+            json!([
+                page.meta.title,
+                site.url(site.page_path(key)),
+                board,
+                date,
+                summary
+            ])
+        })
+        .collect();
     for (i, chunk) in docs.chunks(DOCS_PER_CHUNK).enumerate() {
         let body = format!(
             "herald_search(\"d\",{i},{});\n",
@@ -206,6 +261,7 @@ pub fn index(site: &Site) -> (Vec<File>, SearchStats) {
             docs: n,
             shards,
             bytes,
+            largest_shard,
         },
     )
 }
@@ -229,8 +285,8 @@ mod tests {
 
     #[test]
     fn shards_group_by_first_letters() {
-        assert_eq!(shard_of("村振", 64), shard_of("村民", 64));
         assert_eq!(shard_of("reading", 64), shard_of("read", 64));
+        assert_ne!(shard_of("村振", 64), shard_of("村民", 64));
         assert!(shard_of("x", 1) == 0);
     }
 }

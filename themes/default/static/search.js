@@ -55,7 +55,7 @@
         while (i < chars.length && isCjk(chars[i])) i++;
         var run = chars.slice(start, i);
         marks.push(run.join(""));
-        if (run.length === 1) out.push({ t: run[0], prefix: true });
+        if (run.length === 1) out.push({ t: run[0], prefix: false });
         else for (var k = 0; k + 1 < run.length; k++) out.push({ t: run[k] + run[k + 1], prefix: false });
       } else if (ALNUM.test(c)) {
         var s = i;
@@ -69,9 +69,10 @@
     }
     return { tokens: out, marks: marks };
   }
+  /* CJK tokens shard by the whole token, Latin words by two letters. */
   function shardOf(t) {
-    var first = Array.from(t)[0];
-    var key = isCjk(first) ? first : Array.from(t).slice(0, 2).join("");
+    var chars = Array.from(t);
+    var key = isCjk(chars[0]) ? chars : chars.slice(0, 2);
     var h = 0x811c9dc5;
     for (var ch of key) { h ^= ch.codePointAt(0); h = Math.imul(h, 16777619) >>> 0; }
     return h % SHARDS;
@@ -95,15 +96,18 @@
     var shards = Array.from(new Set(parsed.tokens.map(function (x) { return shardOf(x.t); })));
     Promise.all(shards.map(function (s) { return load("i", s); })).then(function () {
       if (ticket !== current) return;
+      /* Each token's matching documents: {doc: weight}, or null when the
+         token is too common to narrow anything. */
       var perToken = parsed.tokens.map(function (x) {
-        var shard = loaded.i[shardOf(x.t)], docs = {};
-        var keys = x.prefix ? Object.keys(shard).filter(function (k) { return k.startsWith(x.t); }) : (shard[x.t] ? [x.t] : []);
+        var shard = loaded.i[shardOf(x.t)], docs = {}, common = false;
+        var keys = x.prefix ? Object.keys(shard).filter(function (k) { return k.startsWith(x.t); }) : (x.t in shard ? [x.t] : []);
         keys.forEach(function (k) {
           var p = shard[k];
-          for (var j = 0; j < p.length; j += 2) docs[p[j]] = Math.max(docs[p[j]] || 0, p[j + 1]);
+          if (p === 0) { common = true; return; }
+          for (var j = 0, d = 0; j < p.length; j++) { d += p[j] >> 3; docs[d] = Math.max(docs[d] || 0, p[j] & 7); }
         });
-        return docs;
-      });
+        return common && !Object.keys(docs).length ? null : docs;
+      }).filter(function (docs) { return docs !== null; });
       var scores = {}, hits = {};
       perToken.forEach(function (docs) {
         var ids = Object.keys(docs), idf = Math.log(1 + DOCS / Math.max(1, ids.length));
@@ -113,7 +117,7 @@
       var best = ids.reduce(function (m, d) { return Math.max(m, hits[d]); }, 0);
       ids = ids.filter(function (d) { return hits[d] === best; });
       ids.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
-      var top = ids.slice(0, 20).map(Number);
+      var top = ids.slice(0, 10).map(Number);
       var chunks = Array.from(new Set(top.map(function (d) { return Math.floor(d / CHUNK); })));
       return Promise.all(chunks.map(function (c) { return load("d", c); })).then(function () {
         if (ticket !== current) return;

@@ -303,13 +303,23 @@ fn search_finds_chinese_and_english_in_a_browser() {
         .output()
         .unwrap();
     assert!(build.status.success(), "{}", stderr(&build));
-    let cases = [
-        ("调解", "/site/cases/night-mediation/"), // a two-character word inside longer text
-        ("夜读驿站", "/site/news/night-reading/"), // a four-character phrase
-        ("delegation 文化", "/site/news/partner-county-visit/"), // mixed Chinese and English
-        ("rumours", "/site/lessons/spotting-rumours/"), // English, stemmed
-        ("deleg", "/site/news/partner-county-visit/"), // English prefix
-        ("网格员", "/site/lessons/grid-management/"),
+    let cases: [(&str, &[&str]); 6] = [
+        // A two-character word inside longer text: either mediation page.
+        (
+            "调解",
+            &[
+                "/site/lessons/mediation-steps/",
+                "/site/cases/night-mediation/",
+            ],
+        ),
+        // A four-character phrase.
+        ("夜读驿站", &["/site/news/night-reading/"]),
+        // Mixed Chinese and English.
+        ("delegation 文化", &["/site/news/partner-county-visit/"]),
+        // English, stemmed; and an English prefix.
+        ("rumours", &["/site/lessons/spotting-rumours/"]),
+        ("deleg", &["/site/news/partner-county-visit/"]),
+        ("网格员", &["/site/lessons/grid-management/"]),
     ];
     for (query, expected) in cases {
         let q: String = query
@@ -332,11 +342,10 @@ fn search_finds_chinese_and_english_in_a_browser() {
             .nth(1)
             .map(|s| s.split('"').next().unwrap_or(""))
             .unwrap_or("");
-        assert_eq!(
-            first,
-            expected,
-            "query {query:?}: results were {}",
-            &results[..results.len().min(600)]
+        let shown: String = results.chars().take(300).collect();
+        assert!(
+            expected.contains(&first),
+            "query {query:?}: first result {first:?}; results were {shown}"
         );
         assert!(
             results.contains("<mark>"),

@@ -66,6 +66,7 @@ pub struct BuildReport {
     pub pages: usize,
     pub boards: usize,
     pub files: usize,
+    pub search: Option<crate::search::SearchStats>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
     pub output: PathBuf,
@@ -76,6 +77,11 @@ pub struct Loaded {
     pub site: Site,
     pub warnings: Vec<Diagnostic>,
     pub highlighter: Arc<Highlighter>,
+    pub templates: Templates,
+    /// Static files and assets to copy.
+    pub copies: Vec<Copy>,
+    /// The generated `syntax.css`.
+    pub css: String,
 }
 
 fn fail(mut diags: Vec<Diagnostic>) -> Error {
@@ -109,13 +115,45 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     diags.extend(link_diags);
     timings.lap("link", &mut clock);
 
+    let (copies, mut hashes) = collect_assets(root, &config, &content, &linked.links);
+    let css = markdown::highlight::stylesheet(&config.highlight_light, &config.highlight_dark).map_err(|e| {
+        fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint("set `highlight: { light: …, dark: … }` to theme names from the list")])
+    })?;
+    hashes.insert("syntax.css".into(), short_hash(css.as_bytes()));
+    let (data, data_diags) = crate::data::load(root);
+    diags.extend(data_diags);
+    let page_index = crate::functions::PageIndex {
+        root: root.clone(),
+        base_path: config.base_path.clone(),
+        pages: content
+            .pages
+            .iter()
+            .filter_map(|(k, p)| linked.links.get(k).map(|l| (k.clone(), (p.bundle.is_some(), l.path.clone()))))
+            .collect(),
+    };
+    let inputs = crate::functions::Inputs {
+        assets: Arc::new(hashes),
+        data,
+        pages: Arc::new(page_index),
+    };
+    let templates = match templates::load(root, &config, inputs) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            let mut all: Vec<Diagnostic> = diags;
+            all.retain(|d| d.is_error());
+            return Err(fail(all));
+        }
+    };
+    timings.lap("templates", &mut clock);
+
     let highlighter = Arc::new(Highlighter::new());
     let resolver = ContentResolver {
         config: &config,
         content: &content,
         links: &linked.links,
     };
-    let md = |file: &str, body: &str, first_line: usize| {
+    let md = |file: &str, body: &str, first_line: usize, key: &str, path: &str| {
         markdown::render(
             body,
             &MarkdownOptions {
@@ -124,6 +162,11 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
                 resolver: &resolver,
                 highlighter: &highlighter,
                 summary_words: config.summary_words,
+                shortcodes: Some(&templates),
+                page: markdown::shortcodes::PageInfo {
+                    key: key.to_string(),
+                    url: format!("{}{path}", config.base_path),
+                },
             },
         )
     };
@@ -132,7 +175,7 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         .par_iter()
         .filter(|(k, _)| linked.links.contains_key(*k))
         .map(|(k, p)| {
-            let (r, d) = md(&p.file, &p.body, p.body_line);
+            let (r, d) = md(&p.file, &p.body, p.body_line, k, &linked.links[k].path);
             (k.clone(), r, d)
         })
         .collect();
@@ -143,7 +186,9 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     }
     let mut index_rendered = BTreeMap::new();
     for (k, index) in &content.indexes {
-        let (r, d) = md(&index.file, &index.body, index.body_line);
+        let key = if k.is_empty() { "_index.md".to_string() } else { format!("{k}/_index.md") };
+        let path = if k.is_empty() { String::new() } else { format!("{k}/") };
+        let (r, d) = md(&index.file, &index.body, index.body_line, &key, &path);
         diags.extend(d);
         index_rendered.insert(k.clone(), r);
     }
@@ -188,6 +233,9 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         site,
         warnings,
         highlighter,
+        templates,
+        copies,
+        css,
     })
 }
 
@@ -239,11 +287,16 @@ fn check_anchors(
 
 /// Static files (theme, then site, overriding), content assets and bundle
 /// assets, plus a short content hash per static file for cache busting.
-fn collect_assets(site: &Site) -> (Vec<Copy>, HashMap<String, String>) {
+fn collect_assets(
+    root: &Path,
+    config: &Config,
+    content: &content::Content,
+    links: &BTreeMap<String, crate::site::PageLinks>,
+) -> (Vec<Copy>, HashMap<String, String>) {
     let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
     let dirs = [
-        templates::theme_dir(&site.root, &site.config.theme).join("static"),
-        site.root.join("static"),
+        templates::theme_dir(root, &config.theme).join("static"),
+        root.join("static"),
     ];
     for dir in &dirs {
         if !dir.is_dir() {
@@ -282,15 +335,15 @@ fn collect_assets(site: &Site) -> (Vec<Copy>, HashMap<String, String>) {
         .into_iter()
         .map(|(to, from)| Copy { to, from })
         .collect();
-    let content_dir = site.root.join(content::CONTENT_DIR);
-    for rel in &site.content.assets {
+    let content_dir = root.join(content::CONTENT_DIR);
+    for rel in &content.assets {
         copies.push(Copy {
             to: rel.clone(),
             from: content_dir.join(rel),
         });
     }
-    for (key, page) in &site.content.pages {
-        let (Some(bundle), Some(links)) = (&page.bundle, site.links.get(key)) else {
+    for (key, page) in &content.pages {
+        let (Some(bundle), Some(links)) = (&page.bundle, links.get(key)) else {
             continue;
         };
         for asset in &page.assets {
@@ -318,24 +371,12 @@ pub fn short_hash(bytes: &[u8]) -> String {
 }
 
 /// Renders a loaded site into a sink.
-pub fn render_into(site: &Site, sink: &dyn Sink, timings: &mut Timings) -> Result<usize> {
+pub fn render_into(loaded: &Loaded, sink: &dyn Sink, timings: &mut Timings) -> Result<render::RenderReport> {
     let mut clock = Instant::now();
-    let (copies, mut hashes) = collect_assets(site);
-    let css =
-        markdown::highlight::stylesheet(&site.config.highlight_light, &site.config.highlight_dark)
-            .map_err(|e| {
-                fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint(
-                    "set `highlight: { light: …, dark: … }` to theme names from the list",
-                )])
-            })?;
-    hashes.insert("syntax.css".into(), short_hash(css.as_bytes()));
-    let templates: Templates =
-        templates::load(&site.root, &site.config, Arc::new(hashes)).map_err(fail)?;
-    timings.lap("templates", &mut clock);
-    let extra = vec![("syntax.css".to_string(), css.into_bytes())];
-    let report = render::render_site(site, &templates, sink, &copies, &extra).map_err(fail)?;
+    let extra = vec![("syntax.css".to_string(), loaded.css.clone().into_bytes())];
+    let report = render::render_site(&loaded.site, &loaded.templates, sink, &loaded.copies, &extra).map_err(fail)?;
     timings.lap("render+write", &mut clock);
-    Ok(report.files)
+    Ok(report)
 }
 
 /// Output files by path.
@@ -346,7 +387,7 @@ pub fn build_to_memory(opts: &BuildOptions) -> Result<(Files, Vec<Diagnostic>)> 
     let mut timings = Timings::default();
     let loaded = load_site(opts, &mut timings)?;
     let sink = MemorySink::new();
-    render_into(&loaded.site, &sink, &mut timings)?;
+    render_into(&loaded, &sink, &mut timings)?;
     Ok((sink.into_files(), loaded.warnings))
 }
 
@@ -358,14 +399,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut timings = Timings::default();
     let loaded = load_site(opts, &mut timings)?;
     let staging = Staging::new(&output)?;
-    let files = render_into(&loaded.site, &staging.sink(), &mut timings)?;
+    let report = render_into(&loaded, &staging.sink(), &mut timings)?;
     let mut clock = Instant::now();
     staging.publish()?;
     timings.lap("publish", &mut clock);
     Ok(BuildReport {
         pages: loaded.site.content.pages.len(),
         boards: loaded.site.boards.len(),
-        files,
+        files: report.files,
+        search: report.search,
         warnings: loaded.warnings,
         timings,
         output,

@@ -8,14 +8,17 @@
 pub mod build;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod error;
 pub mod escape;
 pub mod feeds;
+pub mod functions;
 pub mod frontmatter;
 pub mod link;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod resources;
 pub mod schema;
 pub mod search;
 pub mod site;

@@ -270,8 +270,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     )
 }
 
-/// Resolves a cover or download named in front matter: `/x` is under
-/// `static/`, `http(s)://` is taken as is, anything else is beside the page.
+/// Resolves a cover, download or video named in front matter.
 fn resource(
     root: &Path,
     config: &Config,
@@ -281,51 +280,20 @@ fn resource(
     value: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Resource> {
-    if value.starts_with("http://") || value.starts_with("https://") {
-        return Some(Resource {
-            url: value.to_string(),
-            bytes: None,
-        });
-    }
-    let (disk, url_path) = if let Some(abs) = value.strip_prefix('/') {
-        (root.join("static").join(abs), abs.to_string())
-    } else {
-        let content_dir = page.key.rsplit_once('/').map_or("", |(d, _)| d);
-        let disk = root
-            .join(crate::content::CONTENT_DIR)
-            .join(content_dir)
-            .join(value);
-        let url = if page.bundle.is_some() {
-            format!("{page_path}{value}")
-        } else if content_dir.is_empty() {
-            value.to_string()
-        } else {
-            format!("{content_dir}/{value}")
-        };
-        (disk, url)
+    let spot = crate::resources::PageSpot {
+        key: &page.key,
+        bundle: page.bundle.is_some(),
+        path: page_path,
     };
-    if value.contains("..") {
-        diags.push(
-            Diagnostic::error(
-                &page.file,
-                format!("`{key}: {value}` must not climb out of its folder with `..`"),
-            )
-            .hint("put the file beside the page, or under static/ and write it as /path"),
-        );
-        return None;
-    }
-    match std::fs::metadata(&disk) {
-        Ok(m) if m.is_file() => Some(Resource {
-            url: format!("{}{}", config.base_path, url_path),
-            bytes: Some(m.len()),
+    match crate::resources::locate(root, &config.base_path, spot, value) {
+        Ok(found) => Some(Resource {
+            url: found.url,
+            bytes: found.bytes,
         }),
-        _ => {
+        Err(why) => {
             diags.push(
-                Diagnostic::error(&page.file, format!("`{key}: {value}`: the file does not exist"))
-                    .hint(format!(
-                        "looked for {}; put the file beside the page or write /path for a file under static/",
-                        disk.strip_prefix(root).unwrap_or(&disk).display()
-                    )),
+                Diagnostic::error(&page.file, format!("`{key}: {value}`: {}", why.trim_start_matches(&format!("`{value}`: "))))
+                    .hint("put the file beside the page (a page bundle or the board folder), or under static/ and write it as /path"),
             );
             None
         }

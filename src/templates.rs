@@ -9,8 +9,7 @@ use crate::error::Diagnostic;
 use chrono::{DateTime, Datelike};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use tera::{Kwargs, State, Tera};
+use tera::Tera;
 
 /// Compiled templates plus where each came from (for messages).
 pub struct Templates {
@@ -127,11 +126,7 @@ pub fn tera_diagnostic(
 }
 
 /// Loads and compiles the theme and site templates.
-pub fn load(
-    root: &Path,
-    config: &Config,
-    assets: Arc<HashMap<String, String>>,
-) -> Result<Templates, Vec<Diagnostic>> {
+pub fn load(root: &Path, config: &Config, inputs: crate::functions::Inputs) -> Result<Templates, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let theme = theme_dir(root, &config.theme);
     if !theme.is_dir() {
@@ -169,7 +164,7 @@ pub fn load(
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    register(&mut tera, config, assets);
+    crate::functions::register(&mut tera, config, &inputs);
     let batch: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, (_, text))| (n.as_str(), text.as_str()))
@@ -191,6 +186,12 @@ pub fn load(
         }
     }
     let strings = load_strings(root, &theme, &config.language, &mut diags);
+    tera.global_context().insert_value("t", tera::Value::from_serializable(&strings));
+    tera.global_context().insert_value("data", tera::Value::from_serializable(&inputs.data));
+    tera.global_context().insert_value(
+        "site_base",
+        tera::Value::from(config.base_path.as_str()),
+    );
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -249,52 +250,6 @@ fn load_strings(
     out
 }
 
-fn register(tera: &mut Tera, config: &Config, assets: Arc<HashMap<String, String>>) {
-    let zh = config.language.to_ascii_lowercase().starts_with("zh");
-    tera.register_filter(
-        "date",
-        move |val: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let Some(date) = crate::schema::parse_date(val) else {
-                return Err(tera::Error::message(format!("`{val}` is not a date")));
-            };
-            if let Some(fmt) = kwargs.get::<&str>("format")? {
-                let mut out = String::new();
-                use std::fmt::Write;
-                write!(out, "{}", date.format(fmt))
-                    .map_err(|_| tera::Error::message(format!("bad date format `{fmt}`")))?;
-                return Ok(out);
-            }
-            Ok(format_date(&date, zh))
-        },
-    );
-    let base = config.base_path.clone();
-    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: &str = kwargs.must_get("path")?;
-        let path = path.trim_start_matches('/');
-        match assets.get(path) {
-            Some(hash) => Ok(format!("{base}{path}?v={hash}")),
-            None => Err(tera::Error::message(format!(
-                "asset(path=\"{path}\"): there is no such file in static/ or the theme's static/"
-            ))),
-        }
-    });
-    tera.register_filter("filesize", |val: u64, _: Kwargs, _: &State| -> String {
-        format_size(val)
-    });
-    tera.register_filter(
-        "json",
-        |val: tera::Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let json =
-                serde_json::to_string(&val).map_err(|e| tera::Error::message(e.to_string()))?;
-            // Safe inside <script>: no `</` or `<!--` can close the element.
-            Ok(json
-                .replace('<', "\\u003c")
-                .replace('>', "\\u003e")
-                .replace('&', "\\u0026"))
-        },
-    );
-}
-
 /// `2024年5月1日` for Chinese, `1 May 2024` otherwise.
 pub fn format_date(date: &DateTime<chrono::FixedOffset>, zh: bool) -> String {
     if zh {
@@ -335,5 +290,47 @@ mod tests {
         let d = crate::schema::parse_date("2024-05-01").unwrap();
         assert_eq!(format_date(&d, true), "2024年5月1日");
         assert_eq!(format_date(&d, false), "1 May 2024");
+    }
+}
+
+/// Shortcodes are the templates `shortcodes/NAME.html`.
+impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
+    fn exists(&self, name: &str) -> bool {
+        self.tera.contains_template(&format!("shortcodes/{name}.html"))
+    }
+
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .tera
+            .get_template_names()
+            .filter_map(|n| n.strip_prefix("shortcodes/").and_then(|n| n.strip_suffix(".html")))
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn render(
+        &self,
+        call: &crate::markdown::shortcodes::Call,
+        body: Option<&str>,
+        page: &crate::markdown::shortcodes::PageInfo,
+    ) -> Result<String, String> {
+        let mut ctx = tera::Context::new();
+        for (k, v) in &call.args {
+            ctx.insert_value(k.clone(), tera::Value::from_serializable(v));
+        }
+        ctx.insert_value("body", body.map_or(tera::Value::none(), tera::Value::safe_string));
+        ctx.insert_value(
+            "page",
+            crate::values::map([("key", tera::Value::from(page.key.as_str())), ("url", tera::Value::from(page.url.as_str()))]),
+        );
+        ctx.insert_value("id", tera::Value::from(format!("sc-{}-{}", call.name, call.line)));
+        self.tera.render(&format!("shortcodes/{}.html", call.name), &ctx).map_err(|e| match e.kind() {
+            tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) => {
+                format!("{} (template {} line {})", r.message(), r.filename(), r.span().start_line)
+            }
+            other => other.to_string(),
+        })
     }
 }

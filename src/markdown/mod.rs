@@ -6,6 +6,7 @@
 pub mod headings;
 pub mod highlight;
 pub mod links;
+pub mod shortcodes;
 pub mod text;
 
 use crate::error::Diagnostic;
@@ -51,7 +52,14 @@ pub struct MarkdownOptions<'a> {
     pub highlighter: &'a Highlighter,
     /// Summary length in words when there is no `<!-- more -->`.
     pub summary_words: usize,
+    /// Renders shortcodes; `None` leaves shortcode syntax as text.
+    pub shortcodes: Option<&'a dyn shortcodes::ShortcodeRenderer>,
+    /// The page, for shortcodes.
+    pub page: shortcodes::PageInfo,
 }
+
+/// How deep block shortcodes may nest.
+const MAX_SHORTCODE_DEPTH: usize = 8;
 
 /// A page's Markdown, rendered once and reused by every output.
 #[derive(Debug, Clone, Default)]
@@ -82,10 +90,82 @@ fn options() -> Options {
 
 /// Renders one page body.
 pub fn render(src: &str, opts: &MarkdownOptions) -> (Rendered, Vec<Diagnostic>) {
-    let lines = LineIndex::new(src, opts.first_line);
+    render_at_depth(src, opts, 0)
+}
+
+/// Renders the shortcodes found in `src`; returns the source with
+/// placeholders and the HTML of each call.
+fn run_shortcodes(src: &str, opts: &MarkdownOptions, depth: usize, out: &mut Rendered, diags: &mut Vec<Diagnostic>) -> Option<(String, Vec<String>)> {
+    let renderer = opts.shortcodes?;
+    if !src.contains("{{") && !src.contains("{%") {
+        return None;
+    }
+    let (text, calls) = match shortcodes::extract(src, opts.first_line) {
+        Ok(found) => found,
+        Err(errors) => {
+            for e in errors {
+                diags.push(Diagnostic::error(opts.file, e.message).at(e.line).hint(e.hint));
+            }
+            return None;
+        }
+    };
+    let mut html = Vec::with_capacity(calls.len());
+    for call in &calls {
+        if !renderer.exists(&call.name) {
+            let names = renderer.names();
+            let hint = match crate::error::did_you_mean(&call.name, names.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`? shortcodes here: {}", names.join(", ")),
+                None => format!("shortcodes here: {}; add templates/shortcodes/{}.html to define it", names.join(", "), call.name),
+            };
+            diags.push(Diagnostic::error(opts.file, format!("unknown shortcode `{}`", call.name)).at(call.line).hint(hint));
+            html.push(String::new());
+            continue;
+        }
+        let body = match &call.body {
+            Some(body) if depth < MAX_SHORTCODE_DEPTH => {
+                let inner = MarkdownOptions {
+                    first_line: call.body_line,
+                    page: opts.page.clone(),
+                    ..*opts
+                };
+                let (r, d) = render_at_depth(body, &inner, depth + 1);
+                diags.extend(d);
+                out.links.extend(r.links);
+                out.anchors.extend(r.anchors);
+                Some(r.html)
+            }
+            Some(_) => {
+                diags.push(Diagnostic::error(opts.file, "block shortcodes are nested too deeply").at(call.line).hint("nest at most 8 blocks"));
+                None
+            }
+            None => None,
+        };
+        match renderer.render(call, body.as_deref(), &opts.page) {
+            Ok(h) => html.push(h),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(opts.file, format!("shortcode `{}`: {e}", call.name))
+                        .at(call.line)
+                        .hint(format!("check the arguments against themes/…/templates/shortcodes/{}.html (e.g. a required argument is missing)", call.name)),
+                );
+                html.push(String::new());
+            }
+        }
+    }
+    Some((text, html))
+}
+
+fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut out = Rendered::default();
+    let substituted = run_shortcodes(src, opts, depth, &mut out, &mut diags);
+    let src = substituted.as_ref().map_or(src, |(text, _)| text.as_str());
+    let lines = LineIndex::new(src, opts.first_line);
     let mut events: Events = Parser::new_ext(src, options()).into_offset_iter().collect();
+    if let Some((_, html)) = &substituted {
+        shortcodes::merge_text(&mut events);
+        shortcodes::substitute(&mut events, html);
+    }
 
     links::resolve(
         &mut events,
@@ -265,6 +345,8 @@ mod tests {
                 resolver: &Links,
                 highlighter: &h,
                 summary_words: 10,
+                shortcodes: None,
+                page: Default::default(),
             },
         )
     }

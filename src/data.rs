@@ -1,0 +1,138 @@
+//! Data files: `data/*.yaml`, `*.json` and `*.csv`, loaded once and given to
+//! templates and shortcodes as `data.NAME` (the file name without extension).
+//! A parse error names the file and line.
+
+use crate::content::decode_text;
+use crate::error::Diagnostic;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+pub const DATA_DIR: &str = "data";
+
+/// Loads every data file; returns the `data` map and the problems found.
+pub fn load(root: &Path) -> (Map<String, Value>, Vec<Diagnostic>) {
+    let mut out = Map::new();
+    let mut diags = Vec::new();
+    let dir = root.join(DATA_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return (out, diags) };
+    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        if crate::content::is_ignored_name(name) || !path.is_file() {
+            continue;
+        }
+        let Some((stem, ext)) = name.rsplit_once('.') else { continue };
+        let file = format!("{DATA_DIR}/{name}");
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(Diagnostic::error(&file, format!("cannot read: {e}")).hint("check the file's permissions"));
+                continue;
+            }
+        };
+        let text = match decode_text(&file, &bytes) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let parsed = match ext {
+            "yaml" | "yml" => parse_yaml(&file, &text),
+            "json" => parse_json(&file, &text),
+            "csv" => parse_csv(&file, &text),
+            _ => continue,
+        };
+        match parsed {
+            Ok(v) => {
+                if out.insert(stem.to_string(), v).is_some() {
+                    diags.push(
+                        Diagnostic::error(&file, format!("two data files are named `{stem}`"))
+                            .hint("rename one: data files are reached by name, without extension"),
+                    );
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (out, diags)
+}
+
+fn parse_yaml(file: &str, text: &str) -> Result<Value, Diagnostic> {
+    crate::yaml::parse(text, 0).map(|n| n.to_json()).map_err(|e| Diagnostic {
+        hint: e.hint,
+        ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
+    })
+}
+
+fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
+    serde_json::from_str(text).map_err(|e| {
+        Diagnostic::error(file, format!("invalid JSON: {e}"))
+            .at_col(e.line(), e.column())
+            .hint("check commas between items, quotes around keys, and matching brackets")
+    })
+}
+
+/// A CSV file becomes a list of maps keyed by the header row; cells that
+/// look like numbers become numbers.
+fn parse_csv(file: &str, text: &str) -> Result<Value, Diagnostic> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_error(file, &e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect::<Vec<_>>();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(file, &e))?;
+        let mut row = Map::new();
+        for (h, cell) in headers.iter().zip(record.iter()) {
+            let cell = cell.trim();
+            let v = if let Ok(i) = cell.parse::<i64>() {
+                Value::from(i)
+            } else if let Some(f) = cell.parse::<f64>().ok().filter(|f| f.is_finite() && !cell.is_empty()) {
+                Value::from(f)
+            } else {
+                Value::from(cell)
+            };
+            row.insert(h.clone(), v);
+        }
+        rows.push(Value::Object(row));
+    }
+    Ok(Value::from(rows))
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map_or(1, |p| p.line() as usize);
+    Diagnostic::error(file, format!("invalid CSV: {e}"))
+        .at(line)
+        .hint("every row needs as many cells as the header row; quote cells that contain commas")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_all_formats_and_reports_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("data");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("a.yaml"), "k: [1, 2]\n").unwrap();
+        std::fs::write(d.join("b.json"), "{\"x\": true}").unwrap();
+        std::fs::write(d.join("c.csv"), "name,score\n张三,12\n李四,9.5\n").unwrap();
+        std::fs::write(d.join("bad.json"), "{\n\"x\": 1\n\"y\": 2\n}").unwrap();
+        std::fs::write(d.join("bad2.csv"), "a,b\n1,2\n3\n").unwrap();
+        let (data, diags) = load(dir.path());
+        assert_eq!(data["a"]["k"][1], 2);
+        assert_eq!(data["b"]["x"], true);
+        assert_eq!(data["c"][0]["name"], "张三");
+        assert_eq!(data["c"][1]["score"], 9.5);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert_eq!(diags[0].location(), "data/bad.json:3:1");
+        assert_eq!(diags[1].file, "data/bad2.csv");
+        assert_eq!(diags[1].line, Some(3));
+    }
+}

@@ -1,0 +1,160 @@
+//! Filters and functions herald adds to Tera: `date`, `filesize`, `json`,
+//! `asset()`, `file()` and `ranked()`.
+
+use crate::config::Config;
+use crate::resources::{PageSpot, locate};
+use crate::templates::{format_date, format_size};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tera::{Kwargs, State, Tera, Value};
+
+/// What the functions need from the build.
+#[derive(Clone, Default)]
+pub struct Inputs {
+    /// Static file → content hash (for `asset()`).
+    pub assets: Arc<HashMap<String, String>>,
+    /// `data/` files by name.
+    pub data: serde_json::Map<String, serde_json::Value>,
+    /// Where pages are (for `file()`).
+    pub pages: Arc<PageIndex>,
+}
+
+/// Page key → (is a bundle, output path), and the site root.
+#[derive(Default)]
+pub struct PageIndex {
+    pub root: PathBuf,
+    pub base_path: String,
+    pub pages: HashMap<String, (bool, String)>,
+}
+
+pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
+    let zh = config.language.to_ascii_lowercase().starts_with("zh");
+    tera.register_filter("date", move |val: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let Some(date) = crate::schema::parse_date(val) else {
+            return Err(tera::Error::message(format!("`{val}` is not a date")));
+        };
+        if let Some(fmt) = kwargs.get::<&str>("format")? {
+            use std::fmt::Write;
+            let mut out = String::new();
+            write!(out, "{}", date.format(fmt)).map_err(|_| tera::Error::message(format!("bad date format `{fmt}`")))?;
+            return Ok(out);
+        }
+        Ok(format_date(&date, zh))
+    });
+    let base = config.base_path.clone();
+    let assets = inputs.assets.clone();
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path: &str = kwargs.must_get("path")?;
+        let path = path.trim_start_matches('/');
+        match assets.get(path) {
+            Some(hash) => Ok(format!("{base}{path}?v={hash}")),
+            None => Err(tera::Error::message(format!(
+                "asset(path=\"{path}\"): there is no such file in static/ or the theme's static/"
+            ))),
+        }
+    });
+    tera.register_filter("filesize", |val: u64, _: Kwargs, _: &State| -> String { format_size(val) });
+    tera.register_filter("json", |val: Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let json: serde_json::Value = serde_json::to_value(&val).map_err(|e| tera::Error::message(e.to_string()))?;
+        Ok(crate::escape::script_json(&json))
+    });
+    let pages = inputs.pages.clone();
+    tera.register_function("file", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let path: &str = kwargs.must_get("path")?;
+        let page: &str = kwargs.must_get("page")?;
+        let (bundle, out_path) = pages.pages.get(page).cloned().unwrap_or((false, String::new()));
+        let spot = PageSpot {
+            key: page,
+            bundle,
+            path: &out_path,
+        };
+        let found = locate(&pages.root, &pages.base_path, spot, path).map_err(tera::Error::message)?;
+        let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+        Ok(crate::values::map([
+            ("url", Value::from(found.url.as_str())),
+            ("bytes", found.bytes.map_or(Value::none(), Value::from)),
+            ("size", found.bytes.map_or(Value::none(), |b| Value::from(format_size(b)))),
+            ("ext", Value::from(ext.as_str())),
+            ("type", Value::from(file_type(&ext))),
+        ]))
+    });
+    tera.register_function("ranked", |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let rows: Value = kwargs.must_get("rows")?;
+        let fields: Option<Value> = kwargs.get("fields")?;
+        let rows: Vec<serde_json::Value> = serde_json::from_value(serde_json::to_value(&rows).map_err(|e| tera::Error::message(e.to_string()))?)
+            .map_err(|_| tera::Error::message("ranked(rows=…): rows must be a list of mappings"))?;
+        let fields: Option<Vec<String>> = match fields {
+            Some(f) => Some(
+                serde_json::from_value(serde_json::to_value(&f).map_err(|e| tera::Error::message(e.to_string()))?)
+                    .map_err(|_| tera::Error::message("ranked(fields=…): a list of names"))?,
+            ),
+            None => None,
+        };
+        Ok(Value::from_serializable(&rank(rows, fields.as_deref())))
+    });
+}
+
+/// A reader-friendly name for a file extension.
+pub fn file_type(ext: &str) -> &'static str {
+    match ext {
+        "pdf" => "PDF",
+        "doc" | "docx" => "Word",
+        "xls" | "xlsx" | "csv" => "Spreadsheet",
+        "ppt" | "pptx" => "Slides",
+        "zip" => "ZIP",
+        "epub" => "EPUB",
+        "mp4" | "webm" | "mov" => "Video",
+        "mp3" | "ogg" | "m4a" => "Audio",
+        "jpg" | "jpeg" | "png" | "webp" | "gif" | "svg" | "avif" => "Image",
+        _ => "File",
+    }
+}
+
+/// Adds `total` (the sum of `fields`, or of every number in the row) and
+/// `rank` (1, 2, 2, 4: ties share a rank) and sorts by total, highest first.
+pub fn rank(rows: Vec<serde_json::Value>, fields: Option<&[String]>) -> Vec<serde_json::Value> {
+    let mut scored: Vec<(f64, serde_json::Value)> = rows
+        .into_iter()
+        .map(|row| {
+            let total: f64 = match (&row, fields) {
+                (serde_json::Value::Object(m), Some(fs)) => fs.iter().filter_map(|f| m.get(f).and_then(serde_json::Value::as_f64)).sum(),
+                (serde_json::Value::Object(m), None) => m.values().filter_map(serde_json::Value::as_f64).sum(),
+                _ => 0.0,
+            };
+            (total, row)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = Vec::with_capacity(scored.len());
+    let mut rank = 0;
+    for (i, (total, mut row)) in scored.iter().cloned().enumerate() {
+        if i == 0 || total < scored[i - 1].0 {
+            rank = i + 1;
+        }
+        if let serde_json::Value::Object(m) = &mut row {
+            let t = if total.fract() == 0.0 { serde_json::Value::from(total as i64) } else { serde_json::Value::from(total) };
+            m.insert("total".into(), t);
+            m.insert("rank".into(), serde_json::Value::from(rank));
+        }
+        out.push(row);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ranks_with_ties() {
+        let rows = vec![json!({"n": "a", "x": 1, "y": 2}), json!({"n": "b", "x": 5, "y": 0}), json!({"n": "c", "x": 3, "y": 2}), json!({"n": "d", "x": 0, "y": 0})];
+        let out = rank(rows, Some(&["x".into(), "y".into()]));
+        let ranks: Vec<(String, i64, u64)> = out
+            .iter()
+            .map(|r| (r["n"].as_str().unwrap().to_string(), r["total"].as_i64().unwrap(), r["rank"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(ranks, [("b".into(), 5, 1), ("c".into(), 5, 1), ("a".into(), 3, 3), ("d".into(), 0, 4)]);
+    }
+}

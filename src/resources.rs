@@ -1,0 +1,66 @@
+//! Files named from front matter or shortcodes (covers, downloads, videos,
+//! figures): `/x` is under `static/`, `http(s)://` is taken as is, anything
+//! else is beside the page. One resolver for every caller.
+
+use std::path::{Path, PathBuf};
+
+/// A located file.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The URL the site publishes it at.
+    pub url: String,
+    /// The file on disk (`None` for external URLs).
+    pub disk: Option<PathBuf>,
+    pub bytes: Option<u64>,
+}
+
+/// Where a page is: enough to resolve names relative to it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSpot<'a> {
+    /// Content-relative key (`news/a.md`, `news/b/index.md`).
+    pub key: &'a str,
+    /// True for a page bundle (`…/index.md` with assets).
+    pub bundle: bool,
+    /// Output path of the page (`news/b/`).
+    pub path: &'a str,
+}
+
+/// Resolves `value` for a page. Errors say what was looked for.
+pub fn locate(root: &Path, base_path: &str, page: PageSpot, value: &str) -> Result<Located, String> {
+    let value = value.trim();
+    if value.starts_with("http://") || value.starts_with("https://") {
+        return Ok(Located {
+            url: value.to_string(),
+            disk: None,
+            bytes: None,
+        });
+    }
+    if value.is_empty() || value.split(['/', '\\']).any(|seg| seg == "..") {
+        return Err(format!("`{value}` must name a file beside the page or /path under static/, without `..`"));
+    }
+    let (disk, url_path) = if let Some(abs) = value.strip_prefix('/') {
+        (root.join("static").join(abs), abs.to_string())
+    } else {
+        let content_dir = page.key.rsplit_once('/').map_or("", |(d, _)| d);
+        let disk = root.join(crate::content::CONTENT_DIR).join(content_dir).join(value);
+        let url = if page.bundle {
+            format!("{}{value}", page.path)
+        } else if content_dir.is_empty() {
+            value.to_string()
+        } else {
+            format!("{content_dir}/{value}")
+        };
+        (disk, url)
+    };
+    match std::fs::metadata(&disk) {
+        Ok(m) if m.is_file() => Ok(Located {
+            url: format!("{base_path}{url_path}"),
+            disk: Some(disk),
+            bytes: Some(m.len()),
+        }),
+        _ => Err(format!(
+            "`{value}`: the file does not exist (looked for {})",
+            disk.strip_prefix(root).unwrap_or(&disk).display()
+        )),
+    }
+}

@@ -116,9 +116,12 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     timings.lap("link", &mut clock);
 
     let (copies, mut hashes) = collect_assets(root, &config, &content, &linked.links);
-    let css = markdown::highlight::stylesheet(&config.highlight_light, &config.highlight_dark).map_err(|e| {
-        fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint("set `highlight: { light: …, dark: … }` to theme names from the list")])
-    })?;
+    let css = markdown::highlight::stylesheet(&config.highlight_light, &config.highlight_dark)
+        .map_err(|e| {
+            fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint(
+                "set `highlight: { light: …, dark: … }` to theme names from the list",
+            )])
+        })?;
     hashes.insert("syntax.css".into(), short_hash(css.as_bytes()));
     let (data, data_diags) = crate::data::load(root);
     diags.extend(data_diags);
@@ -128,13 +131,19 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         pages: content
             .pages
             .iter()
-            .filter_map(|(k, p)| linked.links.get(k).map(|l| (k.clone(), (p.bundle.is_some(), l.path.clone()))))
+            .filter_map(|(k, p)| {
+                linked
+                    .links
+                    .get(k)
+                    .map(|l| (k.clone(), (p.bundle.is_some(), l.path.clone())))
+            })
             .collect(),
     };
     let inputs = crate::functions::Inputs {
         assets: Arc::new(hashes),
         data,
         pages: Arc::new(page_index),
+        images: Arc::new(crate::images::Images::new(root)),
     };
     let templates = match templates::load(root, &config, inputs) {
         Ok(t) => t,
@@ -186,8 +195,16 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     }
     let mut index_rendered = BTreeMap::new();
     for (k, index) in &content.indexes {
-        let key = if k.is_empty() { "_index.md".to_string() } else { format!("{k}/_index.md") };
-        let path = if k.is_empty() { String::new() } else { format!("{k}/") };
+        let key = if k.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{k}/_index.md")
+        };
+        let path = if k.is_empty() {
+            String::new()
+        } else {
+            format!("{k}/")
+        };
         let (r, d) = md(&index.file, &index.body, index.body_line, &key, &path);
         diags.extend(d);
         index_rendered.insert(k.clone(), r);
@@ -371,10 +388,21 @@ pub fn short_hash(bytes: &[u8]) -> String {
 }
 
 /// Renders a loaded site into a sink.
-pub fn render_into(loaded: &Loaded, sink: &dyn Sink, timings: &mut Timings) -> Result<render::RenderReport> {
+pub fn render_into(
+    loaded: &Loaded,
+    sink: &dyn Sink,
+    timings: &mut Timings,
+) -> Result<render::RenderReport> {
     let mut clock = Instant::now();
     let extra = vec![("syntax.css".to_string(), loaded.css.clone().into_bytes())];
-    let report = render::render_site(&loaded.site, &loaded.templates, sink, &loaded.copies, &extra).map_err(fail)?;
+    let report = render::render_site(
+        &loaded.site,
+        &loaded.templates,
+        sink,
+        &loaded.copies,
+        &extra,
+    )
+    .map_err(fail)?;
     timings.lap("render+write", &mut clock);
     Ok(report)
 }

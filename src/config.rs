@@ -124,6 +124,8 @@ pub struct Config {
     pub feeds: FeedConfig,
     /// Build the client-side search index and page.
     pub search: bool,
+    /// How slugs spell Chinese: pinyin (default) or unicode.
+    pub slugs: crate::slug::SlugStyle,
     pub extra: serde_json::Value,
 }
 
@@ -179,6 +181,22 @@ impl Config {
         let home_items = r.count("home_items", 0).unwrap_or(5) as usize;
         let extra = r.json("extra");
         let search = r.boolean("search").unwrap_or(true);
+        let mut slugs = crate::slug::SlugStyle::default();
+        if let Some(name) = r.string("slugs") {
+            match crate::slug::SlugStyle::from_name(&name) {
+                Some(s) => slugs = s,
+                None => {
+                    let n = r.node("slugs").expect("read above");
+                    r.invalid(
+                        "slugs",
+                        n,
+                        format!("unknown slug style `{name}`"),
+                        "use `pinyin` (乡村振兴 → xiang-cun-zhen-xing) or `unicode` (kept as is)"
+                            .into(),
+                    );
+                }
+            }
+        }
         let mut feeds = FeedConfig {
             enabled: true,
             limit: 20,
@@ -301,6 +319,7 @@ impl Config {
             highlight_dark,
             feeds,
             search,
+            slugs,
             extra,
         })
     }

@@ -14,20 +14,29 @@ pub fn load(root: &Path) -> (Map<String, Value>, Vec<Diagnostic>) {
     let mut out = Map::new();
     let mut diags = Vec::new();
     let dir = root.join(DATA_DIR);
-    let Ok(entries) = std::fs::read_dir(&dir) else { return (out, diags) };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return (out, diags);
+    };
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
         if crate::content::is_ignored_name(name) || !path.is_file() {
             continue;
         }
-        let Some((stem, ext)) = name.rsplit_once('.') else { continue };
+        let Some((stem, ext)) = name.rsplit_once('.') else {
+            continue;
+        };
         let file = format!("{DATA_DIR}/{name}");
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) => {
-                diags.push(Diagnostic::error(&file, format!("cannot read: {e}")).hint("check the file's permissions"));
+                diags.push(
+                    Diagnostic::error(&file, format!("cannot read: {e}"))
+                        .hint("check the file's permissions"),
+                );
                 continue;
             }
         };
@@ -60,10 +69,12 @@ pub fn load(root: &Path) -> (Map<String, Value>, Vec<Diagnostic>) {
 }
 
 fn parse_yaml(file: &str, text: &str) -> Result<Value, Diagnostic> {
-    crate::yaml::parse(text, 0).map(|n| n.to_json()).map_err(|e| Diagnostic {
-        hint: e.hint,
-        ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
-    })
+    crate::yaml::parse(text, 0)
+        .map(|n| n.to_json())
+        .map_err(|e| Diagnostic {
+            hint: e.hint,
+            ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
+        })
 }
 
 fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
@@ -77,7 +88,9 @@ fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
 /// A CSV file becomes a list of maps keyed by the header row; cells that
 /// look like numbers become numbers.
 fn parse_csv(file: &str, text: &str) -> Result<Value, Diagnostic> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| csv_error(file, &e))?
@@ -92,7 +105,11 @@ fn parse_csv(file: &str, text: &str) -> Result<Value, Diagnostic> {
             let cell = cell.trim();
             let v = if let Ok(i) = cell.parse::<i64>() {
                 Value::from(i)
-            } else if let Some(f) = cell.parse::<f64>().ok().filter(|f| f.is_finite() && !cell.is_empty()) {
+            } else if let Some(f) = cell
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite() && !cell.is_empty())
+            {
                 Value::from(f)
             } else {
                 Value::from(cell)

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tera::{Kwargs, State, Tera, Value};
 
 /// What the functions need from the build.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Inputs {
     /// Static file → content hash (for `asset()`).
     pub assets: Arc<HashMap<String, String>>,
@@ -18,6 +18,8 @@ pub struct Inputs {
     pub data: serde_json::Map<String, serde_json::Value>,
     /// Where pages are (for `file()`).
     pub pages: Arc<PageIndex>,
+    /// Resized image variants (for `image()`).
+    pub images: Arc<crate::images::Images>,
 }
 
 /// Page key → (is a bundle, output path), and the site root.
@@ -30,18 +32,22 @@ pub struct PageIndex {
 
 pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
     let zh = config.language.to_ascii_lowercase().starts_with("zh");
-    tera.register_filter("date", move |val: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let Some(date) = crate::schema::parse_date(val) else {
-            return Err(tera::Error::message(format!("`{val}` is not a date")));
-        };
-        if let Some(fmt) = kwargs.get::<&str>("format")? {
-            use std::fmt::Write;
-            let mut out = String::new();
-            write!(out, "{}", date.format(fmt)).map_err(|_| tera::Error::message(format!("bad date format `{fmt}`")))?;
-            return Ok(out);
-        }
-        Ok(format_date(&date, zh))
-    });
+    tera.register_filter(
+        "date",
+        move |val: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let Some(date) = crate::schema::parse_date(val) else {
+                return Err(tera::Error::message(format!("`{val}` is not a date")));
+            };
+            if let Some(fmt) = kwargs.get::<&str>("format")? {
+                use std::fmt::Write;
+                let mut out = String::new();
+                write!(out, "{}", date.format(fmt))
+                    .map_err(|_| tera::Error::message(format!("bad date format `{fmt}`")))?;
+                return Ok(out);
+            }
+            Ok(format_date(&date, zh))
+        },
+    );
     let base = config.base_path.clone();
     let assets = inputs.assets.clone();
     tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -54,45 +60,128 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
             ))),
         }
     });
-    tera.register_filter("filesize", |val: u64, _: Kwargs, _: &State| -> String { format_size(val) });
-    tera.register_filter("json", |val: Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let json: serde_json::Value = serde_json::to_value(&val).map_err(|e| tera::Error::message(e.to_string()))?;
-        Ok(crate::escape::script_json(&json))
+    tera.register_filter("filesize", |val: u64, _: Kwargs, _: &State| -> String {
+        format_size(val)
     });
+    tera.register_filter(
+        "json",
+        |val: Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let json: serde_json::Value =
+                serde_json::to_value(&val).map_err(|e| tera::Error::message(e.to_string()))?;
+            Ok(crate::escape::script_json(&json))
+        },
+    );
     let pages = inputs.pages.clone();
-    tera.register_function("file", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let path: &str = kwargs.must_get("path")?;
-        let page: &str = kwargs.must_get("page")?;
-        let (bundle, out_path) = pages.pages.get(page).cloned().unwrap_or((false, String::new()));
-        let spot = PageSpot {
-            key: page,
-            bundle,
-            path: &out_path,
-        };
-        let found = locate(&pages.root, &pages.base_path, spot, path).map_err(tera::Error::message)?;
-        let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
-        Ok(crate::values::map([
-            ("url", Value::from(found.url.as_str())),
-            ("bytes", found.bytes.map_or(Value::none(), Value::from)),
-            ("size", found.bytes.map_or(Value::none(), |b| Value::from(format_size(b)))),
-            ("ext", Value::from(ext.as_str())),
-            ("type", Value::from(file_type(&ext))),
-        ]))
-    });
-    tera.register_function("ranked", |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let rows: Value = kwargs.must_get("rows")?;
-        let fields: Option<Value> = kwargs.get("fields")?;
-        let rows: Vec<serde_json::Value> = serde_json::from_value(serde_json::to_value(&rows).map_err(|e| tera::Error::message(e.to_string()))?)
+    tera.register_function(
+        "file",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let page: &str = kwargs.must_get("page")?;
+            let (bundle, out_path) = pages
+                .pages
+                .get(page)
+                .cloned()
+                .unwrap_or((false, String::new()));
+            let spot = PageSpot {
+                key: page,
+                bundle,
+                path: &out_path,
+            };
+            let found =
+                locate(&pages.root, &pages.base_path, spot, path).map_err(tera::Error::message)?;
+            let ext = path
+                .rsplit_once('.')
+                .map_or("", |(_, e)| e)
+                .to_ascii_lowercase();
+            Ok(crate::values::map([
+                ("url", Value::from(found.url.as_str())),
+                ("bytes", found.bytes.map_or(Value::none(), Value::from)),
+                (
+                    "size",
+                    found
+                        .bytes
+                        .map_or(Value::none(), |b| Value::from(format_size(b))),
+                ),
+                ("ext", Value::from(ext.as_str())),
+                ("type", Value::from(file_type(&ext))),
+            ]))
+        },
+    );
+    let pages = inputs.pages.clone();
+    let images = inputs.images.clone();
+    tera.register_function(
+        "image",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let page: &str = kwargs.must_get("page")?;
+            let widths: Vec<u32> = match kwargs.get::<Value>("widths")? {
+                Some(v) => serde_json::from_value(
+                    serde_json::to_value(&v).map_err(|e| tera::Error::message(e.to_string()))?,
+                )
+                .map_err(|_| tera::Error::message("image(widths=…): a list of whole numbers"))?,
+                None => crate::images::DEFAULT_WIDTHS.to_vec(),
+            };
+            let (bundle, out_path) = pages
+                .pages
+                .get(page)
+                .cloned()
+                .unwrap_or((false, String::new()));
+            let spot = PageSpot {
+                key: page,
+                bundle,
+                path: &out_path,
+            };
+            let found =
+                locate(&pages.root, &pages.base_path, spot, path).map_err(tera::Error::message)?;
+            let Some(disk) = &found.disk else {
+                return Ok(crate::values::map([
+                    ("src", Value::from(found.url.as_str())),
+                    ("srcset", Value::none()),
+                    ("width", Value::none()),
+                    ("height", Value::none()),
+                ]));
+            };
+            match images
+                .responsive(disk, &found.url, &pages.base_path, &widths)
+                .map_err(tera::Error::message)?
+            {
+                Some(r) => Ok(crate::values::map([
+                    ("src", Value::from(r.src.as_str())),
+                    ("srcset", Value::from(r.srcset.as_str())),
+                    ("width", Value::from(r.width)),
+                    ("height", Value::from(r.height)),
+                ])),
+                None => Ok(crate::values::map([
+                    ("src", Value::from(found.url.as_str())),
+                    ("srcset", Value::none()),
+                    ("width", Value::none()),
+                    ("height", Value::none()),
+                ])),
+            }
+        },
+    );
+    tera.register_function(
+        "ranked",
+        |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let rows: Value = kwargs.must_get("rows")?;
+            let fields: Option<Value> = kwargs.get("fields")?;
+            let rows: Vec<serde_json::Value> = serde_json::from_value(
+                serde_json::to_value(&rows).map_err(|e| tera::Error::message(e.to_string()))?,
+            )
             .map_err(|_| tera::Error::message("ranked(rows=…): rows must be a list of mappings"))?;
-        let fields: Option<Vec<String>> = match fields {
-            Some(f) => Some(
-                serde_json::from_value(serde_json::to_value(&f).map_err(|e| tera::Error::message(e.to_string()))?)
+            let fields: Option<Vec<String>> = match fields {
+                Some(f) => Some(
+                    serde_json::from_value(
+                        serde_json::to_value(&f)
+                            .map_err(|e| tera::Error::message(e.to_string()))?,
+                    )
                     .map_err(|_| tera::Error::message("ranked(fields=…): a list of names"))?,
-            ),
-            None => None,
-        };
-        Ok(Value::from_serializable(&rank(rows, fields.as_deref())))
-    });
+                ),
+                None => None,
+            };
+            Ok(Value::from_serializable(&rank(rows, fields.as_deref())))
+        },
+    );
 }
 
 /// A reader-friendly name for a file extension.
@@ -118,8 +207,13 @@ pub fn rank(rows: Vec<serde_json::Value>, fields: Option<&[String]>) -> Vec<serd
         .into_iter()
         .map(|row| {
             let total: f64 = match (&row, fields) {
-                (serde_json::Value::Object(m), Some(fs)) => fs.iter().filter_map(|f| m.get(f).and_then(serde_json::Value::as_f64)).sum(),
-                (serde_json::Value::Object(m), None) => m.values().filter_map(serde_json::Value::as_f64).sum(),
+                (serde_json::Value::Object(m), Some(fs)) => fs
+                    .iter()
+                    .filter_map(|f| m.get(f).and_then(serde_json::Value::as_f64))
+                    .sum(),
+                (serde_json::Value::Object(m), None) => {
+                    m.values().filter_map(serde_json::Value::as_f64).sum()
+                }
                 _ => 0.0,
             };
             (total, row)
@@ -133,7 +227,11 @@ pub fn rank(rows: Vec<serde_json::Value>, fields: Option<&[String]>) -> Vec<serd
             rank = i + 1;
         }
         if let serde_json::Value::Object(m) = &mut row {
-            let t = if total.fract() == 0.0 { serde_json::Value::from(total as i64) } else { serde_json::Value::from(total) };
+            let t = if total.fract() == 0.0 {
+                serde_json::Value::from(total as i64)
+            } else {
+                serde_json::Value::from(total)
+            };
             m.insert("total".into(), t);
             m.insert("rank".into(), serde_json::Value::from(rank));
         }
@@ -149,12 +247,31 @@ mod tests {
 
     #[test]
     fn ranks_with_ties() {
-        let rows = vec![json!({"n": "a", "x": 1, "y": 2}), json!({"n": "b", "x": 5, "y": 0}), json!({"n": "c", "x": 3, "y": 2}), json!({"n": "d", "x": 0, "y": 0})];
+        let rows = vec![
+            json!({"n": "a", "x": 1, "y": 2}),
+            json!({"n": "b", "x": 5, "y": 0}),
+            json!({"n": "c", "x": 3, "y": 2}),
+            json!({"n": "d", "x": 0, "y": 0}),
+        ];
         let out = rank(rows, Some(&["x".into(), "y".into()]));
         let ranks: Vec<(String, i64, u64)> = out
             .iter()
-            .map(|r| (r["n"].as_str().unwrap().to_string(), r["total"].as_i64().unwrap(), r["rank"].as_u64().unwrap()))
+            .map(|r| {
+                (
+                    r["n"].as_str().unwrap().to_string(),
+                    r["total"].as_i64().unwrap(),
+                    r["rank"].as_u64().unwrap(),
+                )
+            })
             .collect();
-        assert_eq!(ranks, [("b".into(), 5, 1), ("c".into(), 5, 1), ("a".into(), 3, 3), ("d".into(), 0, 4)]);
+        assert_eq!(
+            ranks,
+            [
+                ("b".into(), 5, 1),
+                ("c".into(), 5, 1),
+                ("a".into(), 3, 3),
+                ("d".into(), 0, 4)
+            ]
+        );
     }
 }

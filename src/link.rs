@@ -8,7 +8,6 @@ use crate::error::{Diagnostic, did_you_mean};
 use crate::frontmatter::KindFields;
 use crate::markdown::links::LinkResolver;
 use crate::site::{Board, PageLinks, Resource, Series, Taxonomy, Term};
-use crate::slug::slugify;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -21,7 +20,7 @@ pub struct Linked {
 }
 
 /// The output path of a page (`news/a/`), from its key and slug.
-pub fn page_path(page: &Page) -> String {
+pub fn page_path(page: &Page, style: crate::slug::SlugStyle) -> String {
     let (dir, stem) = match &page.bundle {
         Some(b) => match b.rsplit_once('/') {
             Some((d, name)) => (format!("{d}/"), name.to_string()),
@@ -38,7 +37,7 @@ pub fn page_path(page: &Page) -> String {
     let slug = match &page.meta.slug {
         Some(s) => s.clone(),
         None => {
-            let s = slugify(&stem);
+            let s = crate::slug::slug(style, &stem);
             if s.is_empty() { stem } else { s }
         }
     };
@@ -82,7 +81,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     let mut links: BTreeMap<String, PageLinks> = BTreeMap::new();
     let mut by_path: HashMap<String, &str> = HashMap::new();
     for (key, page) in &content.pages {
-        let path = page_path(page);
+        let path = page_path(page, config.slugs);
         if let Some(other) = by_path.get(&path) {
             diags.push(
                 Diagnostic::error(
@@ -176,7 +175,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
                 continue;
             };
             let Some(name) = &lesson.series else { continue };
-            let slug = slugify(name);
+            let slug = crate::slug::slug(config.slugs, name);
             let s = series.entry(slug.clone()).or_insert_with(|| Series {
                 name: name.clone(),
                 slug,
@@ -232,7 +231,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
                 continue;
             };
             for name in names {
-                let slug = slugify(name);
+                let slug = crate::slug::slug(config.slugs, name);
                 if slug.is_empty() {
                     continue;
                 }

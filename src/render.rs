@@ -148,7 +148,17 @@ pub fn render_site(
     }
     let results: Vec<Result<(), Diagnostic>> =
         jobs.par_iter().map(|job| r.run(job, sink)).collect();
+    // Image variants made while rendering pages and shortcodes.
+    let variants: Vec<Copy> = templates
+        .images
+        .outputs()
+        .into_iter()
+        .map(|(to, from)| Copy { to, from })
+        .collect();
     let copied: Vec<Result<(), Diagnostic>> = copies
+        .iter()
+        .chain(variants.iter())
+        .collect::<Vec<_>>()
         .par_iter()
         .map(|c| {
             sink.copy(&c.to, &c.from).map_err(|e| {

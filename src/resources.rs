@@ -26,7 +26,12 @@ pub struct PageSpot<'a> {
 }
 
 /// Resolves `value` for a page. Errors say what was looked for.
-pub fn locate(root: &Path, base_path: &str, page: PageSpot, value: &str) -> Result<Located, String> {
+pub fn locate(
+    root: &Path,
+    base_path: &str,
+    page: PageSpot,
+    value: &str,
+) -> Result<Located, String> {
     let value = value.trim();
     if value.starts_with("http://") || value.starts_with("https://") {
         return Ok(Located {
@@ -36,13 +41,18 @@ pub fn locate(root: &Path, base_path: &str, page: PageSpot, value: &str) -> Resu
         });
     }
     if value.is_empty() || value.split(['/', '\\']).any(|seg| seg == "..") {
-        return Err(format!("`{value}` must name a file beside the page or /path under static/, without `..`"));
+        return Err(format!(
+            "`{value}` must name a file beside the page or /path under static/, without `..`"
+        ));
     }
     let (disk, url_path) = if let Some(abs) = value.strip_prefix('/') {
         (root.join("static").join(abs), abs.to_string())
     } else {
         let content_dir = page.key.rsplit_once('/').map_or("", |(d, _)| d);
-        let disk = root.join(crate::content::CONTENT_DIR).join(content_dir).join(value);
+        let disk = root
+            .join(crate::content::CONTENT_DIR)
+            .join(content_dir)
+            .join(value);
         let url = if page.bundle {
             format!("{}{value}", page.path)
         } else if content_dir.is_empty() {

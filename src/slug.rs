@@ -2,7 +2,52 @@
 //! them, servers percent-encode them); ASCII is lower-cased and punctuation
 //! and spaces become `-`.
 
-/// Makes one URL segment from a title, file name or term.
+/// How slugs treat Chinese (and other non-Latin) text, set by `slugs:` in
+/// site.yaml and applied to every slug herald makes (file names, titles in
+/// `herald new`, taxonomy terms, series).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SlugStyle {
+    /// Chinese characters become toneless pinyin: `乡村振兴` → `xiang-cun-zhen-xing`.
+    #[default]
+    Pinyin,
+    /// Kept as they are: `乡村振兴`.
+    Unicode,
+}
+
+impl SlugStyle {
+    pub fn from_name(s: &str) -> Option<SlugStyle> {
+        match s {
+            "pinyin" => Some(SlugStyle::Pinyin),
+            "unicode" => Some(SlugStyle::Unicode),
+            _ => None,
+        }
+    }
+}
+
+/// Makes a slug in the given style.
+pub fn slug(style: SlugStyle, s: &str) -> String {
+    match style {
+        SlugStyle::Unicode => slugify(s),
+        SlugStyle::Pinyin => {
+            use pinyin::ToPinyin;
+            let mut spelled = String::with_capacity(s.len() * 2);
+            for c in s.chars() {
+                match c.to_pinyin() {
+                    Some(p) => {
+                        spelled.push(' ');
+                        spelled.push_str(p.plain());
+                        spelled.push(' ');
+                    }
+                    None => spelled.push(c),
+                }
+            }
+            slugify(&spelled)
+        }
+    }
+}
+
+/// Makes one URL segment from a title, file name or term, keeping
+/// non-Latin letters as they are.
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
@@ -42,5 +87,16 @@ mod tests {
         assert_eq!(slugify("Rust 与 CJK：混排"), "rust-与-cjk-混排");
         assert_eq!(slugify("a__b"), "a__b");
         assert_eq!(anchor("？？"), "section");
+    }
+
+    #[test]
+    fn pinyin_slugs() {
+        assert_eq!(slug(SlugStyle::Pinyin, "乡村振兴"), "xiang-cun-zhen-xing");
+        assert_eq!(
+            slug(SlugStyle::Pinyin, "Rust 与 CJK：混排"),
+            "rust-yu-cjk-hun-pai"
+        );
+        assert_eq!(slug(SlugStyle::Pinyin, "2026年夜读"), "2026-nian-ye-du");
+        assert_eq!(slug(SlugStyle::Unicode, "乡村振兴"), "乡村振兴");
     }
 }

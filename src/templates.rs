@@ -18,6 +18,8 @@ pub struct Templates {
     pub files: HashMap<String, String>,
     /// UI strings for the site's language.
     pub strings: serde_json::Map<String, serde_json::Value>,
+    /// Image variants produced while rendering.
+    pub images: std::sync::Arc<crate::images::Images>,
 }
 
 /// The folder of a theme.
@@ -126,7 +128,11 @@ pub fn tera_diagnostic(
 }
 
 /// Loads and compiles the theme and site templates.
-pub fn load(root: &Path, config: &Config, inputs: crate::functions::Inputs) -> Result<Templates, Vec<Diagnostic>> {
+pub fn load(
+    root: &Path,
+    config: &Config,
+    inputs: crate::functions::Inputs,
+) -> Result<Templates, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let theme = theme_dir(root, &config.theme);
     if !theme.is_dir() {
@@ -186,12 +192,12 @@ pub fn load(root: &Path, config: &Config, inputs: crate::functions::Inputs) -> R
         }
     }
     let strings = load_strings(root, &theme, &config.language, &mut diags);
-    tera.global_context().insert_value("t", tera::Value::from_serializable(&strings));
-    tera.global_context().insert_value("data", tera::Value::from_serializable(&inputs.data));
-    tera.global_context().insert_value(
-        "site_base",
-        tera::Value::from(config.base_path.as_str()),
-    );
+    tera.global_context()
+        .insert_value("t", tera::Value::from_serializable(&strings));
+    tera.global_context()
+        .insert_value("data", tera::Value::from_serializable(&inputs.data));
+    tera.global_context()
+        .insert_value("site_base", tera::Value::from(config.base_path.as_str()));
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -199,6 +205,7 @@ pub fn load(root: &Path, config: &Config, inputs: crate::functions::Inputs) -> R
         tera,
         files,
         strings,
+        images: inputs.images.clone(),
     })
 }
 
@@ -296,14 +303,18 @@ mod tests {
 /// Shortcodes are the templates `shortcodes/NAME.html`.
 impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
     fn exists(&self, name: &str) -> bool {
-        self.tera.contains_template(&format!("shortcodes/{name}.html"))
+        self.tera
+            .contains_template(&format!("shortcodes/{name}.html"))
     }
 
     fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .tera
             .get_template_names()
-            .filter_map(|n| n.strip_prefix("shortcodes/").and_then(|n| n.strip_suffix(".html")))
+            .filter_map(|n| {
+                n.strip_prefix("shortcodes/")
+                    .and_then(|n| n.strip_suffix(".html"))
+            })
             .map(str::to_string)
             .collect();
         names.sort();
@@ -320,17 +331,33 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
         for (k, v) in &call.args {
             ctx.insert_value(k.clone(), tera::Value::from_serializable(v));
         }
-        ctx.insert_value("body", body.map_or(tera::Value::none(), tera::Value::safe_string));
+        ctx.insert_value(
+            "body",
+            body.map_or(tera::Value::none(), tera::Value::safe_string),
+        );
         ctx.insert_value(
             "page",
-            crate::values::map([("key", tera::Value::from(page.key.as_str())), ("url", tera::Value::from(page.url.as_str()))]),
+            crate::values::map([
+                ("key", tera::Value::from(page.key.as_str())),
+                ("url", tera::Value::from(page.url.as_str())),
+            ]),
         );
-        ctx.insert_value("id", tera::Value::from(format!("sc-{}-{}", call.name, call.line)));
-        self.tera.render(&format!("shortcodes/{}.html", call.name), &ctx).map_err(|e| match e.kind() {
-            tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) => {
-                format!("{} (template {} line {})", r.message(), r.filename(), r.span().start_line)
-            }
-            other => other.to_string(),
-        })
+        ctx.insert_value(
+            "id",
+            tera::Value::from(format!("sc-{}-{}", call.name, call.line)),
+        );
+        self.tera
+            .render(&format!("shortcodes/{}.html", call.name), &ctx)
+            .map_err(|e| match e.kind() {
+                tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) => {
+                    format!(
+                        "{} (template {} line {})",
+                        r.message(),
+                        r.filename(),
+                        r.span().start_line
+                    )
+                }
+                other => other.to_string(),
+            })
     }
 }

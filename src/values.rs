@@ -258,6 +258,7 @@ pub fn page(site: &Site, key: &str) -> Value {
             "cover",
             resource(site, links.cover.as_ref(), meta.cover_alt.as_ref()),
         ),
+        ("cover_src", opt_str(meta.cover.as_ref())),
         ("tags", tags),
         ("taxonomies", Value::from(taxonomies)),
         ("weight", Value::from(meta.weight)),

@@ -29,7 +29,7 @@ fn builds_every_output_with_sub_path_urls() {
         "publications/book/book.pdf",
         "about/index.html",
         "tags/index.html",
-        "tags/乡村振兴/index.html",
+        "tags/xiang-cun-zhen-xing/index.html",
         "style.css",
         "syntax.css",
     ] {

@@ -95,7 +95,13 @@ pub fn render(src: &str, opts: &MarkdownOptions) -> (Rendered, Vec<Diagnostic>) 
 
 /// Renders the shortcodes found in `src`; returns the source with
 /// placeholders and the HTML of each call.
-fn run_shortcodes(src: &str, opts: &MarkdownOptions, depth: usize, out: &mut Rendered, diags: &mut Vec<Diagnostic>) -> Option<(String, Vec<String>)> {
+fn run_shortcodes(
+    src: &str,
+    opts: &MarkdownOptions,
+    depth: usize,
+    out: &mut Rendered,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(String, Vec<String>)> {
     let renderer = opts.shortcodes?;
     if !src.contains("{{") && !src.contains("{%") {
         return None;
@@ -104,7 +110,11 @@ fn run_shortcodes(src: &str, opts: &MarkdownOptions, depth: usize, out: &mut Ren
         Ok(found) => found,
         Err(errors) => {
             for e in errors {
-                diags.push(Diagnostic::error(opts.file, e.message).at(e.line).hint(e.hint));
+                diags.push(
+                    Diagnostic::error(opts.file, e.message)
+                        .at(e.line)
+                        .hint(e.hint),
+                );
             }
             return None;
         }
@@ -113,11 +123,20 @@ fn run_shortcodes(src: &str, opts: &MarkdownOptions, depth: usize, out: &mut Ren
     for call in &calls {
         if !renderer.exists(&call.name) {
             let names = renderer.names();
-            let hint = match crate::error::did_you_mean(&call.name, names.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`? shortcodes here: {}", names.join(", ")),
-                None => format!("shortcodes here: {}; add templates/shortcodes/{}.html to define it", names.join(", "), call.name),
-            };
-            diags.push(Diagnostic::error(opts.file, format!("unknown shortcode `{}`", call.name)).at(call.line).hint(hint));
+            let hint =
+                match crate::error::did_you_mean(&call.name, names.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`? shortcodes here: {}", names.join(", ")),
+                    None => format!(
+                        "shortcodes here: {}; add templates/shortcodes/{}.html to define it",
+                        names.join(", "),
+                        call.name
+                    ),
+                };
+            diags.push(
+                Diagnostic::error(opts.file, format!("unknown shortcode `{}`", call.name))
+                    .at(call.line)
+                    .hint(hint),
+            );
             html.push(String::new());
             continue;
         }
@@ -135,7 +154,11 @@ fn run_shortcodes(src: &str, opts: &MarkdownOptions, depth: usize, out: &mut Ren
                 Some(r.html)
             }
             Some(_) => {
-                diags.push(Diagnostic::error(opts.file, "block shortcodes are nested too deeply").at(call.line).hint("nest at most 8 blocks"));
+                diags.push(
+                    Diagnostic::error(opts.file, "block shortcodes are nested too deeply")
+                        .at(call.line)
+                        .hint("nest at most 8 blocks"),
+                );
                 None
             }
             None => None,

@@ -73,14 +73,24 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
             let indent = rest.len() - rest.trim_start_matches(' ').len();
             let after = &rest[indent..];
             let c = after.as_bytes().first().copied().unwrap_or(0);
-            let run = if indent <= 3 && (c == b'`' || c == b'~') { after.bytes().take_while(|b| *b == c).count() } else { 0 };
+            let run = if indent <= 3 && (c == b'`' || c == b'~') {
+                after.bytes().take_while(|b| *b == c).count()
+            } else {
+                0
+            };
             let is_fence = run >= 3
                 && match fence {
                     None => true,
-                    Some((fc, flen)) => fc == c && run >= flen && after[run..].is_empty_or_newline(),
+                    Some((fc, flen)) => {
+                        fc == c && run >= flen && after[run..].is_empty_or_newline()
+                    }
                 };
             if is_fence {
-                fence = if fence.is_some() { None } else { Some((c, run)) };
+                fence = if fence.is_some() {
+                    None
+                } else {
+                    Some((c, run))
+                };
                 // The fence line itself is copied as is.
                 let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
                 out.push_str(&src[i..end]);
@@ -130,12 +140,22 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
                     out.push(INLINE_OPEN);
                     out.push_str(&calls.len().to_string());
                     out.push(INLINE_CLOSE);
-                    calls.push(Call { name, args, body: None, line, body_line: line });
+                    calls.push(Call {
+                        name,
+                        args,
+                        body: None,
+                        line,
+                        body_line: line,
+                    });
                     line += src[i..i + len].matches('\n').count();
                     i += len;
                 }
                 Err(e) => {
-                    errors.push(ScanError { line, message: e.0, hint: e.1 });
+                    errors.push(ScanError {
+                        line,
+                        message: e.0,
+                        hint: e.1,
+                    });
                     out.push_str("{{");
                     i += 2;
                 }
@@ -171,9 +191,19 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
                             calls.push(Call {
                                 name,
                                 args,
-                                body: Some(body.trim_start_matches([' ', '\t']).strip_prefix('\n').unwrap_or(body).to_string()),
+                                body: Some(
+                                    body.trim_start_matches([' ', '\t'])
+                                        .strip_prefix('\n')
+                                        .unwrap_or(body)
+                                        .to_string(),
+                                ),
                                 line,
-                                body_line: if body.trim_start_matches([' ', '\t']).starts_with('\n') { body_line + 1 } else { body_line },
+                                body_line: if body.trim_start_matches([' ', '\t']).starts_with('\n')
+                                {
+                                    body_line + 1
+                                } else {
+                                    body_line
+                                },
                             });
                             // Keep the line count: pad with the newlines the block had.
                             for _ in 2..newlines {
@@ -193,7 +223,11 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
                     }
                 }
                 Err(e) => {
-                    errors.push(ScanError { line, message: e.0, hint: e.1 });
+                    errors.push(ScanError {
+                        line,
+                        message: e.0,
+                        hint: e.1,
+                    });
                     out.push_str("{%");
                     i += 2;
                 }
@@ -204,7 +238,11 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
         out.push_str(&src[i..i + ch_len]);
         i += ch_len;
     }
-    if errors.is_empty() { Ok((out, calls)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((out, calls))
+    } else {
+        Err(errors)
+    }
 }
 
 trait EmptyOrNewline {
@@ -246,7 +284,11 @@ type TagError = (String, String);
 
 /// Parses `{{ name(args) }}` / `{% name(args) %}` / `{% end %}` at the start
 /// of `s`. Returns (length, name, args).
-fn parse_tag(s: &str, open: &str, close: &str) -> Result<(usize, String, Map<String, Value>), TagError> {
+fn parse_tag(
+    s: &str,
+    open: &str,
+    close: &str,
+) -> Result<(usize, String, Map<String, Value>), TagError> {
     let mut p = Parser { s, i: open.len() };
     p.ws();
     let name = p.ident().ok_or_else(|| {
@@ -259,7 +301,10 @@ fn parse_tag(s: &str, open: &str, close: &str) -> Result<(usize, String, Map<Str
     let mut args = Map::new();
     if name != "end" || p.peek() == Some('(') {
         if p.peek() != Some('(') {
-            return Err((format!("shortcode `{name}` needs parentheses"), format!("write {open} {name}() {close}")));
+            return Err((
+                format!("shortcode `{name}` needs parentheses"),
+                format!("write {open} {name}() {close}"),
+            ));
         }
         p.i += 1;
         loop {
@@ -268,10 +313,18 @@ fn parse_tag(s: &str, open: &str, close: &str) -> Result<(usize, String, Map<Str
                 p.i += 1;
                 break;
             }
-            let key = p.ident().ok_or_else(|| (format!("bad argument in shortcode `{name}`"), "arguments look like key=\"value\", separated by commas".to_string()))?;
+            let key = p.ident().ok_or_else(|| {
+                (
+                    format!("bad argument in shortcode `{name}`"),
+                    "arguments look like key=\"value\", separated by commas".to_string(),
+                )
+            })?;
             p.ws();
             if p.peek() != Some('=') {
-                return Err((format!("argument `{key}` of shortcode `{name}` has no value"), format!("write {key}=\"…\"")));
+                return Err((
+                    format!("argument `{key}` of shortcode `{name}` has no value"),
+                    format!("write {key}=\"…\""),
+                ));
             }
             p.i += 1;
             p.ws();
@@ -286,13 +339,21 @@ fn parse_tag(s: &str, open: &str, close: &str) -> Result<(usize, String, Map<Str
             match p.peek() {
                 Some(',') => p.i += 1,
                 Some(')') => {}
-                _ => return Err((format!("expected `,` or `)` in shortcode `{name}`"), "separate arguments with commas and close the parenthesis".into())),
+                _ => {
+                    return Err((
+                        format!("expected `,` or `)` in shortcode `{name}`"),
+                        "separate arguments with commas and close the parenthesis".into(),
+                    ));
+                }
             }
         }
     }
     p.ws();
     if !p.s[p.i..].starts_with(close) {
-        return Err((format!("shortcode `{name}` is not closed with `{close}`"), format!("end the shortcode with {close} on the same line")));
+        return Err((
+            format!("shortcode `{name}` is not closed with `{close}`"),
+            format!("end the shortcode with {close} on the same line"),
+        ));
     }
     Ok((p.i + close.len(), name, args))
 }
@@ -324,7 +385,8 @@ impl Parser<'_> {
                 break;
             }
         }
-        (self.i > start && !self.s[start..].starts_with(|c: char| c.is_ascii_digit())).then(|| self.s[start..self.i].to_string())
+        (self.i > start && !self.s[start..].starts_with(|c: char| c.is_ascii_digit()))
+            .then(|| self.s[start..self.i].to_string())
     }
     fn value(&mut self) -> Option<Value> {
         match self.peek()? {
@@ -381,11 +443,12 @@ impl Parser<'_> {
                 match word {
                     "true" => Some(Value::from(true)),
                     "false" => Some(Value::from(false)),
-                    _ => word
-                        .parse::<i64>()
-                        .map(Value::from)
-                        .ok()
-                        .or_else(|| word.parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::from)),
+                    _ => word.parse::<i64>().map(Value::from).ok().or_else(|| {
+                        word.parse::<f64>()
+                            .ok()
+                            .filter(|f| f.is_finite())
+                            .map(Value::from)
+                    }),
                 }
             }
         }
@@ -399,10 +462,17 @@ pub fn substitute(events: &mut Events<'_>, rendered: &[String]) {
     let mut i = 0;
     while i < events.len() {
         // A paragraph holding only a block placeholder becomes the block.
-        if let (Event::Start(Tag::Paragraph), Some((Event::Text(t), _)), Some((Event::End(TagEnd::Paragraph), _))) =
-            (&events[i].0, events.get(i + 1), events.get(i + 2))
+        if let (
+            Event::Start(Tag::Paragraph),
+            Some((Event::Text(t), _)),
+            Some((Event::End(TagEnd::Paragraph), _)),
+        ) = (&events[i].0, events.get(i + 1), events.get(i + 2))
         {
-            if let Some(n) = placeholder(t.trim(), BLOCK_OPEN, BLOCK_CLOSE) {
+            // An inline shortcode alone in its paragraph stands as a block too
+            // (a figure or a table must not sit inside <p>).
+            let alone = placeholder(t.trim(), BLOCK_OPEN, BLOCK_CLOSE)
+                .or_else(|| placeholder(t.trim(), INLINE_OPEN, INLINE_CLOSE));
+            if let Some(n) = alone {
                 if let Some(html) = rendered.get(n) {
                     out.push((Event::Html(CowStr::from(html.clone())), events[i].1.clone()));
                     i += 3;
@@ -416,9 +486,14 @@ pub fn substitute(events: &mut Events<'_>, rendered: &[String]) {
                 let mut rest: &str = t;
                 while let Some(pos) = rest.find([INLINE_OPEN, BLOCK_OPEN]) {
                     if pos > 0 {
-                        out.push((Event::Text(CowStr::from(rest[..pos].to_string())), range.clone()));
+                        out.push((
+                            Event::Text(CowStr::from(rest[..pos].to_string())),
+                            range.clone(),
+                        ));
                     }
-                    let close = rest[pos..].find([INLINE_CLOSE, BLOCK_CLOSE]).map(|c| pos + c);
+                    let close = rest[pos..]
+                        .find([INLINE_CLOSE, BLOCK_CLOSE])
+                        .map(|c| pos + c);
                     let Some(close) = close else { break };
                     let n: usize = rest[pos + 3..close].parse().unwrap_or(usize::MAX);
                     if let Some(html) = rendered.get(n) {
@@ -473,7 +548,11 @@ mod tests {
         assert_eq!(calls[1].line, 12);
         assert_eq!(calls[1].body.as_deref(), Some("**body**\n"));
         assert_eq!(calls[1].body_line, 13);
-        assert_eq!(out.matches('\n').count(), src.matches('\n').count(), "line count kept: {out:?}");
+        assert_eq!(
+            out.matches('\n').count(),
+            src.matches('\n').count(),
+            "line count kept: {out:?}"
+        );
     }
 
     #[test]

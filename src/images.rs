@@ -83,7 +83,7 @@ impl Images {
             let (w, h) = s.trim().split_once('x')?;
             Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?))
         });
-        let needed: Vec<u32> = widths.iter().copied().collect();
+        let needed: Vec<u32> = widths.to_vec();
         let all_cached = cached_dims.is_some()
             && needed.iter().all(|w| {
                 cached_dims.is_some_and(|(ow, _)| *w >= ow)

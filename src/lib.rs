@@ -6,6 +6,7 @@
 //! and [`output`] writes the result. [`build`] ties the steps together.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -20,6 +21,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod resources;
+pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod site;

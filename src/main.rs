@@ -39,6 +39,38 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Create a new site that builds at once.
+    Init {
+        /// Where to create it (default: the current folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Add the site to a folder that is not empty (existing files are kept).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Create a page in a board, with the front matter of the board's kind.
+    New {
+        /// The board's key in site.yaml (e.g. news).
+        board: String,
+        /// The page's title; the file name is made from it.
+        title: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Build without writing and report broken links, missing files and
+    /// pages no index reaches.
+    Check {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Also request every external URL (with a timeout).
+        #[arg(long)]
+        external: bool,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn print_error(err: &Error) {
@@ -65,6 +97,78 @@ fn exit_code(err: &Error) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Init { dir, force } => match herald::scaffold::init(&dir, force) {
+            Ok(_) => {
+                let shown = dir.display();
+                println!("Created a new site in {shown}. Next:\n");
+                if dir != std::path::Path::new(".") {
+                    println!("  cd {shown}");
+                }
+                println!("  herald build        # writes the site into public/");
+                println!(
+                    "  herald serve        # previews it at http://127.0.0.1:1111/ while you edit"
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_error(&e);
+                exit_code(&e)
+            }
+        },
+        Command::New { board, title, root } => {
+            match herald::scaffold::new_page(&root, &board, &title) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    print_error(&e);
+                    exit_code(&e)
+                }
+            }
+        }
+        Command::Check {
+            root,
+            external,
+            drafts,
+        } => {
+            let opts = herald::check::CheckOptions {
+                root,
+                drafts,
+                external,
+            };
+            match herald::check::check(&opts) {
+                Ok(report) => {
+                    for d in &report.problems {
+                        eprintln!("{d}");
+                    }
+                    for url in &report.external {
+                        println!("external: {url}");
+                    }
+                    let errors = report.problems.iter().filter(|d| d.is_error()).count();
+                    println!(
+                        "Checked {} pages, {} internal links, {} external URLs{}: {errors} problem(s)",
+                        report.pages,
+                        report.internal_links,
+                        report.external.len(),
+                        if external {
+                            " (requested)"
+                        } else {
+                            " (not requested; use --external)"
+                        }
+                    );
+                    if errors > 0 {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(e) => {
+                    print_error(&e);
+                    exit_code(&e)
+                }
+            }
+        }
         Command::Build {
             root,
             output,

@@ -20,6 +20,25 @@ pub struct Templates {
     pub strings: serde_json::Map<String, serde_json::Value>,
     /// Image variants produced while rendering.
     pub images: std::sync::Arc<crate::images::Images>,
+    /// Required arguments of each shortcode, declared in its template as
+    /// `{# required: src, alt #}`.
+    pub required: HashMap<String, Vec<String>>,
+}
+
+/// Reads `{# required: a, b #}` from a shortcode template.
+fn required_args(source: &str) -> Vec<String> {
+    let Some(start) = source.find("{# required:") else {
+        return Vec::new();
+    };
+    let rest = &source[start + "{# required:".len()..];
+    let Some(end) = rest.find("#}") else {
+        return Vec::new();
+    };
+    rest[..end]
+        .split(',')
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect()
 }
 
 /// The folder of a theme.
@@ -201,11 +220,19 @@ pub fn load(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
+    let required = sources
+        .iter()
+        .filter_map(|(name, (_, text))| {
+            let short = name.strip_prefix("shortcodes/")?.strip_suffix(".html")?;
+            Some((short.to_string(), required_args(text)))
+        })
+        .collect();
     Ok(Templates {
         tera,
         files,
         strings,
         images: inputs.images.clone(),
+        required,
     })
 }
 
@@ -285,21 +312,6 @@ pub fn format_size(bytes: u64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_and_dates() {
-        assert_eq!(format_size(12), "12 B");
-        assert_eq!(format_size(1536), "1.5 KB");
-        assert_eq!(format_size(5 * 1024 * 1024), "5.0 MB");
-        let d = crate::schema::parse_date("2024-05-01").unwrap();
-        assert_eq!(format_date(&d, true), "2024年5月1日");
-        assert_eq!(format_date(&d, false), "1 May 2024");
-    }
-}
-
 /// Shortcodes are the templates `shortcodes/NAME.html`.
 impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
     fn exists(&self, name: &str) -> bool {
@@ -327,6 +339,25 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
         body: Option<&str>,
         page: &crate::markdown::shortcodes::PageInfo,
     ) -> Result<String, String> {
+        if let Some(required) = self.required.get(&call.name) {
+            let missing: Vec<&str> = required
+                .iter()
+                .filter(|r| !call.args.contains_key(*r))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
+                return Err(format!(
+                    "missing argument{} {} (required: {})",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    required.join(", ")
+                ));
+            }
+        }
         let mut ctx = tera::Context::new();
         for (k, v) in &call.args {
             ctx.insert_value(k.clone(), tera::Value::from_serializable(v));
@@ -359,5 +390,20 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
                 }
                 other => other.to_string(),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_dates() {
+        assert_eq!(format_size(12), "12 B");
+        assert_eq!(format_size(1536), "1.5 KB");
+        assert_eq!(format_size(5 * 1024 * 1024), "5.0 MB");
+        let d = crate::schema::parse_date("2024-05-01").unwrap();
+        assert_eq!(format_date(&d, true), "2024年5月1日");
+        assert_eq!(format_date(&d, false), "1 May 2024");
     }
 }

@@ -433,6 +433,7 @@ pub fn site(site: &Site) -> Value {
         ("boards", Value::from(boards)),
         ("taxonomies", Value::from(taxonomies)),
         ("extra", Value::from_serializable(&c.extra)),
+        ("pages", plain_pages(site)),
         (
             "feed_url",
             if c.feeds.enabled {
@@ -450,6 +451,33 @@ pub fn site(site: &Site) -> Value {
             },
         ),
     ])
+}
+
+/// Pages outside boards (about, guide…), by weight then title: `{ title, url }`.
+fn plain_pages(site: &Site) -> Value {
+    let mut plain: Vec<&crate::content::Page> = site
+        .content
+        .pages
+        .values()
+        .filter(|p| p.board.is_none())
+        .collect();
+    plain.sort_by(|a, b| {
+        a.meta
+            .weight
+            .cmp(&b.meta.weight)
+            .then(a.meta.title.cmp(&b.meta.title))
+    });
+    Value::from(
+        plain
+            .iter()
+            .map(|p| {
+                map([
+                    ("title", Value::from(p.meta.title.as_str())),
+                    ("url", Value::from(site.url(site.page_path(&p.key)))),
+                ])
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// A lesson series: `{ name, slug, url, total, minutes, lessons }`.

@@ -66,3 +66,76 @@ pub fn resolve(
         }
     }
 }
+
+/// A URL a page refers to (link, image, or `href`/`src` in raw HTML), for
+/// `herald check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    pub url: String,
+    pub line: usize,
+    pub image: bool,
+}
+
+/// Collects every link and image destination, and `href`/`src` attributes
+/// of raw HTML (including shortcode output), with their lines.
+pub fn collect_refs(events: &Events<'_>, lines: &LineIndex, refs: &mut Vec<Ref>) {
+    for (event, range) in events {
+        let line = lines.line(range.start);
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => refs.push(Ref {
+                url: dest_url.to_string(),
+                line,
+                image: false,
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) => refs.push(Ref {
+                url: dest_url.to_string(),
+                line,
+                image: true,
+            }),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for (name, value) in attributes(html, &["href", "src"]) {
+                    refs.push(Ref {
+                        url: value,
+                        line,
+                        image: name == "src",
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Values of the named attributes in an HTML fragment (quoted values).
+pub fn attributes(html: &str, names: &[&str]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    for name in names {
+        let pattern = format!("{name}=");
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(&pattern) {
+            let at = from + pos;
+            from = at + pattern.len();
+            let before = lower[..at].chars().next_back();
+            if !before.is_some_and(|c| c.is_whitespace()) {
+                continue;
+            }
+            let rest = &html[from..];
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            if let Some(end) = rest[1..].find(quote) {
+                out.push((name.to_string(), decode_entities(&rest[1..1 + end])));
+            }
+        }
+    }
+    out
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}

@@ -73,6 +73,8 @@ pub struct Rendered {
     /// Every heading id, for `#anchor` checks.
     pub anchors: Vec<String>,
     pub links: Vec<InternalLink>,
+    /// Every URL the page refers to, for `herald check`.
+    pub refs: Vec<links::Ref>,
     /// The text without markup (for search and counting).
     pub plain: String,
     pub cjk_chars: usize,
@@ -151,6 +153,7 @@ fn run_shortcodes(
                 diags.extend(d);
                 out.links.extend(r.links);
                 out.anchors.extend(r.anchors);
+                out.refs.extend(r.refs);
                 Some(r.html)
             }
             Some(_) => {
@@ -201,6 +204,7 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     out.toc = headings::anchor(&mut events, &mut out.anchors);
     highlight_code(&mut events, opts.highlighter);
     join_cjk_lines(&mut events);
+    links::collect_refs(&events, &lines, &mut out.refs);
 
     let more = events
         .iter()

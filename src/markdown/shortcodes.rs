@@ -472,12 +472,12 @@ pub fn substitute(events: &mut Events<'_>, rendered: &[String]) {
             // (a figure or a table must not sit inside <p>).
             let alone = placeholder(t.trim(), BLOCK_OPEN, BLOCK_CLOSE)
                 .or_else(|| placeholder(t.trim(), INLINE_OPEN, INLINE_CLOSE));
-            if let Some(n) = alone {
-                if let Some(html) = rendered.get(n) {
-                    out.push((Event::Html(CowStr::from(html.clone())), events[i].1.clone()));
-                    i += 3;
-                    continue;
-                }
+            if let Some(n) = alone
+                && let Some(html) = rendered.get(n)
+            {
+                out.push((Event::Html(CowStr::from(html.clone())), events[i].1.clone()));
+                i += 3;
+                continue;
             }
         }
         let (event, range) = &events[i];

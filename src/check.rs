@@ -1,0 +1,328 @@
+//! `herald check`: build in memory, then report what a build alone does not
+//! catch: links and images (in Markdown and raw HTML) to files or anchors
+//! that do not exist, pages no index or page links to, and external URLs
+//! (listed; requested only with `--external`).
+
+use crate::build::{self, BuildOptions, Timings};
+use crate::error::{Diagnostic, Result, sort_diagnostics};
+use crate::markdown::links::attributes;
+use crate::output::MemorySink;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    /// Request every external URL.
+    pub external: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub pages: usize,
+    pub internal_links: usize,
+    /// Every external URL found, sorted.
+    pub external: Vec<String>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// `id="…"` values of an HTML page.
+fn ids(html: &str) -> HashSet<String> {
+    attributes(html, &["id"])
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Where a URL found in `from` (an output file path) points inside the
+/// output: `Ok(Some((file, fragment)))`, `Ok(None)` for URLs that are not
+/// ours to check (mailto:, data:…), `Err` for a path outside the base path.
+fn resolve(
+    url: &str,
+    from: &str,
+    base_path: &str,
+    base_url: &str,
+) -> Result<Option<(String, Option<String>)>, String> {
+    let url = url.trim();
+    if url.is_empty() || url.contains("://") && !url.starts_with(base_url) || url.starts_with("//")
+    {
+        return Ok(None);
+    }
+    if let Some(scheme) = url.split(':').next()
+        && url.contains(':')
+        && !url.contains("://")
+        && !scheme.contains('/')
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+')
+    {
+        return Ok(None); // mailto:, tel:, data:, javascript:
+    }
+    let url = url
+        .strip_prefix(base_url.trim_end_matches('/'))
+        .map_or(url.to_string(), |rest| {
+            format!("{}{}", base_path.trim_end_matches('/'), rest)
+        });
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p.to_string(), Some(percent_decode(f))),
+        None => (url.clone(), None),
+    };
+    let path = path.split('?').next().unwrap_or("").to_string();
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = if path.is_empty() {
+        from.to_string()
+    } else if let Some(abs) = path.strip_prefix('/') {
+        let within = format!("/{abs}");
+        match within.strip_prefix(base_path) {
+            Some(rest) => rest.to_string(),
+            None if format!("{within}/") == base_path => String::new(),
+            None => {
+                return Err(format!(
+                    "`{path}` is outside the site's base path {base_path}"
+                ));
+            }
+        }
+    } else if dir.is_empty() {
+        path.clone()
+    } else {
+        format!("{dir}/{path}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut file = percent_decode(&parts.join("/"));
+    if joined.is_empty() || joined.ends_with('/') {
+        if !file.is_empty() {
+            file.push('/');
+        }
+        file.push_str("index.html");
+    }
+    Ok(Some((file, fragment)))
+}
+
+/// Runs the checks. Errors of the build itself come back as `Err`.
+pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
+    let build_opts = BuildOptions {
+        root: opts.root.clone(),
+        drafts: opts.drafts,
+        ..BuildOptions::default()
+    };
+    let mut timings = Timings::default();
+    let loaded = build::load_site(&build_opts, &mut timings)?;
+    let sink = MemorySink::new();
+    build::render_into(&loaded, &sink, &mut timings)?;
+    let files = sink.into_files();
+    let site = &loaded.site;
+    let base_path = site.config.base_path.as_str();
+    let base_url = site.config.base_url.as_str();
+    let exists = |f: &str| files.contains_key(f);
+    let mut id_cache: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut report = CheckReport {
+        pages: site.content.pages.len(),
+        problems: loaded.warnings.clone(),
+        ..CheckReport::default()
+    };
+    let mut external: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+
+    // Links and images written in pages (Markdown, raw HTML, shortcodes).
+    let mut sources: Vec<(&str, String, &crate::markdown::Rendered)> = Vec::new();
+    for (key, r) in &site.rendered {
+        sources.push((
+            &site.content.pages[key].file,
+            format!("{}index.html", site.page_path(key)),
+            r,
+        ));
+    }
+    for (key, r) in &site.index_rendered {
+        let file = &site.content.indexes[key].file;
+        let out = if key.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{key}/index.html")
+        };
+        sources.push((file, out, r));
+    }
+    for (file, out, rendered) in sources {
+        for r in &rendered.refs {
+            if (r.url.starts_with("http://") || r.url.starts_with("https://"))
+                && !r.url.starts_with(base_url)
+            {
+                external
+                    .entry(r.url.clone())
+                    .or_default()
+                    .push((file.to_string(), r.line));
+                continue;
+            }
+            report.internal_links += 1;
+            let what = if r.image { "image" } else { "link" };
+            match resolve(&r.url, &out, base_path, base_url) {
+                Ok(None) => {}
+                Err(why) => report.problems.push(
+                    Diagnostic::error(file, format!("{what} `{}`: {why}", r.url))
+                        .at(r.line)
+                        .hint(format!("internal URLs start with the base path {base_path}; better, link pages as @/board/page.md")),
+                ),
+                Ok(Some((target, fragment))) => {
+                    let target = if exists(&target) || !exists(&format!("{target}/index.html")) { target } else { format!("{target}/index.html") };
+                    if !exists(&target) {
+                        report.problems.push(
+                            Diagnostic::error(file, format!("broken {what} `{}`: nothing is published at /{target}", r.url))
+                                .at(r.line)
+                                .hint(if r.image {
+                                    "put the image beside the page (a page bundle) or under static/, and check the spelling"
+                                } else {
+                                    "link pages as @/board/page.md so herald resolves and checks them"
+                                }),
+                        );
+                        continue;
+                    }
+                    if let Some(fragment) = fragment.filter(|f| !f.is_empty() && target.ends_with(".html")) {
+                        let ids = id_cache
+                            .entry(target.clone())
+                            .or_insert_with(|| ids(&String::from_utf8_lossy(&files[&target])));
+                        if !ids.contains(&fragment) {
+                            report.problems.push(
+                                Diagnostic::error(file, format!("broken anchor `{}`: /{target} has no element with id `{fragment}`", r.url))
+                                    .at(r.line)
+                                    .hint("anchors are heading ids; check the heading's text or its {#id}"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Pages that no index or page links to.
+    let mut reached: HashSet<String> = HashSet::new();
+    let mut queue: VecDeque<String> = VecDeque::from(["index.html".to_string()]);
+    while let Some(file) = queue.pop_front() {
+        if !reached.insert(file.clone()) {
+            continue;
+        }
+        let Some(bytes) = files.get(&file) else {
+            continue;
+        };
+        if !file.ends_with(".html") {
+            continue;
+        }
+        for (_, href) in attributes(&String::from_utf8_lossy(bytes), &["href"]) {
+            if let Ok(Some((target, _))) = resolve(&href, &file, base_path, base_url)
+                && files.contains_key(&target)
+                && !reached.contains(&target)
+            {
+                queue.push_back(target);
+            }
+        }
+    }
+    for (key, page) in &site.content.pages {
+        let out = format!("{}index.html", site.page_path(key));
+        if !reached.contains(&out) {
+            report.problems.push(
+                Diagnostic::error(&page.file, "no index or page links to this page: readers cannot find it")
+                    .at(1)
+                    .hint("put it in a board, or link it from another page with @/… (the home page, about page or footer)"),
+            );
+        }
+    }
+
+    report.external = external.keys().cloned().collect();
+    if opts.external {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(10)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let results: Vec<(String, Option<String>)> = report
+            .external
+            .par_iter()
+            .map(|url| {
+                let outcome = match agent.get(url).call() {
+                    Ok(resp) if resp.status().as_u16() < 400 => None,
+                    Ok(resp) => Some(format!("answered HTTP {}", resp.status().as_u16())),
+                    Err(e) => Some(format!("could not be reached: {e}")),
+                };
+                (url.clone(), outcome)
+            })
+            .collect();
+        for (url, failure) in results {
+            if let Some(why) = failure {
+                for (file, line) in &external[&url] {
+                    report.problems.push(
+                        Diagnostic::error(file.clone(), format!("external link {url} {why}"))
+                            .at(*line)
+                            .hint(
+                                "fix or remove the link; a site that moved may have a new address",
+                            ),
+                    );
+                }
+            }
+        }
+    }
+    sort_diagnostics(&mut report.problems);
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_urls_against_the_page_and_base_path() {
+        let r = |u: &str| resolve(u, "news/a/index.html", "/portal/", "https://e.org/portal/");
+        assert_eq!(
+            r("/portal/news/b/").unwrap(),
+            Some(("news/b/index.html".into(), None))
+        );
+        assert_eq!(
+            r("photo.jpg").unwrap(),
+            Some(("news/a/photo.jpg".into(), None))
+        );
+        assert_eq!(
+            r("../b/#x%20y").unwrap(),
+            Some(("news/b/index.html".into(), Some("x y".into())))
+        );
+        assert_eq!(
+            r("#top").unwrap(),
+            Some(("news/a/index.html".into(), Some("top".into())))
+        );
+        assert_eq!(
+            r("https://e.org/portal/about/").unwrap(),
+            Some(("about/index.html".into(), None))
+        );
+        assert_eq!(r("mailto:a@b.c").unwrap(), None);
+        assert_eq!(r("https://other.org/").unwrap(), None);
+        assert!(r("/elsewhere/").is_err());
+        assert_eq!(r("/portal/").unwrap(), Some(("index.html".into(), None)));
+    }
+}

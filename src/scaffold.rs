@@ -1,0 +1,184 @@
+//! `herald init` (a new working site) and `herald new` (a new page with the
+//! front matter of its board's kind).
+
+use crate::config::{Config, Kind};
+use crate::error::{Error, Result, did_you_mean};
+use include_dir::{Dir, include_dir};
+use std::path::{Path, PathBuf};
+
+/// The default theme, built into the binary so `init` works anywhere.
+static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+const SITE_YAML: &str =
+    "# Site settings: see https://example.org/herald/docs/configuration.md (docs/configuration.md)
+title: 我的学习平台
+description: 新闻、微课、案例与出版物
+base_url: https://example.org/
+language: zh-CN
+theme: default
+boards:
+  - { key: news,         title: 要闻速递, kind: article,     paginate: 10 }
+  - { key: lessons,      title: 微课堂,   kind: lesson }
+  - { key: cases,        title: 案例故事, kind: case }
+  - { key: publications, title: 书刊画册, kind: publication }
+taxonomies: [tags]
+";
+
+const COVER_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 400\" width=\"300\" height=\"400\"><rect width=\"300\" height=\"400\" fill=\"#b3261e\"/><text x=\"150\" y=\"200\" font-size=\"36\" text-anchor=\"middle\" fill=\"#fff\" font-family=\"sans-serif\">手册</text></svg>\n";
+
+fn sample_pages(today: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "content/_index.md",
+            "---\ntitle: 我的学习平台\n---\n欢迎！这是首页的介绍，写在 `content/_index.md` 里。\n"
+                .into(),
+        ),
+        (
+            "content/about.md",
+            "---\ntitle: 关于本站\n---\n介绍一下本站由谁主办、怎样联系编辑部。\n".into(),
+        ),
+        (
+            "content/news/welcome.md",
+            format!(
+                "---\ntitle: 平台上线\ndate: {today}\ntags: [通知]\n---\n平台今天上线了。用 `herald new news \"标题\"` 写下一篇。\n\n<!-- more -->\n\n## 下一步\n\n修改 `site.yaml` 设置栏目，修改 `content/` 里的页面。\n"
+            ),
+        ),
+        (
+            "content/lessons/first-lesson.md",
+            format!(
+                "---\ntitle: 第一课：怎样使用本平台\ndate: {today}\nseries: 入门\norder: 1\nduration: 5\nlevel: 入门\nobjectives: [找到四个栏目, 学会搜索]\n---\n## 栏目\n\n页面顶部是各个栏目的入口。\n\n{{% quiz(question=\"本平台有几个栏目？\", options=[\"两个\", \"四个\"], answer=2) %}}\n顶部导航里有四个栏目。\n{{% end %}}\n"
+            ),
+        ),
+        (
+            "content/cases/first-case.md",
+            format!(
+                "---\ntitle: 一个案例\ndate: {today}\nsubject: 社区居民\nlocation: 老街社区\nperiod: 2026 年\noutcome: 问题解决\n---\n写清楚起因、做法和成效。\n"
+            ),
+        ),
+        (
+            "content/publications/handbook/index.md",
+            format!(
+                "---\ntitle: 平台使用手册\ndate: {today}\ncover: cover.svg\ncover_alt: 手册封面\nformat: brochure\npublisher: 编辑部\npublished: {}\n---\n一本介绍平台用法的小册子。\n",
+                &today[..4]
+            ),
+        ),
+        ("content/publications/handbook/cover.svg", COVER_SVG.into()),
+        (
+            ".gitignore",
+            "/public\n/.public.herald-*\n/.herald-cache\n".into(),
+        ),
+    ]
+}
+
+fn write_theme(dir: &Dir, to: &Path) -> std::io::Result<()> {
+    for entry in dir.entries() {
+        match entry {
+            include_dir::DirEntry::Dir(d) => write_theme(d, to)?,
+            include_dir::DirEntry::File(f) => {
+                let path = to.join(f.path());
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(path, f.contents())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates a working site in `dir`. Refuses a non-empty folder unless `force`.
+pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} is a file, not a folder",
+            dir.display()
+        )));
+    }
+    let non_empty = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
+    if non_empty && !force {
+        return Err(Error::Refused(format!(
+            "{} is not empty; choose an empty or new folder, or pass --force to add a site to it",
+            dir.display()
+        )));
+    }
+    let io = |e: std::io::Error| Error::io(format!("cannot write in {}", dir.display()), e);
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let mut written = Vec::new();
+    let site_yaml = dir.join(crate::config::CONFIG_FILE);
+    if !site_yaml.exists() || force {
+        std::fs::write(&site_yaml, SITE_YAML).map_err(io)?;
+        written.push(site_yaml);
+    }
+    for (rel, text) in sample_pages(&today) {
+        let path = dir.join(rel);
+        if path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&path, text).map_err(io)?;
+        written.push(path);
+    }
+    let theme = dir.join("themes/default");
+    write_theme(&DEFAULT_THEME, &theme).map_err(io)?;
+    written.push(theme);
+    Ok(written)
+}
+
+/// The front matter `herald new` writes for a kind.
+fn front_matter(kind: Kind, title: &str, today: &str) -> String {
+    let title = title.replace('"', "\\\"");
+    let common = format!("---\ntitle: \"{title}\"\ndate: {today}\ntags: []\n");
+    let specific = match kind {
+        Kind::Article => "authors: []\n# summary: 一两句话的摘要（不写则取正文开头）\n",
+        Kind::Lesson => {
+            "duration: 10        # 分钟\nlevel: 入门\nobjectives: []     # 学习目标，如 [读懂要点, 学会应用]\n# series: 系列名称   # 系列课程的名称\n# order: 1          # 在系列中的顺序\n"
+        }
+        Kind::Case => {
+            "subject: \"\"         # 对象\nlocation: \"\"        # 地点\nperiod: \"\"          # 时间\noutcome: \"\"         # 成效\n"
+        }
+        Kind::Publication => {
+            "# cover: cover.jpg   # 必填：放在本页旁边的封面图\ncover_alt: \"\"\nformat: book        # book, brochure, comic, periodical, film, poster, report, other\npublisher: \"\"\n# published: 2026\n# pages: 100\n# file: download.pdf\n"
+        }
+        Kind::Page => "",
+    };
+    format!("{common}{specific}---\n\n")
+}
+
+/// Creates `content/BOARD/<slug>.md`; returns its path.
+pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
+    let config = Config::load(root).map_err(Error::Site)?;
+    let Some(b) = config.board(board) else {
+        let keys: Vec<&str> = config.boards.iter().map(|b| b.key.as_str()).collect();
+        let hint = did_you_mean(board, keys.iter().copied())
+            .map_or(String::new(), |s| format!(" — did you mean `{s}`?"));
+        return Err(Error::Refused(format!(
+            "there is no board `{board}` in site.yaml{hint} (boards: {})",
+            keys.join(", ")
+        )));
+    };
+    let mut slug = crate::slug::slug(config.slugs, title);
+    if slug.is_empty() {
+        slug = "page".into();
+    }
+    let path = root
+        .join(crate::content::CONTENT_DIR)
+        .join(&b.key)
+        .join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(Error::Refused(format!(
+            "{} already exists; herald new never overwrites a page — choose another title or edit that file",
+            path.display()
+        )));
+    }
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    std::fs::create_dir_all(path.parent().expect("has a parent"))
+        .map_err(|e| Error::io("cannot create the board folder", e))?;
+    std::fs::write(&path, front_matter(b.kind, title, &today))
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+    Ok(path)
+}

@@ -1,0 +1,368 @@
+//! The editor's toolkit through the binary: init, new, check, shortcodes,
+//! data files and image variants.
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn herald_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_then_build_works_and_refuses_non_empty_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = herald_in(tmp.path(), &["init", "demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("cd demo") && text.contains("herald build") && text.contains("herald serve"),
+        "{text}"
+    );
+    let demo = tmp.path().join("demo");
+    assert!(demo.join("themes/default/templates/base.html").exists());
+    assert!(
+        std::fs::read_to_string(demo.join(".gitignore"))
+            .unwrap()
+            .contains("/public")
+    );
+    let build = herald_in(&demo, &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert!(
+        stdout(&build).contains("Built 5 pages, 4 boards"),
+        "{}",
+        stdout(&build)
+    );
+    assert!(
+        stderr(&build).is_empty(),
+        "a new site builds without warnings: {}",
+        stderr(&build)
+    );
+    assert!(demo.join("public/lessons/first-lesson/index.html").exists());
+    let check = herald_in(&demo, &["check"]);
+    assert!(
+        check.status.success(),
+        "a new site passes check: {}",
+        stderr(&check)
+    );
+    // Not over a non-empty folder, unless --force (which keeps existing files).
+    std::fs::write(demo.join("content/about.md"), "---\ntitle: 我自己的\n---\n").unwrap();
+    let again = herald_in(tmp.path(), &["init", "demo"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("not empty"));
+    let forced = herald_in(tmp.path(), &["init", "demo", "--force"]);
+    assert!(forced.status.success());
+    assert!(
+        std::fs::read_to_string(demo.join("content/about.md"))
+            .unwrap()
+            .contains("我自己的")
+    );
+}
+
+#[test]
+fn new_makes_a_pinyin_slug_page_of_the_board_kind_and_never_overwrites() {
+    let f = Fixture::new();
+    let out = f.herald(&["new", "lessons", "读懂村务公开"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = stdout(&out).trim().to_string();
+    assert!(
+        path.ends_with("content/lessons/du-dong-cun-wu-gong-kai.md"),
+        "{path}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("title: \"读懂村务公开\"")
+            && text.contains("duration: 10")
+            && text.contains("objectives: []"),
+        "{text}"
+    );
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    assert!(text.contains(&format!("date: {today}")));
+    assert!(f.build().status.success(), "the new page builds as written");
+    assert!(f.output_exists("lessons/du-dong-cun-wu-gong-kai/index.html"));
+    let again = f.herald(&["new", "lessons", "读懂村务公开"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+    let wrong = f.herald(&["new", "newz", "x"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(stderr(&wrong).contains("did you mean `news`"));
+    // `slugs: unicode` keeps the title as the file name.
+    f.write("site.yaml", &format!("{SITE_YAML}slugs: unicode\n"));
+    let out = f.herald(&["new", "cases", "老街 工具箱"]);
+    assert!(
+        stdout(&out)
+            .trim()
+            .ends_with("content/cases/老街-工具箱.md"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_reports_every_problem_with_file_and_line() {
+    let f = Fixture::new();
+    f.write("templates/base.html", "<!DOCTYPE html><html><head><title>{{ meta.title }}</title>{% block head %}{% endblock head %}</head><body>{% block main %}{% endblock main %}<a href=\"{{ site.base_path }}news/\">news</a></body></html>");
+    f.write(
+        "content/news/links.md",
+        "---\ntitle: 链接\n---\n[gone](/portal/news/nope/)\n\n<a href=\"/portal/news/zz/\">raw</a>\n\n![pic](missing.png)\n\n<a href=\"/portal/news/b/#nope\">anchor</a>\n\n[ok](@/news/b.md#细节) [out](https://example.com/x)\n",
+    );
+    let out = f.herald(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/news/links.md:4: broken link `/portal/news/nope/`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/news/links.md:6: broken link `/portal/news/zz/`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/news/links.md:8: broken image `missing.png`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/news/links.md:10: broken anchor `/portal/news/b/#nope`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/about.md:1: no index or page links to this page"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("external: https://example.com/x"));
+    assert!(stdout(&out).contains("5 problem(s)"), "{}", stdout(&out));
+    assert!(!f.output_exists("index.html"), "check writes nothing");
+}
+
+#[test]
+fn check_external_requests_urls_with_local_servers_only() {
+    let f = Fixture::new();
+    let served = tempfile::tempdir().unwrap();
+    std::fs::write(served.path().join("ok.html"), "fine").unwrap();
+    let port = serve_dir(served.path());
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    f.write(
+        "content/news/ext.md",
+        &format!("---\ntitle: 外链\n---\n[ok](http://127.0.0.1:{port}/ok.html)\n\n[missing](http://127.0.0.1:{port}/missing.html)\n\n[closed](http://127.0.0.1:{closed}/)\n"),
+    );
+    let out = f.herald(&["check", "--external"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("content/news/ext.md:6: external link http://127.0.0.1:{port}/missing.html answered HTTP 404")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "content/news/ext.md:8: external link http://127.0.0.1:{closed}/ could not be reached"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("ok.html"), "{err}");
+}
+
+#[test]
+fn check_passes_on_the_example_site() {
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["check", "--root"])
+        .arg(repo())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+}
+
+fn shortcode_site() -> Fixture {
+    let f = Fixture::new();
+    f.write("data/team.yaml", "categories:\n  - { key: a, title: 学习 }\n  - { key: b, title: 服务 }\nmembers:\n  - { name: 甲, a: 5, b: 5 }\n  - { name: 乙, a: 9, b: 3 }\n  - { name: 丙, a: 2, b: 8 }\n  - { name: 丁, a: 1, b: 1 }\n");
+    f.write("content/news/sc/index.md", "---\ntitle: 短代码\n---\n{{ figure(src=\"photo.svg\", alt=\"一张图\", caption=\"图注\", credit=\"小王\") }}\n\n{{ video(src=\"clip.mp4\", poster=\"photo.svg\", captions=\"clip.vtt\", title=\"视频\") }}\n\n{% callout(type=\"warning\") %}\n注意 **加粗**。\n{% end %}\n\n{% quiz(question=\"几？\", options=[\"一\", \"二\"], answer=2) %}\n因为二。\n{% end %}\n\n{{ download(file=\"doc.pdf\", title=\"文件\") }}\n\n{{ leaderboard(source=\"team\", top=2, title=\"榜\") }}\n\n`{{ figure(src=\"x\") }}`\n\n```\n{% callout() %}\n```\n");
+    f.write(
+        "content/news/sc/photo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+    );
+    f.write("content/news/sc/clip.mp4", "not really a video");
+    f.write("content/news/sc/clip.vtt", "WEBVTT\n");
+    f.write("content/news/sc/doc.pdf", "%PDF-1.4 0123456789");
+    f
+}
+
+#[test]
+fn every_shortcode_renders() {
+    let f = shortcode_site();
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = f.read_output("news/sc/index.html");
+    let prose = html
+        .split("<div class=\"prose\">")
+        .nth(1)
+        .unwrap()
+        .split("</article>")
+        .next()
+        .unwrap();
+    insta::assert_snapshot!("shortcodes", prose);
+    assert!(
+        prose.contains("<code>{{ figure(src=\"x\") }}</code>"),
+        "inline code untouched"
+    );
+    assert!(prose.contains("{% callout() %}"), "code block untouched");
+}
+
+#[test]
+fn shortcode_errors_name_file_and_line() {
+    let f = Fixture::new();
+    f.write("content/news/bad.md", "---\ntitle: 错\n---\nline four\n\n{{ figur(src=\"a.png\") }}\n\n{{ figure(alt=\"没有图\") }}\n\n{% callout(type=\"tip\") %}\nnever closed\n");
+    let out = f.build();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains("content/news/bad.md:10: the block shortcode `callout` is never closed"),
+        "{err}"
+    );
+    // Fix the unclosed block to see the other two.
+    f.write("content/news/bad.md", "---\ntitle: 错\n---\nline four\n\n{{ figur(src=\"a.png\") }}\n\n{{ figure(alt=\"没有图\") }}\n");
+    let err = stderr(&f.build());
+    assert!(
+        err.contains("content/news/bad.md:6: unknown shortcode `figur`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `figure`?"), "{err}");
+    assert!(
+        err.contains(
+            "content/news/bad.md:8: shortcode `figure`: missing argument `src` (required: src, alt)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn sites_can_add_their_own_shortcodes() {
+    let f = Fixture::new();
+    f.write(
+        "templates/shortcodes/hello.html",
+        "<b class=\"hello\">你好，{{ name }}</b>",
+    );
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: x\n---\n{{ hello(name=\"世界\") }}\n",
+    );
+    assert!(f.build().status.success());
+    assert!(
+        f.read_output("news/a/index.html")
+            .contains("<b class=\"hello\">你好，世界</b>")
+    );
+}
+
+#[test]
+fn leaderboard_ranks_ties_and_highlights_the_top() {
+    let f = shortcode_site();
+    assert!(f.build().status.success());
+    let html = f.read_output("news/sc/index.html");
+    let rows: Vec<&str> = html
+        .split("<tr")
+        .filter(|r| r.starts_with(" class=\"top\"") || r.starts_with("><td>"))
+        .collect();
+    assert_eq!(rows.len(), 4);
+    assert!(
+        rows[0].starts_with(" class=\"top\"")
+            && rows[0].contains("乙")
+            && rows[0].contains("<strong>12</strong>")
+    );
+    // 甲 and 丙 tie on 10: both rank 2 and both are in the top 2.
+    assert!(rows[1].starts_with(" class=\"top\"") && rows[1].contains("★</span> 2"));
+    assert!(rows[2].starts_with(" class=\"top\"") && rows[2].contains("★</span> 2"));
+    assert!(rows[3].starts_with("><td>4</td>"), "{}", rows[3]);
+}
+
+#[test]
+fn data_file_errors_name_file_and_line() {
+    let f = Fixture::new();
+    f.write("data/bad.yaml", "members:\n  - name: a\n   score: 1\n");
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("data/bad.yaml:3"), "{}", stderr(&out));
+}
+
+fn write_png(path: &std::path::Path, w: u32, h: u32) {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    img.save(path).unwrap();
+}
+
+#[test]
+fn images_get_cached_responsive_variants() {
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.path().join("content/news/pic")).unwrap();
+    write_png(&f.path().join("content/news/pic/photo.png"), 1200, 800);
+    f.write("content/news/pic/index.md", "---\ntitle: 图\ncover: photo.png\ncover_alt: 彩色渐变\n---\n{{ figure(src=\"photo.png\", alt=\"渐变\") }}\n");
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = f.read_output("news/pic/index.html");
+    assert!(html.contains("width=\"1200\" height=\"800\""), "{html}");
+    let srcset = html
+        .split("srcset=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(
+        srcset.contains("480w")
+            && srcset.contains("960w")
+            && srcset.ends_with("/portal/news/pic/photo.png 1200w"),
+        "{srcset}"
+    );
+    let variants: Vec<String> = std::fs::read_dir(f.path().join("public/processed"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(variants.len(), 2, "{variants:?}");
+    for v in &variants {
+        let dims = image::image_dimensions(f.path().join("public/processed").join(v)).unwrap();
+        assert!(dims == (480, 320) || dims == (960, 640), "{v}: {dims:?}");
+    }
+    // The second build reuses the cache: the cached files are not rewritten.
+    let cache = f.path().join(".herald-cache/images");
+    let stamp = |n: &str| {
+        std::fs::metadata(cache.join(n))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let before: Vec<_> = variants.iter().map(|v| stamp(v)).collect();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(f.build().status.success());
+    let after: Vec<_> = variants.iter().map(|v| stamp(v)).collect();
+    assert_eq!(before, after);
+    assert_eq!(
+        std::fs::read_dir(f.path().join("public/processed"))
+            .unwrap()
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_corrupt_image_is_an_error_naming_it() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/pic/index.md",
+        "---\ntitle: 图\n---\n{{ figure(src=\"broken.jpg\", alt=\"坏\") }}\n",
+    );
+    f.write(
+        "content/news/pic/broken.jpg",
+        "\u{FF}\u{D8} this is not a jpeg",
+    );
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/news/pic/index.md:4: shortcode `figure`"),
+        "{err}"
+    );
+    assert!(err.contains("broken.jpg cannot be decoded"), "{err}");
+}

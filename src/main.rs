@@ -39,6 +39,24 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the site with live reload (nothing is written to public/).
+    Serve {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port (the next free one is used if it is busy; 0 picks any).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include pages with `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site that builds at once.
     Init {
         /// Where to create it (default: the current folder).
@@ -86,6 +104,58 @@ fn print_error(err: &Error) {
     }
 }
 
+fn serve(root: PathBuf, bind: std::net::IpAddr, port: u16, drafts: bool, open: bool) -> ExitCode {
+    use herald::serve::{ServeEvent, ServeOptions};
+    let opts = ServeOptions {
+        bind,
+        port,
+        drafts,
+        ..ServeOptions::new(root)
+    };
+    let report = std::sync::Arc::new(|event: ServeEvent| match event {
+        ServeEvent::Listening { url, note } => {
+            if let Some(n) = note {
+                eprintln!("note: {n}");
+            }
+            println!("Serving at {url} — edit files and the browser follows. Ctrl-C stops.");
+        }
+        ServeEvent::Warning(w) => eprintln!("warning: {w}"),
+        ServeEvent::Rebuilt {
+            millis,
+            files,
+            changed,
+        } => println!("Rebuilt in {millis} ms: {files} files, {changed} changed"),
+        ServeEvent::Failed(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "rebuild failed: {} error(s); still serving the last good version",
+                diags.iter().filter(|d| d.is_error()).count()
+            );
+        }
+    });
+    match herald::serve::start(&opts, report) {
+        Ok(running) => {
+            if open {
+                let opener = if cfg!(target_os = "macos") {
+                    "open"
+                } else {
+                    "xdg-open"
+                };
+                let _ = std::process::Command::new(opener).arg(&running.url).spawn();
+            }
+            loop {
+                std::thread::park();
+            }
+        }
+        Err(e) => {
+            print_error(&e);
+            exit_code(&e)
+        }
+    }
+}
+
 /// 1 for problems in the site, 2 for a request herald refuses (bad usage).
 fn exit_code(err: &Error) -> ExitCode {
     match err {
@@ -97,6 +167,13 @@ fn exit_code(err: &Error) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+            open,
+        } => serve(root, bind, port, drafts, open),
         Command::Init { dir, force } => match herald::scaffold::init(&dir, force) {
             Ok(_) => {
                 let shown = dir.display();

@@ -264,3 +264,134 @@ pub fn dump_dom(chromium: &Path, url: &str) -> String {
         .expect("run chromium");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A headless Chromium driven over the DevTools protocol (for tests that
+/// watch a page change over time).
+pub struct Browser {
+    child: std::process::Child,
+    _profile: tempfile::TempDir,
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
+    next_id: u64,
+    /// Console errors and failed requests seen so far.
+    pub log: Vec<String>,
+}
+
+impl Browser {
+    /// Starts Chromium with one tab open at `url`.
+    pub fn open(chromium: &Path, url: &str) -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+                "--window-size=1280,800",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start chromium");
+        let port_file = profile.path().join("DevToolsActivePort");
+        let start = std::time::Instant::now();
+        let port: u16 = loop {
+            if let Ok(text) = std::fs::read_to_string(&port_file)
+                && let Some(p) = text.lines().next().and_then(|l| l.parse().ok())
+            {
+                break p;
+            }
+            assert!(start.elapsed().as_secs() < 20, "chromium did not start");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        // Find the tab's websocket.
+        let list: serde_json::Value = ureq::get(&format!("http://127.0.0.1:{port}/json/list"))
+            .call()
+            .expect("devtools list")
+            .body_mut()
+            .read_to_string()
+            .map(|t| serde_json::from_str(&t).expect("devtools json"))
+            .expect("devtools body");
+        let ws = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["type"] == "page")
+            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
+            .unwrap()
+            .to_string();
+        let (socket, _) = tungstenite::connect(ws).expect("devtools websocket");
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_ref() {
+            s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+                .unwrap();
+        }
+        let mut b = Browser {
+            child,
+            _profile: profile,
+            socket,
+            next_id: 1,
+            log: Vec::new(),
+        };
+        b.call("Runtime.enable", serde_json::json!({}));
+        b.call("Log.enable", serde_json::json!({}));
+        b.call("Page.navigate", serde_json::json!({ "url": url }));
+        b
+    }
+
+    /// Sends a DevTools command and waits for its answer.
+    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let msg = serde_json::json!({ "id": id, "method": method, "params": params });
+        self.socket
+            .send(tungstenite::Message::Text(msg.to_string().into()))
+            .unwrap();
+        loop {
+            let m = self.socket.read().expect("devtools message");
+            let Ok(text) = m.to_text() else { continue };
+            let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            if v["id"] == id {
+                return v["result"].clone();
+            }
+            if v["method"] == "Runtime.exceptionThrown"
+                || (v["method"] == "Log.entryAdded" && v["params"]["entry"]["level"] == "error")
+            {
+                self.log.push(v["params"].to_string());
+            }
+        }
+    }
+
+    /// Evaluates JavaScript in the page; returns its value.
+    pub fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({ "expression": expression, "returnByValue": true }),
+        );
+        r["result"]["value"].clone()
+    }
+
+    /// Polls `expression` until it is true.
+    pub fn wait_until(&mut self, secs: u64, expression: &str) {
+        let start = std::time::Instant::now();
+        while self.eval(expression) != serde_json::Value::Bool(true) {
+            assert!(
+                start.elapsed().as_secs() < secs,
+                "timed out waiting for `{expression}`"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

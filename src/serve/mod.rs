@@ -1,0 +1,147 @@
+//! `herald serve`: the site rendered in memory, served over HTTP with live
+//! reload. Every save triggers a rebuild into memory; the previous good
+//! snapshot keeps being served while a rebuild runs or when it fails, and
+//! each request reads one snapshot, so no response mixes two builds.
+//! Nothing is written to `public/`.
+
+mod http;
+pub mod live;
+pub mod paths;
+mod state;
+mod watch;
+
+pub use state::{SiteState, Snapshot};
+
+use crate::build::BuildOptions;
+use crate::error::{Diagnostic, Error, Result};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What to serve, and where.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// Threads answering page requests.
+    pub workers: usize,
+    /// Quiet time after the last file event before rebuilding.
+    pub debounce: Duration,
+}
+
+impl ServeOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        ServeOptions {
+            root: root.into(),
+            bind: IpAddr::from([127, 0, 0, 1]),
+            port: 1111,
+            drafts: false,
+            workers: 8,
+            debounce: Duration::from_millis(30),
+        }
+    }
+}
+
+/// What the server reports as it runs (the binary prints these).
+#[derive(Debug, Clone)]
+pub enum ServeEvent {
+    Listening {
+        url: String,
+        note: Option<String>,
+    },
+    Warning(String),
+    Rebuilt {
+        millis: u128,
+        files: usize,
+        changed: usize,
+    },
+    Failed(Vec<Diagnostic>),
+}
+
+/// A running server; dropping it does not stop it (it runs until the
+/// process ends), but `url` and `state` let tests drive it.
+pub struct Running {
+    pub url: String,
+    pub addr: SocketAddr,
+    pub state: Arc<SiteState>,
+}
+
+/// Binds the port (or the next free one), builds the site, and serves it in
+/// background threads. `report` receives events.
+pub fn start(
+    opts: &ServeOptions,
+    report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
+) -> Result<Running> {
+    let (server, addr, note) = bind(opts)?;
+    if !opts.bind.is_loopback() {
+        report(ServeEvent::Warning(format!(
+            "serving on {} — other machines on the network can reach this preview (drafts included if --drafts)",
+            opts.bind
+        )));
+    }
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let origin = format!("http://{host}:{}", addr.port());
+    let build = BuildOptions {
+        root: opts.root.clone(),
+        drafts: opts.drafts,
+        ..BuildOptions::default()
+    };
+    let state = Arc::new(SiteState::new(build, origin.clone()));
+    match state.rebuild() {
+        Ok(r) => report(ServeEvent::Rebuilt {
+            millis: r.millis,
+            files: r.files,
+            changed: r.changed,
+        }),
+        Err(Error::Site(d)) => report(ServeEvent::Failed(d)),
+        Err(e) => return Err(e),
+    }
+    let url = format!("{origin}{}", state.base_path());
+    report(ServeEvent::Listening {
+        url: url.clone(),
+        note,
+    });
+    let server = Arc::new(server);
+    for _ in 0..opts.workers.max(1) {
+        let server = server.clone();
+        let state = state.clone();
+        std::thread::spawn(move || http::worker(&server, &state));
+    }
+    watch::spawn(opts.root.clone(), opts.debounce, state.clone(), report)?;
+    Ok(Running { url, addr, state })
+}
+
+fn bind(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr, Option<String>)> {
+    let tries: Vec<u16> = if opts.port == 0 {
+        vec![0]
+    } else {
+        (opts.port..opts.port.saturating_add(10)).collect()
+    };
+    let mut last = String::new();
+    for port in tries {
+        match tiny_http::Server::http(SocketAddr::new(opts.bind, port)) {
+            Ok(server) => {
+                let addr = server
+                    .server_addr()
+                    .to_ip()
+                    .ok_or_else(|| Error::Refused("not an IP listener".into()))?;
+                let note = (opts.port != 0 && port != opts.port)
+                    .then(|| format!("port {} is busy; using {port} instead", opts.port));
+                return Ok((server, addr, note));
+            }
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(Error::Refused(format!(
+        "cannot listen on {}:{} or the next 9 ports ({last}); pass another --port, or stop the program using it",
+        opts.bind, opts.port
+    )))
+}

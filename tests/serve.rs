@@ -1,0 +1,462 @@
+//! `herald serve`: pages from memory, live reload, errors in the browser,
+//! hostile paths, and a long random sequence of edits after which every
+//! served file equals a fresh `herald build`.
+
+mod common;
+use common::*;
+use herald::serve::{ServeOptions, start};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn serve(f: &Fixture) -> herald::serve::Running {
+    let opts = ServeOptions {
+        port: 0,
+        ..ServeOptions::new(f.path())
+    };
+    start(&opts, Arc::new(|_| {})).expect("server starts")
+}
+
+/// A raw HTTP/1.1 GET (paths exactly as given); returns (status, headers, body).
+fn raw_get(addr: std::net::SocketAddr, target: &str, method: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut all = Vec::new();
+    let _ = s.read_to_end(&mut all);
+    let split = all
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(all.len());
+    let head = String::from_utf8_lossy(&all[..split]).into_owned();
+    let body = all.get(split + 4..).unwrap_or_default().to_vec();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head, body)
+}
+
+fn get(r: &herald::serve::Running, path: &str) -> (u16, String, String) {
+    let (s, h, b) = raw_get(r.addr, path, "GET");
+    (s, h, String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Waits until `cond` holds (polling), or panics after `secs`.
+fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Reads SSE events (name, data) from the live endpoint.
+struct Live {
+    reader: BufReader<TcpStream>,
+}
+
+impl Live {
+    fn connect(addr: std::net::SocketAddr) -> Live {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(s, "GET /__herald/live HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(s);
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 2 {
+            line.clear();
+        }
+        Live { reader }
+    }
+
+    fn next(&mut self) -> (String, String) {
+        let (mut name, mut data) = (String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            if self.reader.read_line(&mut line).unwrap() == 0 {
+                panic!("live stream closed");
+            }
+            let line = line.trim_end();
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data = d.to_string();
+            } else if line.is_empty() && !name.is_empty() {
+                return (name, data);
+            }
+        }
+    }
+
+    fn next_named(&mut self, wanted: &str) -> String {
+        loop {
+            let (name, data) = self.next();
+            if name == wanted {
+                return data;
+            }
+        }
+    }
+}
+
+#[test]
+fn serves_pages_from_memory_with_the_right_headers() {
+    let f = Fixture::new();
+    let r = serve(&f);
+    assert!(
+        r.url.ends_with("/portal/"),
+        "the sub-path is kept: {}",
+        r.url
+    );
+    let (status, head, body) = get(&r, "/portal/news/a/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("Content-Type: text/html; charset=utf-8")
+            && head.contains("Cache-Control: no-store")
+    );
+    assert!(
+        body.contains(&format!(
+            "href=\"http://127.0.0.1:{}/portal/news/a/\"",
+            r.addr.port()
+        )),
+        "canonical uses the local address"
+    );
+    assert!(body.contains("/__herald/live"), "live script injected");
+    for (path, ctype) in [
+        ("/portal/style.css", "text/css"),
+        ("/portal/search.js", "text/javascript"),
+        ("/portal/atom.xml", "application/xml"),
+        ("/portal/publications/book/cover.svg", "image/svg+xml"),
+        ("/portal/publications/book/book.pdf", "application/pdf"),
+        ("/portal/robots.txt", "text/plain"),
+    ] {
+        let (s, h, _) = get(&r, path);
+        assert_eq!(s, 200, "{path}");
+        assert!(h.contains(&format!("Content-Type: {ctype}")), "{path}: {h}");
+    }
+    let (s, _, b) = get(&r, "/portal/no/such/page/");
+    assert_eq!(s, 404);
+    assert!(b.contains("页面不存在"), "the theme's 404 page");
+    let (s, h, _) = get(&r, "/portal/news/a");
+    assert_eq!(s, 301);
+    assert!(h.contains("Location: /portal/news/a/"));
+    let (s, h, b) = raw_get(r.addr, "/portal/news/a/", "HEAD");
+    assert_eq!(s, 200);
+    assert!(h.contains("Content-Length") && b.is_empty());
+    assert!(!f.output_exists("index.html"), "serve never writes public/");
+}
+
+#[test]
+fn hostile_paths_never_reach_outside_the_site() {
+    let f = Fixture::new();
+    f.write("secret.txt", "TOP SECRET");
+    let r = serve(&f);
+    let long = format!("/portal/{}", "a/".repeat(3000));
+    let cases = [
+        "/portal/../secret.txt",
+        "/portal/../../etc/passwd",
+        "/portal/%2e%2e/secret.txt",
+        "/portal/%2E%2E/%2E%2E/etc/passwd",
+        "/portal/%252e%252e/secret.txt",
+        "/portal/..%2fsecret.txt",
+        "/portal/%2e%2e%2fsecret.txt",
+        "/portal/..\\secret.txt",
+        "/portal/%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/portal//etc/passwd",
+        "/portal/%00",
+        "/portal/index.html%00.txt",
+        "/etc/passwd",
+        "/secret.txt",
+        "/portal/secret.txt",
+        "/portal/site.yaml",
+        "/portal/content/news/a.md",
+        "/portal/../site.yaml",
+        "/portal/./../secret.txt",
+        "/portal/news/../../secret.txt",
+        "/portal/news/a/../../../secret.txt",
+        "/portal/%2e/secret.txt",
+        "/portal/．．/secret.txt",
+        "/portal/%ef%bc%8e%ef%bc%8e/secret.txt",
+        "/portal/‥/secret.txt",
+        "/portal/style.css?raw",
+        "/portal/style.css?import",
+        "/portal/../secret.txt?raw",
+        "/portal/?../../secret.txt",
+        "/portal/#/../secret.txt",
+        "/portal/%",
+        "/portal/%zz",
+        "/portal/%c0%ae%c0%ae/secret.txt",
+        "/portal/.%2e/secret.txt",
+        "/portal/themes/default/templates/base.html",
+        "/portal/.herald-cache/",
+        "/portal/news/a/index.html/..",
+        "/portal/*",
+        &long,
+        "http://127.0.0.1/secret.txt",
+    ];
+    assert!(cases.len() >= 40);
+    for target in cases {
+        let (status, _, body) = raw_get(r.addr, target, "GET");
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            !text.contains("TOP SECRET")
+                && !text.contains("root:")
+                && !text.contains("title: 测试站"),
+            "{target} leaked"
+        );
+        assert!(
+            [200, 301, 400, 404, 414].contains(&status) || status == 0,
+            "{target}: {status}"
+        );
+        let path = target.split(['?', '#']).next().unwrap_or("");
+        if path.contains("secret") || path.contains("passwd") || path.contains("site.yaml") {
+            assert_ne!(status, 200, "{target}");
+        }
+    }
+    // Malformed HTTP does not stop the server.
+    let mut s = TcpStream::connect(r.addr).unwrap();
+    s.write_all(b"\x00\x01garbage\r\n\r\n").unwrap();
+    drop(s);
+    assert_eq!(get(&r, "/portal/").0, 200);
+}
+
+#[test]
+fn edits_reload_the_browser_and_errors_show_then_clear() {
+    let f = Fixture::new();
+    let r = serve(&f);
+    let mut live = Live::connect(r.addr);
+    assert!(live.next_named("hello").contains("\"version\":1"));
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: 改过的标题\ndate: 2024-05-01\n---\n新的正文。\n",
+    );
+    let data = live.next_named("reload");
+    assert!(data.contains("\"css\":false"), "{data}");
+    wait_for(5, "new content", || {
+        get(&r, "/portal/news/a/").2.contains("改过的标题")
+    });
+    // A CSS-only change swaps the stylesheet without a reload.
+    let css = std::fs::read_to_string(f.path().join("themes/default/static/style.css")).unwrap();
+    f.write(
+        "themes/default/static/style.css",
+        &format!("{css}\n.x {{ color: red; }}\n"),
+    );
+    assert!(live.next_named("reload").contains("\"css\":true"));
+    // A broken page: the errors event names file and line; the old page stays.
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: 改过的标题\ntags: 不是列表\n---\n",
+    );
+    let errors = live.next_named("errors");
+    assert!(errors.contains("content/news/a.md:3:7"), "{errors}");
+    assert!(get(&r, "/portal/news/a/").2.contains("改过的标题"));
+    // A page loaded now hears about the errors at once.
+    let mut late = Live::connect(r.addr);
+    assert!(late.next().0 == "hello");
+    assert!(late.next_named("errors").contains("content/news/a.md"));
+    // Fixed: the browsers reload.
+    f.write("content/news/a.md", "---\ntitle: 修好了\n---\n");
+    live.next_named("reload");
+    wait_for(5, "fixed page", || {
+        get(&r, "/portal/news/a/").2.contains("修好了")
+    });
+}
+
+#[test]
+fn busy_port_moves_to_the_next_free_one() {
+    let f = Fixture::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let notes = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = notes.clone();
+    let opts = ServeOptions {
+        port,
+        ..ServeOptions::new(f.path())
+    };
+    let r = start(
+        &opts,
+        Arc::new(move |e| seen.lock().unwrap().push(format!("{e:?}"))),
+    )
+    .unwrap();
+    assert_ne!(r.addr.port(), port);
+    assert!(
+        notes
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|n| n.contains(&format!("port {port} is busy")))
+    );
+}
+
+#[test]
+fn many_live_connections_do_not_starve_page_requests() {
+    let f = Fixture::new();
+    let r = serve(&f);
+    let conns: Vec<Live> = (0..200).map(|_| Live::connect(r.addr)).collect();
+    wait_for(5, "200 live connections", || {
+        r.state.live.connections() >= 200
+    });
+    let start = Instant::now();
+    for _ in 0..50 {
+        assert_eq!(get(&r, "/portal/news/a/").0, 200);
+    }
+    assert!(start.elapsed() < Duration::from_secs(10));
+    drop(conns);
+}
+
+/// SplitMix64 for the random edit sequence.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// The served snapshot (before live-script injection) equals a fresh build
+/// with the same base URL, byte for byte, after every step of a seeded
+/// random sequence of edits made on disk and picked up by the watcher.
+#[test]
+fn served_site_equals_a_fresh_build_after_random_edits() {
+    let f = Fixture::new();
+    let r = serve(&f);
+    let mut rng = Rng(20261127);
+    let mut pages: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+    let mut counter = 0;
+    let opts = {
+        let mut o = r.state.build_options().clone();
+        o.base_url = Some(format!("http://127.0.0.1:{}/portal/", r.addr.port()));
+        o
+    };
+    for step in 0..40 {
+        counter += 1;
+        match rng.below(8) {
+            0 => {
+                let name = format!("n{counter}");
+                f.write(
+                    &format!("content/news/{name}.md"),
+                    &format!(
+                        "---\ntitle: 新页 {counter}\ndate: 2024-06-{:02}\n---\n正文 {counter}。\n",
+                        1 + counter % 28
+                    ),
+                );
+                pages.push(name);
+            }
+            1 if pages.len() > 1 => {
+                let i = rng.below(pages.len());
+                let p = &pages[i];
+                f.write(&format!("content/news/{p}.md"), &format!("---\ntitle: 改 {counter}\ndate: 2024-07-{:02}\ntags: [标签{}]\n---\n正文。\n", 1 + counter % 28, counter % 3));
+            }
+            2 => {
+                let p = &pages[rng.below(pages.len())];
+                let path = f.path().join(format!("content/news/{p}.md"));
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                f.write(
+                    &format!("content/news/{p}.md"),
+                    &format!("{text}\n新增一段 {counter}。\n"),
+                );
+            }
+            3 if pages.len() > 1 => {
+                let i = rng.below(pages.len());
+                let old = pages[i].clone();
+                let new = format!("r{counter}");
+                let _ = std::fs::rename(
+                    f.path().join(format!("content/news/{old}.md")),
+                    f.path().join(format!("content/news/{new}.md")),
+                );
+                pages[i] = new;
+            }
+            4 if pages.len() > 2 => {
+                let i = rng.below(pages.len());
+                let p = pages.remove(i);
+                let _ = std::fs::remove_file(f.path().join(format!("content/news/{p}.md")));
+            }
+            5 => {
+                // Break a page, then fix it in a later step.
+                f.write("content/news/broken.md", "---\ntitle: [unclosed\n---\n");
+            }
+            6 => {
+                let base = std::fs::read_to_string(
+                    common::repo().join("themes/default/templates/404.html"),
+                )
+                .unwrap();
+                f.write(
+                    "themes/default/templates/404.html",
+                    &format!("{base}\n<!-- {counter} -->\n"),
+                );
+            }
+            _ => {
+                f.write(
+                    "content/news/broken.md",
+                    &format!("---\ntitle: 修好 {counter}\n---\n"),
+                );
+            }
+        }
+        // Wait until the server has caught up with the files on disk.
+        let expected = herald::build_to_memory(&opts);
+        wait_for(
+            10,
+            &format!("step {step} to be served"),
+            || match &expected {
+                Ok((files, _)) => r.state.errors().is_empty() && &r.state.snapshot().files == files,
+                Err(_) => !r.state.errors().is_empty(),
+            },
+        );
+    }
+}
+
+/// In headless Chromium: an open page updates by itself after an edit,
+/// keeps its scroll position, shows the error overlay for a broken save,
+/// and clears it once the file is fixed.
+#[test]
+fn browser_follows_edits_and_shows_then_clears_errors() {
+    let Some(chromium) = chromium() else { return };
+    let f = Fixture::new();
+    let long: String = (0..80).map(|i| format!("段落 {i}。\n\n")).collect();
+    f.write(
+        "content/news/a.md",
+        &format!("---\ntitle: 原来的标题\n---\n{long}"),
+    );
+    let r = serve(&f);
+    let mut b = Browser::open(&chromium, &format!("{}news/a/", r.url));
+    b.wait_until(10, "document.readyState === 'complete' && document.querySelector('h1').textContent === '原来的标题'");
+    b.wait_until(5, "(window.scrollTo(0, 600), window.scrollY >= 600)");
+    f.write(
+        "content/news/a.md",
+        &format!("---\ntitle: 新的标题\n---\n{long}"),
+    );
+    b.wait_until(10, "document.readyState === 'complete' && document.querySelector('h1') && document.querySelector('h1').textContent === '新的标题'");
+    b.wait_until(5, "window.scrollY >= 550");
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: 新的标题\ntags: 不是列表\n---\n",
+    );
+    b.wait_until(10, "!!document.getElementById('herald-overlay')");
+    let text = b.eval("document.getElementById('herald-overlay').textContent");
+    assert!(
+        text.as_str().unwrap().contains("content/news/a.md:3:7"),
+        "{text}"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('h1').textContent"),
+        "新的标题",
+        "the last good page stays"
+    );
+    f.write("content/news/a.md", "---\ntitle: 修好的标题\n---\n正文。\n");
+    b.wait_until(10, "document.querySelector('h1') && document.querySelector('h1').textContent === '修好的标题' && !document.getElementById('herald-overlay')");
+    assert!(b.log.is_empty(), "console errors: {:?}", b.log);
+}

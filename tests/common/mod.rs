@@ -153,8 +153,13 @@ pub fn main_of(html: &str) -> String {
 /// A minimal static file server on 127.0.0.1 for browser tests. Serves
 /// `dir` at `/`; returns the port. The thread ends with the test process.
 pub fn serve_dir(dir: &Path) -> u16 {
+    serve_dir_on(dir, 0)
+}
+
+/// Like [`serve_dir`], on a given port (0 picks one).
+pub fn serve_dir_on(dir: &Path, port: u16) -> u16 {
     use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
     let port = listener.local_addr().unwrap().port();
     let dir = dir.to_path_buf();
     std::thread::spawn(move || {
@@ -274,6 +279,8 @@ pub struct Browser {
     next_id: u64,
     /// Console errors and failed requests seen so far.
     pub log: Vec<String>,
+    /// Every URL the page requested.
+    pub requests: Vec<String>,
 }
 
 impl Browser {
@@ -337,7 +344,9 @@ impl Browser {
             socket,
             next_id: 1,
             log: Vec::new(),
+            requests: Vec::new(),
         };
+        b.call("Network.enable", serde_json::json!({}));
         b.call("Runtime.enable", serde_json::json!({}));
         b.call("Log.enable", serde_json::json!({}));
         b.call("Page.navigate", serde_json::json!({ "url": url }));
@@ -367,6 +376,40 @@ impl Browser {
         }
     }
 
+    /// Loads `url` and waits until the page has loaded.
+    pub fn goto(&mut self, url: &str) {
+        self.call("Page.navigate", serde_json::json!({ "url": url }));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        self.wait_until(15, &format!("location.href === {} && document.readyState === 'complete'", serde_json::Value::from(url)));
+    }
+
+    /// Evaluates JavaScript that returns a promise; returns its value.
+    pub fn eval_async(&mut self, expression: &str) -> serde_json::Value {
+        let r = self.call("Runtime.evaluate", serde_json::json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }));
+        r["result"]["value"].clone()
+    }
+
+    /// Sets the viewport size (phone-like below 600 px).
+    pub fn viewport(&mut self, width: u32, height: u32) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        );
+    }
+
+    /// Light or dark color scheme.
+    pub fn color_scheme(&mut self, scheme: &str) {
+        self.call("Emulation.setEmulatedMedia", serde_json::json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }));
+    }
+
+    /// A PNG of the whole page.
+    pub fn screenshot(&mut self, path: &Path) {
+        let r = self.call("Page.captureScreenshot", serde_json::json!({ "format": "png", "captureBeyondViewport": true }));
+        let data = r["data"].as_str().unwrap_or("");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, base64_decode(data)).unwrap();
+    }
+
     /// Evaluates JavaScript in the page; returns its value.
     pub fn eval(&mut self, expression: &str) -> serde_json::Value {
         let r = self.call(
@@ -394,4 +437,28 @@ impl Drop for Browser {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let Some(v) = val(c) else { continue };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
 }

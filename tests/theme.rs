@@ -1,0 +1,154 @@
+//! The default theme in a real browser: every page type of the example site
+//! at phone and desktop sizes, in light and dark mode — no horizontal
+//! overflow, no console errors, no request leaving 127.0.0.1, no serious or
+//! critical axe-core violation, key elements visible — plus the Nu HTML
+//! Checker over every generated page and the home page's weight.
+//! Screenshots are saved under target/screenshots/.
+
+mod common;
+use common::*;
+use std::path::PathBuf;
+
+/// The page types, by path under the site.
+const PAGES: [(&str, &str, &str); 15] = [
+    ("home", "", ".board-nav"),
+    ("article", "news/night-reading/", ".page-article h1"),
+    ("article-board", "news/", ".cards"),
+    ("lesson", "lessons/mediation-steps/", ".prevnext"),
+    ("lesson-board", "lessons/", ".card-series"),
+    ("case", "cases/shared-toolbox/", ".case-card"),
+    ("case-board", "cases/", ".cards"),
+    ("publication", "publications/mobile-classroom-handbook/", ".publication-cover"),
+    ("publication-board", "publications/", ".gallery"),
+    ("page", "about/", ".page-plain h1"),
+    ("leaderboard", "vanguard/", ".leaderboard"),
+    ("taxonomy", "tags/", ".term-cloud"),
+    ("term", "tags/xiang-cun-zhen-xing/", ".cards"),
+    ("search", "search/?q=%E8%B0%83%E8%A7%A3", "#search-results li"),
+    ("404", "404.html", ".page-404"),
+];
+
+fn node_tool(rel: &str) -> Option<PathBuf> {
+    let p = repo().join("tests/browser/node_modules").join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("\n*** SKIPPED: {rel} is not installed; run `npm ci --prefix tests/browser` (the README's install step). ***\n");
+        None
+    }
+}
+
+fn build_example(base_url: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let build = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(out.path().join("site"))
+        .args(["--base-url", base_url])
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", stderr(&build));
+    out
+}
+
+#[test]
+fn every_page_type_works_at_phone_and_desktop_sizes() {
+    let Some(chromium) = chromium() else { return };
+    let Some(axe) = node_tool("axe-core/axe.min.js") else { return };
+    let axe_source = std::fs::read_to_string(axe).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let out = build_example(&format!("http://127.0.0.1:{port}/site/"));
+    let served = serve_dir_on(out.path(), port);
+    assert_eq!(served, port);
+    let shots = repo().join("target/screenshots");
+    let mut b = Browser::open(&chromium, "about:blank");
+    let mut failures = Vec::new();
+    for (width, height) in [(390, 844), (1280, 800)] {
+        b.viewport(width, height);
+        for (name, path, key) in PAGES {
+            for scheme in ["light", "dark"] {
+                b.color_scheme(scheme);
+                b.requests.clear();
+                b.log.clear();
+                let url = format!("http://127.0.0.1:{port}/site/{path}");
+                b.goto(&url);
+                if name == "search" {
+                    b.wait_until(10, "document.querySelectorAll('#search-results li').length > 0");
+                }
+                let overflow = b.eval("document.documentElement.scrollWidth - window.innerWidth");
+                if overflow.as_i64().unwrap_or(1) > 0 {
+                    failures.push(format!("{name} {width}px: horizontal overflow of {overflow} px"));
+                }
+                let visible = b.eval(&format!(
+                    "(() => {{ const e = document.querySelector({}); if (!e) return false; const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; }})()",
+                    serde_json::Value::from(key)
+                ));
+                if visible != serde_json::Value::Bool(true) {
+                    failures.push(format!("{name} {width}px: `{key}` is not visible"));
+                }
+                let nav = b.eval("(() => { const e = document.querySelector('.board-nav'); const r = e && e.getBoundingClientRect(); return !!r && r.width > 0 && r.height > 0; })()");
+                if nav != serde_json::Value::Bool(true) {
+                    failures.push(format!("{name} {width}px: board navigation not visible"));
+                }
+                for r in &b.requests {
+                    if !r.starts_with(&format!("http://127.0.0.1:{port}/")) && !r.starts_with("data:") {
+                        failures.push(format!("{name}: request leaves 127.0.0.1: {r}"));
+                    }
+                }
+                let errors: Vec<String> = b.log.iter().filter(|l| !(name == "404" && l.contains("404"))).cloned().collect();
+                if !errors.is_empty() {
+                    failures.push(format!("{name} {width}px: console errors {errors:?}"));
+                }
+                if width == 1280 || name == "home" || name == "lesson" {
+                    b.eval(&axe_source);
+                    let violations = b.eval_async(
+                        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
+                    );
+                    if violations.as_array().is_none_or(|v| !v.is_empty()) {
+                        failures.push(format!("{name} {width}px {scheme}: axe {violations}"));
+                    }
+                }
+                b.screenshot(&shots.join(format!("{name}-{width}-{scheme}.png")));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn generated_html_passes_the_nu_html_checker() {
+    let Some(jar) = node_tool("vnu-jar/build/dist/vnu.jar") else { return };
+    let out = build_example("https://example.org/portal/");
+    let check = std::process::Command::new("java")
+        .args(["-jar"])
+        .arg(jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(out.path().join("site"))
+        .output();
+    let Ok(check) = check else {
+        eprintln!("\n*** SKIPPED: java is not installed (apt-get install -y default-jre-headless) ***\n");
+        return;
+    };
+    let report = format!("{}{}", stdout(&check), stderr(&check));
+    assert!(check.status.success() && report.trim().is_empty(), "Nu HTML Checker errors:\n{report}");
+}
+
+#[test]
+fn home_page_is_light() {
+    let out = build_example("https://example.org/portal/");
+    let site = out.path().join("site");
+    let html = std::fs::read(site.join("index.html")).unwrap();
+    let text = String::from_utf8_lossy(&html);
+    let mut total = html.len();
+    for asset in ["style.css", "syntax.css", "search.js"] {
+        if text.contains(&format!("/portal/{asset}")) {
+            total += std::fs::metadata(site.join(asset)).unwrap().len() as usize;
+        }
+    }
+    assert!(!text.contains("<script src"), "the home page loads no script");
+    eprintln!("home page HTML+CSS+JS: {total} bytes");
+    assert!(total < 60 * 1024, "home page weighs {total} bytes");
+}

@@ -44,14 +44,21 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
 fn first_page(root: &Path) -> PathBuf {
     let mut pages: Vec<PathBuf> = walk(&root.join("content"));
     pages.sort();
-    pages.into_iter().find(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md")).expect("a page")
+    pages
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .expect("a page")
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
     }
     out
 }
@@ -68,7 +75,10 @@ fn measure(name: &str, file: &Path, edits: usize, r: &mut BufReader<TcpStream>) 
     }
     std::fs::write(file, &original).unwrap();
     wait_reload(r);
-    let (p50, p95) = (percentile(&mut times.clone(), 0.5), percentile(&mut times, 0.95));
+    let (p50, p95) = (
+        percentile(&mut times.clone(), 0.5),
+        percentile(&mut times, 0.95),
+    );
     println!("{name:<28} edits={edits:<3} p50={p50:>8.1} ms  p95={p95:>8.1} ms");
 }
 
@@ -76,12 +86,24 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = PathBuf::from(args.get(1).map(String::as_str).unwrap_or("."));
     let edits: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20);
-    let opts = herald::serve::ServeOptions { port: 0, ..herald::serve::ServeOptions::new(&root) };
+    let opts = herald::serve::ServeOptions {
+        port: 0,
+        ..herald::serve::ServeOptions::new(&root)
+    };
     let started = Instant::now();
     let running = herald::serve::start(&opts, Arc::new(|_| {})).expect("serve");
-    println!("site: {} (first build {:.0} ms)", root.display(), started.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "site: {} (first build {:.0} ms)",
+        root.display(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     let mut r = live(running.addr);
-    measure("page edit → reload event", &first_page(&root), edits, &mut r);
+    measure(
+        "page edit → reload event",
+        &first_page(&root),
+        edits,
+        &mut r,
+    );
     let template = root.join("themes/default/templates/article.html");
     measure("template edit → reload event", &template, edits, &mut r);
 }

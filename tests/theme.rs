@@ -18,13 +18,21 @@ const PAGES: [(&str, &str, &str); 15] = [
     ("lesson-board", "lessons/", ".card-series"),
     ("case", "cases/shared-toolbox/", ".case-card"),
     ("case-board", "cases/", ".cards"),
-    ("publication", "publications/mobile-classroom-handbook/", ".publication-cover"),
+    (
+        "publication",
+        "publications/mobile-classroom-handbook/",
+        ".publication-cover",
+    ),
     ("publication-board", "publications/", ".gallery"),
     ("page", "about/", ".page-plain h1"),
     ("leaderboard", "vanguard/", ".leaderboard"),
     ("taxonomy", "tags/", ".term-cloud"),
     ("term", "tags/xiang-cun-zhen-xing/", ".cards"),
-    ("search", "search/?q=%E8%B0%83%E8%A7%A3", "#search-results li"),
+    (
+        "search",
+        "search/?q=%E8%B0%83%E8%A7%A3",
+        "#search-results li",
+    ),
     ("404", "404.html", ".page-404"),
 ];
 
@@ -33,7 +41,9 @@ fn node_tool(rel: &str) -> Option<PathBuf> {
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("\n*** SKIPPED: {rel} is not installed; run `npm ci --prefix tests/browser` (the README's install step). ***\n");
+        eprintln!(
+            "\n*** SKIPPED: {rel} is not installed; run `npm ci --prefix tests/browser` (the README's install step). ***\n"
+        );
         None
     }
 }
@@ -55,7 +65,9 @@ fn build_example(base_url: &str) -> tempfile::TempDir {
 #[test]
 fn every_page_type_works_at_phone_and_desktop_sizes() {
     let Some(chromium) = chromium() else { return };
-    let Some(axe) = node_tool("axe-core/axe.min.js") else { return };
+    let Some(axe) = node_tool("axe-core/axe.min.js") else {
+        return;
+    };
     let axe_source = std::fs::read_to_string(axe).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -76,11 +88,16 @@ fn every_page_type_works_at_phone_and_desktop_sizes() {
                 let url = format!("http://127.0.0.1:{port}/site/{path}");
                 b.goto(&url);
                 if name == "search" {
-                    b.wait_until(10, "document.querySelectorAll('#search-results li').length > 0");
+                    b.wait_until(
+                        10,
+                        "document.querySelectorAll('#search-results li').length > 0",
+                    );
                 }
                 let overflow = b.eval("document.documentElement.scrollWidth - window.innerWidth");
                 if overflow.as_i64().unwrap_or(1) > 0 {
-                    failures.push(format!("{name} {width}px: horizontal overflow of {overflow} px"));
+                    failures.push(format!(
+                        "{name} {width}px: horizontal overflow of {overflow} px"
+                    ));
                 }
                 let visible = b.eval(&format!(
                     "(() => {{ const e = document.querySelector({}); if (!e) return false; const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; }})()",
@@ -94,11 +111,18 @@ fn every_page_type_works_at_phone_and_desktop_sizes() {
                     failures.push(format!("{name} {width}px: board navigation not visible"));
                 }
                 for r in &b.requests {
-                    if !r.starts_with(&format!("http://127.0.0.1:{port}/")) && !r.starts_with("data:") {
+                    if !r.starts_with(&format!("http://127.0.0.1:{port}/"))
+                        && !r.starts_with("data:")
+                    {
                         failures.push(format!("{name}: request leaves 127.0.0.1: {r}"));
                     }
                 }
-                let errors: Vec<String> = b.log.iter().filter(|l| !(name == "404" && l.contains("404"))).cloned().collect();
+                let errors: Vec<String> = b
+                    .log
+                    .iter()
+                    .filter(|l| !(name == "404" && l.contains("404")))
+                    .cloned()
+                    .collect();
                 if !errors.is_empty() {
                     failures.push(format!("{name} {width}px: console errors {errors:?}"));
                 }
@@ -115,12 +139,19 @@ fn every_page_type_works_at_phone_and_desktop_sizes() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn generated_html_passes_the_nu_html_checker() {
-    let Some(jar) = node_tool("vnu-jar/build/dist/vnu.jar") else { return };
+    let Some(jar) = node_tool("vnu-jar/build/dist/vnu.jar") else {
+        return;
+    };
     let out = build_example("https://example.org/portal/");
     let check = std::process::Command::new("java")
         .args(["-jar"])
@@ -129,11 +160,16 @@ fn generated_html_passes_the_nu_html_checker() {
         .arg(out.path().join("site"))
         .output();
     let Ok(check) = check else {
-        eprintln!("\n*** SKIPPED: java is not installed (apt-get install -y default-jre-headless) ***\n");
+        eprintln!(
+            "\n*** SKIPPED: java is not installed (apt-get install -y default-jre-headless) ***\n"
+        );
         return;
     };
     let report = format!("{}{}", stdout(&check), stderr(&check));
-    assert!(check.status.success() && report.trim().is_empty(), "Nu HTML Checker errors:\n{report}");
+    assert!(
+        check.status.success() && report.trim().is_empty(),
+        "Nu HTML Checker errors:\n{report}"
+    );
 }
 
 #[test]
@@ -148,7 +184,10 @@ fn home_page_is_light() {
             total += std::fs::metadata(site.join(asset)).unwrap().len() as usize;
         }
     }
-    assert!(!text.contains("<script src"), "the home page loads no script");
+    assert!(
+        !text.contains("<script src"),
+        "the home page loads no script"
+    );
     eprintln!("home page HTML+CSS+JS: {total} bytes");
     assert!(total < 60 * 1024, "home page weighs {total} bytes");
 }

@@ -380,7 +380,13 @@ impl Browser {
     pub fn goto(&mut self, url: &str) {
         self.call("Page.navigate", serde_json::json!({ "url": url }));
         std::thread::sleep(std::time::Duration::from_millis(50));
-        self.wait_until(15, &format!("location.href === {} && document.readyState === 'complete'", serde_json::Value::from(url)));
+        self.wait_until(
+            15,
+            &format!(
+                "location.href === {} && document.readyState === 'complete'",
+                serde_json::Value::from(url)
+            ),
+        );
     }
 
     /// Evaluates JavaScript that returns a promise; returns its value.
@@ -404,7 +410,10 @@ impl Browser {
 
     /// A PNG of the whole page.
     pub fn screenshot(&mut self, path: &Path) {
-        let r = self.call("Page.captureScreenshot", serde_json::json!({ "format": "png", "captureBeyondViewport": true }));
+        let r = self.call(
+            "Page.captureScreenshot",
+            serde_json::json!({ "format": "png", "captureBeyondViewport": true }),
+        );
         let data = r["data"].as_str().unwrap_or("");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, base64_decode(data)).unwrap();

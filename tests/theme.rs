@@ -139,6 +139,18 @@ fn every_page_type_works_at_phone_and_desktop_sizes() {
             }
         }
     }
+    // No horizontal scrolling anywhere from 360 to 1440 px.
+    b.color_scheme("light");
+    for width in [360, 768, 1024, 1440] {
+        b.viewport(width, 800);
+        for (name, path, _) in PAGES {
+            b.goto(&format!("http://127.0.0.1:{port}/site/{path}"));
+            let overflow = b.eval("document.documentElement.scrollWidth - window.innerWidth");
+            if overflow.as_i64().unwrap_or(1) > 0 {
+                failures.push(format!("{name} {width}px: horizontal overflow of {overflow} px"));
+            }
+        }
+    }
     assert!(
         failures.is_empty(),
         "{} problem(s):\n{}",

@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 /// Documents per detail chunk.
-pub const DOCS_PER_CHUNK: usize = 16;
+pub const DOCS_PER_CHUNK: usize = 8;
 /// Title words count this many times.
 const TITLE_WEIGHT: u32 = 5;
 /// Characters of body text indexed per page.

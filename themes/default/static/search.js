@@ -116,6 +116,8 @@
       var ids = Object.keys(scores);
       var best = ids.reduce(function (m, d) { return Math.max(m, hits[d]); }, 0);
       ids = ids.filter(function (d) { return hits[d] === best; });
+      /* Every word is in most pages: list the newest (documents are by date). */
+      if (!perToken.length) ids = Array.from({ length: Math.min(DOCS, 50) }, function (_, i) { return String(i); });
       ids.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
       var top = ids.slice(0, 10).map(Number);
       var chunks = Array.from(new Set(top.map(function (d) { return Math.floor(d / CHUNK); })));

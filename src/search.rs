@@ -160,6 +160,21 @@ fn page_tokens(site: &Site, key: &str) -> Vec<(String, u32)> {
     tf.into_iter().map(|(t, n)| (t, weight(n))).collect()
 }
 
+/// A number as text without going through the formatter.
+fn itoa_u32(mut v: u32) -> String {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&buf[i..]).into_owned()
+}
+
 /// Builds the index files under `search/`.
 pub fn index(site: &Site) -> (Vec<File>, SearchStats) {
     let mut keys: Vec<&String> = site.content.pages.keys().collect();
@@ -184,33 +199,41 @@ pub fn index(site: &Site) -> (Vec<File>, SearchStats) {
         .enumerate()
         .map(|(i, mut bucket)| {
             bucket.sort_unstable();
-            let mut map = serde_json::Map::new();
+            // Written by hand: tokens are letters and digits only (no
+            // quotes, backslashes or markup), and numbers need no escaping.
+            let mut body = String::with_capacity(bucket.len() * 4 + 64);
+            body.push_str(&format!("herald_search(\"i\",{i},{{"));
             let mut at = 0;
+            let mut first = true;
             while at < bucket.len() {
                 let token = bucket[at].0;
                 let end = at + bucket[at..].partition_point(|e| e.0 == token);
                 let list = &bucket[at..end];
-                let value = if list.len() > common_df {
-                    Value::from(0)
+                if !first {
+                    body.push(',');
+                }
+                first = false;
+                body.push('"');
+                body.push_str(token);
+                body.push_str("\":");
+                if list.len() > common_df {
+                    body.push('0');
                 } else {
+                    body.push('[');
                     let mut prev = 0;
-                    Value::from(
-                        list.iter()
-                            .map(|(_, d, w)| {
-                                let v = ((d - prev) << 3) | w;
-                                prev = *d;
-                                v
-                            })
-                            .collect::<Vec<u32>>(),
-                    )
-                };
-                map.insert(token.to_string(), value);
+                    for (j, (_, d, w)) in list.iter().enumerate() {
+                        if j > 0 {
+                            body.push(',');
+                        }
+                        let v = ((d - prev) << 3) | w;
+                        prev = *d;
+                        body.push_str(itoa_u32(v).as_str());
+                    }
+                    body.push(']');
+                }
                 at = end;
             }
-            let body = format!(
-                "herald_search(\"i\",{i},{});\n",
-                script_json(&Value::Object(map))
-            );
+            body.push_str("});\n");
             (format!("search/index-{i}.js"), body.into_bytes())
         })
         .collect();

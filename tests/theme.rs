@@ -147,7 +147,9 @@ fn every_page_type_works_at_phone_and_desktop_sizes() {
             b.goto(&format!("http://127.0.0.1:{port}/site/{path}"));
             let overflow = b.eval("document.documentElement.scrollWidth - window.innerWidth");
             if overflow.as_i64().unwrap_or(1) > 0 {
-                failures.push(format!("{name} {width}px: horizontal overflow of {overflow} px"));
+                failures.push(format!(
+                    "{name} {width}px: horizontal overflow of {overflow} px"
+                ));
             }
         }
     }

@@ -5,6 +5,7 @@
 
 use crate::build::{self, BuildOptions, Timings};
 use crate::error::{Diagnostic, Result, sort_diagnostics};
+use crate::escape::percent_decode;
 use crate::markdown::links::attributes;
 use crate::output::MemorySink;
 use rayon::prelude::*;
@@ -35,26 +36,6 @@ fn ids(html: &str) -> HashSet<String> {
         .into_iter()
         .map(|(_, v)| v)
         .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Where a URL found in `from` (an output file path) points inside the

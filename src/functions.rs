@@ -30,6 +30,23 @@ pub struct PageIndex {
     pub pages: HashMap<String, (bool, String)>,
 }
 
+impl PageIndex {
+    /// Resolves a file named in a template or shortcode of page `page`.
+    pub fn locate(&self, page: &str, path: &str) -> Result<crate::resources::Located, String> {
+        let (bundle, out_path) = self
+            .pages
+            .get(page)
+            .cloned()
+            .unwrap_or((false, String::new()));
+        let spot = PageSpot {
+            key: page,
+            bundle,
+            path: &out_path,
+        };
+        locate(&self.root, &self.base_path, spot, path)
+    }
+}
+
 pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
     let zh = config.language.to_ascii_lowercase().starts_with("zh");
     tera.register_filter(
@@ -77,18 +94,7 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: &str = kwargs.must_get("path")?;
             let page: &str = kwargs.must_get("page")?;
-            let (bundle, out_path) = pages
-                .pages
-                .get(page)
-                .cloned()
-                .unwrap_or((false, String::new()));
-            let spot = PageSpot {
-                key: page,
-                bundle,
-                path: &out_path,
-            };
-            let found =
-                locate(&pages.root, &pages.base_path, spot, path).map_err(tera::Error::message)?;
+            let found = pages.locate(page, path).map_err(tera::Error::message)?;
             let ext = path
                 .rsplit_once('.')
                 .map_or("", |(_, e)| e)
@@ -121,18 +127,7 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
                 .map_err(|_| tera::Error::message("image(widths=…): a list of whole numbers"))?,
                 None => crate::images::DEFAULT_WIDTHS.to_vec(),
             };
-            let (bundle, out_path) = pages
-                .pages
-                .get(page)
-                .cloned()
-                .unwrap_or((false, String::new()));
-            let spot = PageSpot {
-                key: page,
-                bundle,
-                path: &out_path,
-            };
-            let found =
-                locate(&pages.root, &pages.base_path, spot, path).map_err(tera::Error::message)?;
+            let found = pages.locate(page, path).map_err(tera::Error::message)?;
             let Some(disk) = &found.disk else {
                 return Ok(crate::values::map([
                     ("src", Value::from(found.url.as_str())),

@@ -95,15 +95,7 @@ pub fn start(
         ..BuildOptions::default()
     };
     let state = Arc::new(SiteState::new(build, origin.clone()));
-    match state.rebuild() {
-        Ok(r) => report(ServeEvent::Rebuilt {
-            millis: r.millis,
-            files: r.files,
-            changed: r.changed,
-        }),
-        Err(Error::Site(d)) => report(ServeEvent::Failed(d)),
-        Err(e) => return Err(e),
-    }
+    rebuild_and_report(&state, report.as_ref())?;
     let url = format!("{origin}{}", state.base_path());
     report(ServeEvent::Listening {
         url: url.clone(),
@@ -144,4 +136,21 @@ fn bind(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr, Option<St
         "cannot listen on {}:{} or the next 9 ports ({last}); pass another --port, or stop the program using it",
         opts.bind, opts.port
     )))
+}
+
+/// Rebuilds and tells `report`; errors in the site are reported, not returned.
+pub(crate) fn rebuild_and_report(
+    state: &SiteState,
+    report: &(dyn Fn(ServeEvent) + Send + Sync),
+) -> Result<()> {
+    match state.rebuild() {
+        Ok(r) => report(ServeEvent::Rebuilt {
+            millis: r.millis,
+            files: r.files,
+            changed: r.changed,
+        }),
+        Err(Error::Site(d)) => report(ServeEvent::Failed(d)),
+        Err(e) => return Err(e),
+    }
+    Ok(())
 }

@@ -97,17 +97,11 @@ pub fn spawn(
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
-            match state.rebuild() {
-                Ok(r) => report(ServeEvent::Rebuilt {
-                    millis: r.millis,
-                    files: r.files,
-                    changed: r.changed,
-                }),
-                Err(Error::Site(d)) => report(ServeEvent::Failed(d)),
-                Err(e) => report(ServeEvent::Failed(vec![crate::error::Diagnostic::error(
+            if let Err(e) = super::rebuild_and_report(&state, report.as_ref()) {
+                report(ServeEvent::Failed(vec![crate::error::Diagnostic::error(
                     "herald",
                     e.to_string(),
-                )])),
+                )]));
             }
         }
     });

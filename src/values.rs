@@ -246,6 +246,10 @@ pub fn page(site: &Site, key: &str) -> Value {
         ),
         ("toc", Value::from(toc)),
         (
+            "has_code",
+            Value::from(rendered.is_some_and(|r| r.html.contains("<pre class=\"code\""))),
+        ),
+        (
             "reading_minutes",
             Value::from(rendered.map_or(1, |r| r.reading_minutes)),
         ),

@@ -311,3 +311,241 @@ fn no_site_here() {
     assert!(stderr(&out).contains("site.yaml"), "{}", stderr(&out));
     assert!(stderr(&out).contains("herald init"));
 }
+
+// ---- More of the bad-input catalogue -------------------------------------
+
+#[test]
+fn duplicate_keys() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "content/news/a.md",
+            "---\ntitle: a\ndate: 2024-01-01\ntitle: b\n---\nx\n",
+        )
+    });
+    assert!(
+        err.contains("content/news/a.md:4:1: duplicate key `title` (first set on line 2)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn yaml_alias_bomb_is_rejected_fast() {
+    let mut bomb = String::from("---\ntitle: bomb\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (p, c) in "abcdefgh".chars().zip("bcdefghi".chars()) {
+        bomb.push_str(&format!(
+            "  {c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        ));
+    }
+    bomb.push_str("---\nx\n");
+    let started = std::time::Instant::now();
+    let (_, err) = broken(|f| f.write("content/news/a.md", &bomb));
+    assert!(
+        err.contains("content/news/a.md:") && err.contains("aliases expand to too many values"),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn negative_duration() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "content/lessons/one.md",
+            "---\ntitle: x\nseries: 入门\norder: 1\nduration: -5\n---\n",
+        )
+    });
+    assert!(err.contains("content/lessons/one.md:5:11: `duration`: must be a positive number of minutes, found -5"), "{err}");
+}
+
+#[test]
+fn empty_file() {
+    let (_, err) = broken(|f| f.write("content/news/a.md", ""));
+    assert!(
+        err.contains("content/news/a.md:1: the page has no front matter"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unclosed_shortcode() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "content/news/a.md",
+            "---\ntitle: a\n---\n\n{% callout() %}\ntext\n",
+        )
+    });
+    assert!(
+        err.contains("content/news/a.md:5: the block shortcode `callout` is never closed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_shortcode() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "content/news/a.md",
+            "---\ntitle: a\n---\n{{ figuer(src=\"x\") }}\n",
+        )
+    });
+    assert!(
+        err.contains("content/news/a.md:4: unknown shortcode `figuer`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn alias_clashing_with_a_page() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "content/news/b.md",
+            "---\ntitle: b\naliases: [/about/]\n---\n## 细节\n",
+        )
+    });
+    assert!(
+        err.contains("content/news/b.md: alias `/about/` clashes with a page"),
+        "{err}"
+    );
+}
+
+#[test]
+fn board_without_a_folder() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "site.yaml",
+            &SITE_YAML.replace("boards:\n", "boards:\n  - { key: events, title: 活动 }\n"),
+        )
+    });
+    assert!(
+        err.contains("site.yaml:6: board `events` has no folder content/events/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn symlink_outside_the_site_is_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: secret\n---\n",
+    )
+    .unwrap();
+    let (f, err) = broken(|f| {
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.md"),
+            f.path().join("content/news/link.md"),
+        )
+        .unwrap()
+    });
+    assert!(
+        err.contains("content/news/link.md: a symbolic link points outside the site"),
+        "{err}"
+    );
+    drop(f);
+}
+
+#[test]
+fn lesson_order_used_twice() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "content/lessons/two.md",
+            "---\ntitle: 第二课\nseries: 入门\norder: 1\n---\n",
+        )
+    });
+    assert!(
+        err.contains("lesson order 1 is used twice in series “入门”"),
+        "{err}"
+    );
+}
+
+#[test]
+fn publication_without_cover() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "content/publications/book/index.md",
+            "---\ntitle: 书\nformat: book\n---\n",
+        )
+    });
+    assert!(
+        err.contains("content/publications/book/index.md:1: a publication needs a `cover` image"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_publication_format() {
+    let (_, err) = broken(|f| {
+        f.write(
+            "content/publications/book/index.md",
+            "---\ntitle: 书\ncover: cover.svg\ncover_alt: c\nformat: boook\n---\n",
+        )
+    });
+    assert!(
+        err.contains("`format`: unknown format `boook`") && err.contains("did you mean `book`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_slug() {
+    let (_, err) = broken(|f| f.write("content/news/a.md", "---\ntitle: a\nslug: a/b\n---\n"));
+    assert!(
+        err.contains("content/news/a.md:3:7: `slug`: `a/b` cannot be used in a URL"),
+        "{err}"
+    );
+}
+
+#[test]
+fn data_file_that_does_not_parse() {
+    let (_, err) = broken(|f| f.write("data/members.json", "{\n  \"a\": [1, 2,\n}\n"));
+    assert!(err.contains("data/members.json:3:1: invalid JSON"), "{err}");
+}
+
+#[test]
+fn i18n_strings_that_do_not_parse() {
+    let (_, err) = broken(|f| f.write("i18n/zh.yaml", "search: [broken\n"));
+    assert!(err.contains("i18n/zh.yaml:"), "{err}");
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let f = Fixture::new();
+    f.write_bytes(
+        "content/news/crlf.md",
+        b"\xEF\xBB\xBF---\r\ntitle: CRLF\r\ntags: [a]\r\n---\r\nline one\r\nline two\r\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        f.read_output("news/crlf/index.html")
+            .contains("<h1>CRLF</h1>")
+    );
+}
+
+#[test]
+fn huge_and_deeply_nested_pages_build() {
+    let f = Fixture::new();
+    let para = "这是一段很长的文字，用来测试大文件。".repeat(50) + "\n\n";
+    f.write(
+        "content/news/huge.md",
+        &format!("---\ntitle: huge\n---\n{}", para.repeat(20_000)),
+    );
+    let deep = ">".repeat(10_000)
+        + " deep\n\n"
+        + &(0..3000)
+            .map(|i| format!("{}- item\n", "  ".repeat(i)))
+            .collect::<String>();
+    f.write(
+        "content/news/deep.md",
+        &format!("---\ntitle: deep\n---\n{deep}"),
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::metadata(f.path().join("content/news/huge.md"))
+            .unwrap()
+            .len()
+            > 50_000_000
+    );
+    assert!(f.read_output("news/deep/index.html").contains("deep"));
+}

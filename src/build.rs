@@ -176,6 +176,7 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
                     key: key.to_string(),
                     url: format!("{}{path}", config.base_path),
                 },
+                raw_html: config.raw_html,
             },
         )
     };

@@ -126,6 +126,9 @@ pub struct Config {
     pub search: bool,
     /// How slugs spell Chinese: pinyin (default) or unicode.
     pub slugs: crate::slug::SlugStyle,
+    /// Raw HTML in Markdown is passed through (editors are trusted); `false`
+    /// shows it as text instead.
+    pub raw_html: bool,
     pub extra: serde_json::Value,
 }
 
@@ -181,6 +184,7 @@ impl Config {
         let home_items = r.count("home_items", 0).unwrap_or(5) as usize;
         let extra = r.json("extra");
         let search = r.boolean("search").unwrap_or(true);
+        let raw_html = r.boolean("raw_html").unwrap_or(true);
         let mut slugs = crate::slug::SlugStyle::default();
         if let Some(name) = r.string("slugs") {
             match crate::slug::SlugStyle::from_name(&name) {
@@ -320,6 +324,7 @@ impl Config {
             feeds,
             search,
             slugs,
+            raw_html,
             extra,
         })
     }

@@ -366,3 +366,21 @@ fn a_corrupt_image_is_an_error_naming_it() {
     );
     assert!(err.contains("broken.jpg cannot be decoded"), "{err}");
 }
+
+#[test]
+fn raw_html_can_be_turned_into_text_while_shortcodes_still_work() {
+    let f = Fixture::new();
+    f.write("site.yaml", &format!("{SITE_YAML}raw_html: false\n"));
+    f.write("content/news/a.md", "---\ntitle: a\n---\n<script>alert(1)</script>\n\nText with <b>tag</b>.\n\n{% callout() %}\nstill **works**\n{% end %}\n");
+    assert!(f.build().status.success());
+    let html = f.read_output("news/a/index.html");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"),
+        "{html}"
+    );
+    assert!(html.contains("Text with &lt;b&gt;tag&lt;/b&gt;."));
+    assert!(
+        html.contains("<aside class=\"callout callout-note\"")
+            && html.contains("<strong>works</strong>")
+    );
+}

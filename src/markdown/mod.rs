@@ -56,6 +56,8 @@ pub struct MarkdownOptions<'a> {
     pub shortcodes: Option<&'a dyn shortcodes::ShortcodeRenderer>,
     /// The page, for shortcodes.
     pub page: shortcodes::PageInfo,
+    /// Pass raw HTML through (`false` shows it as text).
+    pub raw_html: bool,
 }
 
 /// How deep block shortcodes may nest.
@@ -188,6 +190,9 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     let src = substituted.as_ref().map_or(src, |(text, _)| text.as_str());
     let lines = LineIndex::new(src, opts.first_line);
     let mut events: Events = Parser::new_ext(src, options()).into_offset_iter().collect();
+    if !opts.raw_html {
+        escape_raw_html(&mut events);
+    }
     if let Some((_, html)) = &substituted {
         shortcodes::merge_text(&mut events);
         shortcodes::substitute(&mut events, html);
@@ -256,6 +261,18 @@ fn join_cjk_lines(events: &mut Events<'_>) {
         };
         if before.is_some_and(wide) && after.is_some_and(wide) {
             events[i].0 = Event::Text("".into());
+        }
+    }
+}
+
+/// Turns raw HTML written in the Markdown into visible text (the
+/// `raw_html: false` setting). The `<!-- more -->` marker keeps working.
+fn escape_raw_html(events: &mut Events<'_>) {
+    for (event, _) in events.iter_mut() {
+        match event {
+            Event::Html(h) if h.trim() != MORE => *event = Event::Text(h.clone()),
+            Event::InlineHtml(h) => *event = Event::Text(h.clone()),
+            _ => {}
         }
     }
 }
@@ -374,6 +391,7 @@ mod tests {
                 summary_words: 10,
                 shortcodes: None,
                 page: Default::default(),
+                raw_html: true,
             },
         )
     }
@@ -433,6 +451,27 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn raw_html_can_be_shown_as_text() {
+        let h = Highlighter::new();
+        let (r, _) = render(
+            "a <b>bold</b>\n\n<script>x()</script>\n\n<!-- more -->\n",
+            &MarkdownOptions {
+                file: "x.md",
+                first_line: 1,
+                resolver: &Links,
+                highlighter: &h,
+                summary_words: 10,
+                shortcodes: None,
+                page: Default::default(),
+                raw_html: false,
+            },
+        );
+        assert!(r.html.contains("a &lt;b&gt;bold&lt;/b&gt;"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;") && !r.html.contains("<script>"));
+        assert!(r.summary_html.is_some());
     }
 
     #[test]

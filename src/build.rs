@@ -25,6 +25,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` of site.yaml.
     pub base_url: Option<String>,
+    /// Replaces only the scheme and host of `base_url`, keeping its path
+    /// (the dev server: `http://127.0.0.1:1111` + `/portal/`).
+    pub origin: Option<String>,
     pub drafts: bool,
     pub future: bool,
     /// "Now" for future and expiry checks; the clock when `None`.
@@ -99,6 +102,10 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         config
             .set_base_url(url)
             .map_err(|e| Error::Refused(format!("--base-url: {e}")))?;
+    }
+    if let Some(origin) = &opts.origin {
+        let url = format!("{}{}", origin.trim_end_matches('/'), config.base_path);
+        config.set_base_url(&url).map_err(Error::Refused)?;
     }
     let now = opts
         .now
@@ -441,9 +448,4 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         timings,
         output,
     })
-}
-
-/// The site root as given, for messages.
-pub fn display_root(root: &Path) -> String {
-    root.display().to_string()
 }

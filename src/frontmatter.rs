@@ -279,19 +279,6 @@ fn read_publication(r: &mut MapReader) -> Publication {
     }
 }
 
-/// Every key a kind accepts (for `herald new` and the docs).
-pub fn keys_for(kind: Kind) -> Vec<&'static str> {
-    let mut keys: Vec<&'static str> = COMMON_KEYS.to_vec();
-    keys.push("tags");
-    match kind {
-        Kind::Lesson => keys.extend(LESSON_KEYS),
-        Kind::Case => keys.extend(CASE_KEYS),
-        Kind::Publication => keys.extend(PUBLICATION_KEYS),
-        Kind::Article | Kind::Page => {}
-    }
-    keys
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

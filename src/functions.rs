@@ -94,7 +94,9 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: &str = kwargs.must_get("path")?;
             let page: &str = kwargs.must_get("page")?;
-            let found = pages.locate(page, path).map_err(tera::Error::message)?;
+            let found = pages
+                .locate(page, path)
+                .map_err(|why| tera::Error::message(format!("`{path}`: {why}")))?;
             let ext = path
                 .rsplit_once('.')
                 .map_or("", |(_, e)| e)
@@ -127,7 +129,9 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
                 .map_err(|_| tera::Error::message("image(widths=…): a list of whole numbers"))?,
                 None => crate::images::DEFAULT_WIDTHS.to_vec(),
             };
-            let found = pages.locate(page, path).map_err(tera::Error::message)?;
+            let found = pages
+                .locate(page, path)
+                .map_err(|why| tera::Error::message(format!("`{path}`: {why}")))?;
             let Some(disk) = &found.disk else {
                 return Ok(crate::values::map([
                     ("src", Value::from(found.url.as_str())),

@@ -291,7 +291,7 @@ fn resource(
         }),
         Err(why) => {
             diags.push(
-                Diagnostic::error(&page.file, format!("`{key}: {value}`: {}", why.trim_start_matches(&format!("`{value}`: "))))
+                Diagnostic::error(&page.file, format!("`{key}: {value}`: {why}"))
                     .hint("put the file beside the page (a page bundle or the board folder), or under static/ and write it as /path"),
             );
             None

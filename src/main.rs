@@ -261,7 +261,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 future,
-                now: None,
+                ..herald::BuildOptions::default()
             };
             match herald::build(&opts) {
                 Ok(report) => {

@@ -43,6 +43,8 @@ struct Renderer<'a> {
     site_value: Value,
     strings: Value,
     series: BTreeMap<String, Value>,
+    /// Board values, in site.yaml order.
+    boards: Vec<Value>,
     search: Value,
 }
 
@@ -102,6 +104,9 @@ pub fn render_site(
         strings: Value::from_serializable(&templates.strings),
         pages,
         series,
+        boards: (0..site.boards.len())
+            .map(|i| values::board(site, i))
+            .collect(),
         search,
     };
 
@@ -499,7 +504,7 @@ impl Renderer<'_> {
                     .and_then(|b| site.boards.iter().position(|x| &x.config.key == b));
                 ctx.insert_value(
                     "board",
-                    board.map_or(Value::none(), |i| values::board(site, i)),
+                    board.map_or(Value::none(), |i| self.boards[i].clone()),
                 );
                 let series = site.links[key]
                     .series
@@ -512,7 +517,7 @@ impl Renderer<'_> {
                 let b = &site.boards[*index];
                 let base = format!("{}/", b.config.key);
                 let path = Site::pager_path(&base, *number);
-                let board = values::board(site, *index);
+                let board = self.boards[*index].clone();
                 let description = board
                     .get_from_path("description")
                     .and_then(Value::as_str)
@@ -564,7 +569,7 @@ impl Renderer<'_> {
                             .map(|k| self.pages[k].clone())
                             .collect();
                         map([
-                            ("board", values::board(site, i)),
+                            ("board", self.boards[i].clone()),
                             ("pages", Value::from(pages)),
                         ])
                     })

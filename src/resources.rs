@@ -25,7 +25,8 @@ pub struct PageSpot<'a> {
     pub path: &'a str,
 }
 
-/// Resolves `value` for a page. Errors say what was looked for.
+/// Resolves `value` for a page. Errors say what was looked for (callers
+/// name the value).
 pub fn locate(
     root: &Path,
     base_path: &str,
@@ -41,9 +42,9 @@ pub fn locate(
         });
     }
     if value.is_empty() || value.split(['/', '\\']).any(|seg| seg == "..") {
-        return Err(format!(
-            "`{value}` must name a file beside the page or /path under static/, without `..`"
-        ));
+        return Err(
+            "it must name a file beside the page or /path under static/, without `..`".into(),
+        );
     }
     let (disk, url_path) = if let Some(abs) = value.strip_prefix('/') {
         (root.join("static").join(abs), abs.to_string())
@@ -69,7 +70,7 @@ pub fn locate(
             bytes: Some(m.len()),
         }),
         _ => Err(format!(
-            "`{value}`: the file does not exist (looked for {})",
+            "the file does not exist (looked for {})",
             disk.strip_prefix(root).unwrap_or(&disk).display()
         )),
     }

@@ -27,6 +27,7 @@ use crate::site::Site;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::fmt::Write;
 
 /// Documents per detail chunk.
 pub const DOCS_PER_CHUNK: usize = 8;
@@ -160,21 +161,6 @@ fn page_tokens(site: &Site, key: &str) -> Vec<(String, u32)> {
     tf.into_iter().map(|(t, n)| (t, weight(n))).collect()
 }
 
-/// A number as text without going through the formatter.
-fn itoa_u32(mut v: u32) -> String {
-    let mut buf = [0u8; 10];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    String::from_utf8_lossy(&buf[i..]).into_owned()
-}
-
 /// Builds the index files under `search/`.
 pub fn index(site: &Site) -> (Vec<File>, SearchStats) {
     let mut keys: Vec<&String> = site.content.pages.keys().collect();
@@ -227,7 +213,7 @@ pub fn index(site: &Site) -> (Vec<File>, SearchStats) {
                         }
                         let v = ((d - prev) << 3) | w;
                         prev = *d;
-                        body.push_str(itoa_u32(v).as_str());
+                        let _ = write!(body, "{v}");
                     }
                     body.push(']');
                 }

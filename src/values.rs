@@ -2,7 +2,6 @@
 //! once and shared (Tera 2 values are reference-counted), so a board index
 //! or a feed that lists a page costs a pointer copy, not a re-serialization.
 
-use crate::config::Kind;
 use crate::frontmatter::KindFields;
 use crate::site::{Resource, Site};
 use crate::templates::format_size;
@@ -544,9 +543,4 @@ fn course_jsonld(site: &Site, s: &crate::site::Series) -> serde_json::Value {
         "provider": { "@type": "Organization", "name": site.config.author.as_deref().unwrap_or(&site.config.title) },
         "hasPart": parts,
     })
-}
-
-/// True if a board shows series cards.
-pub fn is_course_board(kind: Kind) -> bool {
-    kind == Kind::Lesson
 }

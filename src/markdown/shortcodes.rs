@@ -137,9 +137,7 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
         if src[i..].starts_with("{{") {
             match parse_tag(&src[i..], "{{", "}}") {
                 Ok((len, name, args)) => {
-                    out.push(INLINE_OPEN);
-                    out.push_str(&calls.len().to_string());
-                    out.push(INLINE_CLOSE);
+                    push_placeholder(&mut out, INLINE_OPEN, calls.len(), INLINE_CLOSE);
                     calls.push(Call {
                         name,
                         args,
@@ -151,11 +149,7 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
                     i += len;
                 }
                 Err(e) => {
-                    errors.push(ScanError {
-                        line,
-                        message: e.0,
-                        hint: e.1,
-                    });
+                    errors.push(scan_error(line, e));
                     out.push_str("{{");
                     i += 2;
                 }
@@ -183,27 +177,20 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
                             if !out.is_empty() && !out.ends_with("\n\n") {
                                 out.push_str("\n\n");
                             }
-                            out.push(BLOCK_OPEN);
-                            out.push_str(&calls.len().to_string());
-                            out.push(BLOCK_CLOSE);
+                            push_placeholder(&mut out, BLOCK_OPEN, calls.len(), BLOCK_CLOSE);
                             out.push_str("\n\n");
-                            let body_line = line + open_lines;
+                            // A body that starts on the line after the tag starts there.
+                            let (body, body_line) =
+                                match body.trim_start_matches([' ', '\t']).strip_prefix('\n') {
+                                    Some(rest) => (rest, line + open_lines + 1),
+                                    None => (body, line + open_lines),
+                                };
                             calls.push(Call {
                                 name,
                                 args,
-                                body: Some(
-                                    body.trim_start_matches([' ', '\t'])
-                                        .strip_prefix('\n')
-                                        .unwrap_or(body)
-                                        .to_string(),
-                                ),
+                                body: Some(body.to_string()),
                                 line,
-                                body_line: if body.trim_start_matches([' ', '\t']).starts_with('\n')
-                                {
-                                    body_line + 1
-                                } else {
-                                    body_line
-                                },
+                                body_line,
                             });
                             // Keep the line count: pad with the newlines the block had.
                             for _ in 2..newlines {
@@ -223,11 +210,7 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
                     }
                 }
                 Err(e) => {
-                    errors.push(ScanError {
-                        line,
-                        message: e.0,
-                        hint: e.1,
-                    });
+                    errors.push(scan_error(line, e));
                     out.push_str("{%");
                     i += 2;
                 }
@@ -243,6 +226,20 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
     } else {
         Err(errors)
     }
+}
+
+fn scan_error(line: usize, (message, hint): TagError) -> ScanError {
+    ScanError {
+        line,
+        message,
+        hint,
+    }
+}
+
+fn push_placeholder(out: &mut String, open: char, n: usize, close: char) {
+    out.push(open);
+    out.push_str(&n.to_string());
+    out.push(close);
 }
 
 trait EmptyOrNewline {

@@ -36,7 +36,7 @@ pub struct SiteState {
 impl SiteState {
     /// `origin` is `http://host:port`; the site's sub-path is kept.
     pub fn new(mut build: BuildOptions, origin: String) -> Self {
-        build.base_url = Some(origin);
+        build.origin = Some(origin);
         SiteState {
             build,
             base_path: RwLock::new("/".into()),
@@ -79,21 +79,10 @@ impl SiteState {
     pub fn rebuild(&self) -> Result<Rebuild> {
         let _guard = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
-        let mut build = self.build.clone();
-        // The site's own sub-path is honoured: keep it under the local origin.
-        if let Ok(config) = crate::config::Config::load(&build.root) {
-            let origin = build.base_url.clone().unwrap_or_default();
-            let origin = origin
-                .trim_end_matches('/')
-                .split('/')
-                .take(3)
-                .collect::<Vec<_>>()
-                .join("/");
-            build.base_url = Some(format!("{origin}{}", config.base_path));
-        }
+        let build = &self.build;
         let result = (|| {
             let mut timings = Timings::default();
-            let loaded = crate::build::load_site(&build, &mut timings)?;
+            let loaded = crate::build::load_site(build, &mut timings)?;
             let sink = MemorySink::new();
             crate::build::render_into(&loaded, &sink, &mut timings)?;
             Ok::<_, Error>((sink.into_files(), loaded.site.config.base_path.clone()))

@@ -56,7 +56,8 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn lap(&mut self, name: &'static str, since: &mut Instant) {
+    /// Records the time since `since` under `name` and restarts the clock.
+    pub fn lap(&mut self, name: &'static str, since: &mut Instant) {
         let now = Instant::now();
         self.phases.push((name, now - *since));
         *since = now;
@@ -401,18 +402,16 @@ pub fn render_into(
     sink: &dyn Sink,
     timings: &mut Timings,
 ) -> Result<render::RenderReport> {
-    let mut clock = Instant::now();
     let extra = vec![("syntax.css".to_string(), loaded.css.clone().into_bytes())];
-    let report = render::render_site(
+    render::render_site(
         &loaded.site,
         &loaded.templates,
         sink,
         &loaded.copies,
         &extra,
+        timings,
     )
-    .map_err(fail)?;
-    timings.lap("render+write", &mut clock);
-    Ok(report)
+    .map_err(fail)
 }
 
 /// Output files by path.

@@ -68,19 +68,23 @@ pub fn render_site(
     sink: &dyn Sink,
     copies: &[Copy],
     extra_files: &[(String, Vec<u8>)],
+    timings: &mut crate::build::Timings,
 ) -> Result<RenderReport, Vec<Diagnostic>> {
+    let mut clock = std::time::Instant::now();
     let pages = values::pages(site);
     let series = site
         .series
         .keys()
         .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
         .collect();
+    timings.lap("values", &mut clock);
     let (search_files, search_stats) = if site.config.search {
         let (files, stats) = crate::search::index(site);
         (files, Some(stats))
     } else {
         (Vec::new(), None)
     };
+    timings.lap("search", &mut clock);
     let search = match &search_stats {
         Some(stats) => {
             let mut all = Vec::new();
@@ -151,8 +155,10 @@ pub fn render_site(
     if !diags.is_empty() {
         return Err(diags);
     }
+    timings.lap("feeds", &mut clock);
     let results: Vec<Result<(), Diagnostic>> =
         jobs.par_iter().map(|job| r.run(job, sink)).collect();
+    timings.lap("pages", &mut clock);
     // Image variants made while rendering pages and shortcodes.
     let variants: Vec<Copy> = templates
         .images
@@ -204,6 +210,7 @@ pub fn render_site(
             }
         }
     }
+    timings.lap("copy+write", &mut clock);
     if diags.is_empty() {
         Ok(RenderReport {
             files: jobs.len() + copies.len() + generated.len(),

@@ -1,0 +1,248 @@
+//! Postings: which documents contain which token, split into shards.
+//!
+//! Built in three steps that keep strings out of the hot loops: each
+//! document's tokens are counted in parallel as slices of one lower-cased
+//! buffer; the (document, token) pairs are scattered to their shards; each
+//! shard then groups its pairs by token in parallel. Documents are visited
+//! in order, so every posting list comes out sorted without a sort.
+
+use super::tokens::{shard_of, spans};
+use crate::markdown::text::is_cjk;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::fmt::Write;
+
+/// Title words count this many times.
+const TITLE_WEIGHT: u32 = 5;
+/// Tags and other terms count this many times.
+const TERM_WEIGHT: u32 = 2;
+/// Characters of body text indexed per page.
+const MAX_TEXT: usize = 10_000;
+/// About one postings shard per this many documents (≈ 40 KB on a
+/// typical portal). Depends on the document count only, so editing a page
+/// never reshuffles the shards.
+const DOCS_PER_SHARD: usize = 24;
+
+/// The number of shards for `docs` documents.
+pub fn shard_count(docs: usize) -> usize {
+    (docs / DOCS_PER_SHARD).clamp(1, 4096)
+}
+
+/// What one document contributes: its distinct tokens with weights,
+/// packed in shard order as `[shard u16][weight u8][len u16][bytes]`
+/// records, so the shards can be filled by streaming through memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocTokens {
+    packed: Vec<u8>,
+}
+
+/// The text a document is indexed from.
+pub struct DocText<'a> {
+    pub title: &'a str,
+    pub terms: Vec<&'a str>,
+    pub body: &'a str,
+}
+
+/// One record of [`DocTokens`].
+struct Record<'a> {
+    shard: usize,
+    weight: u8,
+    token: &'a [u8],
+}
+
+impl DocTokens {
+    pub fn new(doc: &DocText<'_>, shards: usize) -> DocTokens {
+        let mut text = String::with_capacity(doc.title.len() + doc.body.len() + 64);
+        let mut segments: Vec<(usize, usize, u32, bool)> = Vec::new();
+        let mut push = |text: &mut String, s: &str, weight: u32, unigrams: bool| {
+            let start = text.len();
+            text.push_str(&s.to_lowercase());
+            segments.push((start, text.len(), weight, unigrams));
+            text.push('\n');
+        };
+        push(&mut text, doc.title, TITLE_WEIGHT, true);
+        for term in &doc.terms {
+            push(&mut text, term, TERM_WEIGHT, true);
+        }
+        let end = doc
+            .body
+            .char_indices()
+            .nth(MAX_TEXT)
+            .map_or(doc.body.len(), |(i, _)| i);
+        push(&mut text, &doc.body[..end], 1, false);
+
+        let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
+        tf.reserve(1024);
+        for &(start, end, w, unigrams) in &segments {
+            let seg = &text[start..end];
+            spans(seg, |t| *tf.entry(t).or_insert(0) += w);
+            if unigrams {
+                for (i, c) in seg.char_indices().filter(|(_, c)| is_cjk(*c)) {
+                    *tf.entry(&seg[i..i + c.len_utf8()]).or_insert(0) += w;
+                }
+            }
+        }
+        let mut list: Vec<(u16, &str, u8)> = tf
+            .into_iter()
+            .map(|(t, n)| (shard_of(t, shards) as u16, t, weight(n) as u8))
+            .collect();
+        list.sort_unstable_by_key(|e| e.0);
+        let mut packed = Vec::with_capacity(list.iter().map(|e| e.1.len() + 5).sum());
+        for (shard, token, w) in list {
+            let len = token.len().min(u16::MAX as usize);
+            packed.extend_from_slice(&shard.to_le_bytes());
+            packed.push(w);
+            packed.extend_from_slice(&(len as u16).to_le_bytes());
+            packed.extend_from_slice(&token.as_bytes()[..len]);
+        }
+        DocTokens { packed }
+    }
+
+    /// The number of distinct tokens.
+    pub fn len(&self) -> usize {
+        self.records().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    fn records(&self) -> impl Iterator<Item = Record<'_>> {
+        let p = &self.packed;
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at >= p.len() {
+                return None;
+            }
+            let shard = usize::from(u16::from_le_bytes([p[at], p[at + 1]]));
+            let weight = p[at + 2];
+            let len = usize::from(u16::from_le_bytes([p[at + 3], p[at + 4]]));
+            let token = &p[at + 5..at + 5 + len];
+            at += 5 + len;
+            Some(Record {
+                shard,
+                weight,
+                token,
+            })
+        })
+    }
+}
+
+/// Term frequency to a 1–7 weight (log scale).
+fn weight(tf: u32) -> u32 {
+    (32 - tf.leading_zeros()).clamp(1, 7)
+}
+
+/// Per shard: token → (document, weight), documents ascending.
+pub struct Postings {
+    pub shards: Vec<FxHashMap<Box<str>, Vec<(u32, u8)>>>,
+}
+
+impl Postings {
+    /// Groups the documents' tokens (in document order) by shard and token.
+    pub fn build(docs: &[DocTokens], shards: usize) -> Postings {
+        // Per shard: `[doc u32][weight u8][len u16][bytes]` records.
+        let mut buckets: Vec<Vec<u8>> = vec![Vec::new(); shards];
+        for (d, doc) in docs.iter().enumerate() {
+            let d = (d as u32).to_le_bytes();
+            for r in doc.records() {
+                let b = &mut buckets[r.shard];
+                b.extend_from_slice(&d);
+                b.push(r.weight);
+                b.extend_from_slice(&(r.token.len() as u16).to_le_bytes());
+                b.extend_from_slice(r.token);
+            }
+        }
+        let shards = buckets
+            .into_par_iter()
+            .map(|b| {
+                let mut map: FxHashMap<&[u8], Vec<(u32, u8)>> = FxHashMap::default();
+                let mut at = 0;
+                while at < b.len() {
+                    let d = u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+                    let w = b[at + 4];
+                    let len = usize::from(u16::from_le_bytes([b[at + 5], b[at + 6]]));
+                    let token = &b[at + 7..at + 7 + len];
+                    at += 7 + len;
+                    map.entry(token).or_default().push((d, w));
+                }
+                map.into_iter()
+                    .map(|(t, v)| (Box::from(String::from_utf8_lossy(t).as_ref()), v))
+                    .collect()
+            })
+            .collect();
+        Postings { shards }
+    }
+
+    /// Shard `i` as a script: `herald_search("i",i,{token:[delta<<3|w…]})`,
+    /// tokens in byte order; a token in more than `common_df` documents is
+    /// written as `0` ("common": it does not narrow results).
+    pub fn render_shard(&self, i: usize, common_df: usize) -> Vec<u8> {
+        let shard = &self.shards[i];
+        let mut keys: Vec<&Box<str>> = shard.keys().collect();
+        keys.sort_unstable();
+        // Written by hand: tokens are letters and digits only (no quotes,
+        // backslashes or markup), and numbers need no escaping.
+        let mut body = String::with_capacity(shard.len() * 16 + 64);
+        let _ = write!(body, "herald_search(\"i\",{i},{{");
+        for (n, token) in keys.into_iter().enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            body.push('"');
+            body.push_str(token);
+            body.push_str("\":");
+            let list = &shard[token];
+            if list.len() > common_df {
+                body.push('0');
+                continue;
+            }
+            body.push('[');
+            let mut prev = 0;
+            for (j, (d, w)) in list.iter().enumerate() {
+                if j > 0 {
+                    body.push(',');
+                }
+                let _ = write!(body, "{}", ((d - prev) << 3) | u32::from(*w));
+                prev = *d;
+            }
+            body.push(']');
+        }
+        body.push_str("});\n");
+        body.into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, body: &str) -> DocTokens {
+        DocTokens::new(
+            &DocText {
+                title,
+                terms: vec![],
+                body,
+            },
+            1,
+        )
+    }
+
+    #[test]
+    fn postings_are_sorted_delta_encoded_and_weighted() {
+        let docs = [
+            doc("Tea", "tea tea"),
+            doc("Other", "nothing"),
+            doc("夜读", "tea"),
+        ];
+        let p = Postings::build(&docs, 1);
+        let js = String::from_utf8(p.render_shard(0, usize::MAX)).unwrap();
+        assert!(js.starts_with("herald_search(\"i\",0,{"), "{js}");
+        // "tea": doc 0 with tf 5+2=7 → weight 3; doc 2 with tf 1 → weight 1.
+        assert!(js.contains("\"tea\":[3,17]"), "{js}");
+        assert!(js.contains("\"夜读\":[19]"), "{js}");
+        assert!(js.contains("\"夜\":[19]"), "{js}");
+        let common = String::from_utf8(p.render_shard(0, 1)).unwrap();
+        assert!(common.contains("\"tea\":0"), "{common}");
+    }
+}

@@ -133,9 +133,12 @@ fn weight(tf: u32) -> u32 {
     (32 - tf.leading_zeros()).clamp(1, 7)
 }
 
-/// Per shard: token → (document, weight), documents ascending.
+/// One shard: token → (document, weight), documents ascending.
+pub type Shard = FxHashMap<Box<str>, Vec<(u32, u8)>>;
+
+/// Every shard of the index.
 pub struct Postings {
-    pub shards: Vec<FxHashMap<Box<str>, Vec<(u32, u8)>>>,
+    pub shards: Vec<Shard>,
 }
 
 impl Postings {

@@ -4,9 +4,9 @@
 use crate::markdown::text::is_cjk;
 
 /// Splits text into index tokens.
-pub fn tokens(text: &str, mut emit: impl FnMut(&str)) {
+pub fn tokens(text: &str, emit: impl FnMut(&str)) {
     let lower = text.to_lowercase();
-    spans(&lower, |t| emit(t));
+    spans(&lower, emit);
 }
 
 /// The tokens of already lower-cased text, as slices of it: CJK runs as

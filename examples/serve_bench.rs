@@ -63,13 +63,19 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn measure(name: &str, file: &Path, edits: usize, r: &mut BufReader<TcpStream>) {
+fn measure(
+    name: &str,
+    file: &Path,
+    edit: &dyn Fn(&str, usize) -> String,
+    edits: usize,
+    r: &mut BufReader<TcpStream>,
+) {
     let original = std::fs::read_to_string(file).unwrap();
     let mut times = Vec::new();
     for i in 0..edits {
         std::thread::sleep(Duration::from_millis(150));
         let start = Instant::now();
-        std::fs::write(file, format!("{original}\n<!-- edit {i} -->\n")).unwrap();
+        std::fs::write(file, edit(&original, i)).unwrap();
         wait_reload(r);
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
@@ -91,19 +97,47 @@ fn main() {
         ..herald::serve::ServeOptions::new(&root)
     };
     let started = Instant::now();
-    let running = herald::serve::start(&opts, Arc::new(|_| {})).expect("serve");
+    let quick = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = quick.clone();
+    let report = move |e: herald::serve::ServeEvent| {
+        if let herald::serve::ServeEvent::Rebuilt { quick: true, .. } = e {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
+    let running = herald::serve::start(&opts, Arc::new(report)).expect("serve");
     println!(
         "site: {} (first build {:.0} ms)",
         root.display(),
         started.elapsed().as_secs_f64() * 1000.0
     );
     let mut r = live(running.addr);
+    // A new paragraph at the end of a page: new words for the index.
+    let paragraph = |text: &str, i: usize| format!("{text}\n新增的一段文字，编号 edit{i}。\n");
     measure(
         "page edit → reload event",
         &first_page(&root),
+        &paragraph,
         edits,
         &mut r,
     );
+    // A comment inside the main block of the article template.
+    let comment = |text: &str, i: usize| {
+        text.replacen(
+            "{% block main %}",
+            &format!("{{% block main %}}<!-- edit {i} -->"),
+            1,
+        )
+    };
     let template = root.join("themes/default/templates/article.html");
-    measure("template edit → reload event", &template, edits, &mut r);
+    measure(
+        "template edit → reload event",
+        &template,
+        &comment,
+        edits,
+        &mut r,
+    );
+    println!(
+        "quick (partial) rebuilds: {}",
+        quick.load(std::sync::atomic::Ordering::SeqCst)
+    );
 }

@@ -165,28 +165,15 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     timings.lap("templates", &mut clock);
 
     let highlighter = Arc::new(Highlighter::new());
-    let resolver = ContentResolver {
+    let inputs = MarkdownInputs {
         config: &config,
         content: &content,
         links: &linked.links,
+        templates: &templates,
+        highlighter: &highlighter,
     };
     let md = |file: &str, body: &str, first_line: usize, key: &str, path: &str| {
-        markdown::render(
-            body,
-            &MarkdownOptions {
-                file,
-                first_line,
-                resolver: &resolver,
-                highlighter: &highlighter,
-                summary_words: config.summary_words,
-                shortcodes: Some(&templates),
-                page: markdown::shortcodes::PageInfo {
-                    key: key.to_string(),
-                    url: format!("{}{path}", config.base_path),
-                },
-                raw_html: config.raw_html,
-            },
-        )
+        inputs.render(file, body, first_line, key, path)
     };
     let results: Vec<(String, Rendered, Vec<Diagnostic>)> = content
         .pages
@@ -266,7 +253,7 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
 }
 
 /// `@/page.md#anchor` must name a heading of the target page.
-fn check_anchors(
+pub fn check_anchors(
     content: &content::Content,
     rendered: &BTreeMap<String, Rendered>,
     diags: &mut Vec<Diagnostic>,
@@ -396,22 +383,75 @@ pub fn short_hash(bytes: &[u8]) -> String {
     format!("{:010x}", h & 0xff_ffff_ffff)
 }
 
+/// What rendering one Markdown body needs.
+pub struct MarkdownInputs<'a> {
+    pub config: &'a Config,
+    pub content: &'a content::Content,
+    pub links: &'a BTreeMap<String, crate::site::PageLinks>,
+    pub templates: &'a Templates,
+    pub highlighter: &'a Highlighter,
+}
+
+impl MarkdownInputs<'_> {
+    /// Renders the body of `file` (page `key` at output `path`).
+    pub fn render(
+        &self,
+        file: &str,
+        body: &str,
+        first_line: usize,
+        key: &str,
+        path: &str,
+    ) -> (Rendered, Vec<Diagnostic>) {
+        let resolver = ContentResolver {
+            config: self.config,
+            content: self.content,
+            links: self.links,
+        };
+        markdown::render(
+            body,
+            &MarkdownOptions {
+                file,
+                first_line,
+                resolver: &resolver,
+                highlighter: self.highlighter,
+                summary_words: self.config.summary_words,
+                shortcodes: Some(self.templates),
+                page: markdown::shortcodes::PageInfo {
+                    key: key.to_string(),
+                    url: format!("{}{path}", self.config.base_path),
+                },
+                raw_html: self.config.raw_html,
+            },
+        )
+    }
+}
+
 /// Renders a loaded site into a sink.
 pub fn render_into(
     loaded: &Loaded,
     sink: &dyn Sink,
     timings: &mut Timings,
 ) -> Result<render::RenderReport> {
+    render_keeping(loaded, sink, timings, false).map(|(report, _)| report)
+}
+
+/// Renders a loaded site into a sink; with `keep`, the returned cache can
+/// re-render parts of it later (the dev server).
+pub fn render_keeping(
+    loaded: &Loaded,
+    sink: &dyn Sink,
+    timings: &mut Timings,
+    keep: bool,
+) -> Result<(render::RenderReport, render::RenderCache)> {
     let extra = vec![("syntax.css".to_string(), loaded.css.clone().into_bytes())];
-    render::render_site(
-        &loaded.site,
-        &loaded.templates,
-        sink,
-        &loaded.copies,
-        &extra,
-        timings,
-    )
-    .map_err(fail)
+    let input = render::RenderInput {
+        site: &loaded.site,
+        templates: &loaded.templates,
+        copies: &loaded.copies,
+        extra_files: &extra,
+        keep,
+    };
+    render::render_site(&input, sink, timings).map_err(fail)
 }
 
 /// Output files by path.

@@ -66,6 +66,18 @@ pub struct Content {
     /// Files that are not Markdown and not in a bundle (content-relative).
     pub assets: Vec<String>,
     pub hidden: BTreeMap<String, Hidden>,
+    /// The first moment after the load at which a page would appear (its
+    /// date comes) or disappear (it expires): content loaded earlier is
+    /// stale from then on.
+    pub next_change: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl Content {
+    fn note_change(&mut self, at: chrono::DateTime<chrono::FixedOffset>) {
+        if self.next_change.is_none_or(|t| at < t) {
+            self.next_change = Some(at);
+        }
+    }
 }
 
 /// What to include.
@@ -244,7 +256,12 @@ fn display_path(root: &Path, p: &Path) -> String {
 enum Loaded {
     Page(Box<Page>),
     Index(String, Box<IndexPage>),
-    Hidden(String, Hidden),
+    /// The key, why, and when a future page comes out.
+    Hidden(
+        String,
+        Hidden,
+        Option<chrono::DateTime<chrono::FixedOffset>>,
+    ),
 }
 
 /// Loads every file under `ROOT/content`.
@@ -297,12 +314,18 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
                 if let Some(b) = &page.bundle {
                     page.assets = bundle_assets.remove(b).unwrap_or_default();
                 }
+                if let Some(expires) = page.meta.expires {
+                    content.note_change(expires);
+                }
                 content.pages.insert(page.key.clone(), *page);
             }
             Ok(Loaded::Index(key, index)) => {
                 content.indexes.insert(key, *index);
             }
-            Ok(Loaded::Hidden(key, why)) => {
+            Ok(Loaded::Hidden(key, why, comes_out)) => {
+                if let Some(t) = comes_out {
+                    content.note_change(t);
+                }
                 content.hidden.insert(key, why);
             }
             Err(mut d) => diags.append(&mut d),
@@ -310,6 +333,22 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
     }
     check_folders(config, &walked.markdown, &mut diags);
     (content, diags)
+}
+
+/// Re-reads one existing page (content-relative `rel`, bundle folder
+/// `bundle`). `Ok(None)` when the file is now hidden or not a page.
+pub fn reload_page(
+    root: &Path,
+    rel: &str,
+    bundle: Option<&str>,
+    config: &Config,
+    opts: &LoadOptions,
+) -> Result<Option<Page>, Vec<Diagnostic>> {
+    let bundles: BTreeSet<String> = bundle.into_iter().map(str::to_string).collect();
+    match load_markdown(&root.join(CONTENT_DIR), rel, config, opts, &bundles)? {
+        Loaded::Page(page) => Ok(Some(*page)),
+        _ => Ok(None),
+    }
 }
 
 fn check_folders(config: &Config, markdown: &[String], diags: &mut Vec<Diagnostic>) {
@@ -406,13 +445,13 @@ fn load_markdown(
         return Err(diags);
     }
     if meta.draft && !opts.drafts {
-        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Draft));
+        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Draft, None));
     }
     if !opts.future && meta.date.is_some_and(|d| d > opts.now) {
-        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Future));
+        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Future, meta.date));
     }
     if meta.expires.is_some_and(|d| d <= opts.now) {
-        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Expired));
+        return Ok(Loaded::Hidden(rel.to_string(), Hidden::Expired, None));
     }
     let bundle = rel
         .strip_suffix("/index.md")

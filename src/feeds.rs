@@ -3,6 +3,7 @@
 
 use crate::escape::xml;
 use crate::site::Site;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// An output file.
@@ -12,17 +13,40 @@ fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
     d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Keys of dated pages, newest first.
-fn dated(site: &Site, keys: &[String]) -> Vec<String> {
-    let mut v: Vec<&String> = keys
-        .iter()
-        .filter(|k| site.content.pages[*k].meta.date.is_some())
-        .collect();
-    v.sort_by(|a, b| {
-        let (pa, pb) = (&site.content.pages[*a].meta, &site.content.pages[*b].meta);
-        pb.date.cmp(&pa.date).then(a.cmp(b))
-    });
-    v.into_iter().cloned().collect()
+/// Every dated page's place in the newest-first order (date, then key).
+struct Ranks<'a>(HashMap<&'a str, u32>);
+
+impl<'a> Ranks<'a> {
+    fn new(site: &'a Site) -> Self {
+        let mut v: Vec<(&String, chrono::DateTime<chrono::FixedOffset>)> = site
+            .content
+            .pages
+            .iter()
+            .filter_map(|(k, p)| p.meta.date.map(|d| (k, d)))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        Ranks(
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.as_str(), i as u32))
+                .collect(),
+        )
+    }
+
+    /// The newest `limit` dated pages of `keys`, newest first, without
+    /// sorting the whole list.
+    fn newest(&self, keys: &'a [String], limit: usize) -> Vec<String> {
+        let mut v: Vec<(u32, &String)> = keys
+            .iter()
+            .filter_map(|k| self.0.get(k.as_str()).map(|r| (*r, k)))
+            .collect();
+        if v.len() > limit && limit > 0 {
+            v.select_nth_unstable(limit - 1);
+            v.truncate(limit);
+        }
+        v.sort_unstable();
+        v.into_iter().map(|(_, k)| k.clone()).collect()
+    }
 }
 
 /// One Atom feed. `path` is the feed's output path (`news/atom.xml`),
@@ -123,12 +147,14 @@ pub fn feeds(site: &Site) -> Vec<File> {
         return Vec::new();
     }
     let all: Vec<String> = site.content.pages.keys().cloned().collect();
+    let ranks = Ranks::new(site);
+    let limit = site.config.feeds.limit;
     let mut out = vec![atom(
         site,
         &site.config.title,
         "atom.xml",
         "",
-        &dated(site, &all),
+        &ranks.newest(&all, limit),
     )];
     for board in &site.boards {
         let base = format!("{}/", board.config.key);
@@ -138,7 +164,7 @@ pub fn feeds(site: &Site) -> Vec<File> {
             &title,
             &feed_path(&base),
             &base,
-            &dated(site, &board.pages),
+            &ranks.newest(&board.pages, limit),
         ));
     }
     for (ti, tax) in site.taxonomies.iter().enumerate() {
@@ -153,7 +179,7 @@ pub fn feeds(site: &Site) -> Vec<File> {
                 &title,
                 &feed_path(&base),
                 &base,
-                &dated(site, &term.pages),
+                &ranks.newest(&term.pages, limit),
             ));
         }
     }

@@ -48,7 +48,7 @@ pub const FORMATS: [&str; 8] = [
     "other",
 ];
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     pub title: String,
     pub date: Option<DateTime<FixedOffset>>,
@@ -70,7 +70,7 @@ pub struct FrontMatter {
     pub kind: KindFields,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum KindFields {
     #[default]
     None,
@@ -79,7 +79,7 @@ pub enum KindFields {
     Publication(Publication),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lesson {
     pub duration: Option<f64>,
     pub objectives: Vec<String>,
@@ -89,7 +89,7 @@ pub struct Lesson {
     pub order: Option<u64>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Case {
     pub subject: Option<String>,
     pub location: Option<String>,
@@ -97,7 +97,7 @@ pub struct Case {
     pub outcome: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Publication {
     pub format: Option<String>,
     pub publisher: Option<String>,

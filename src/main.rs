@@ -124,7 +124,11 @@ fn serve(root: PathBuf, bind: std::net::IpAddr, port: u16, drafts: bool, open: b
             millis,
             files,
             changed,
-        } => println!("Rebuilt in {millis} ms: {files} files, {changed} changed"),
+            quick,
+        } => {
+            let how = if quick { "updated" } else { "rebuilt" };
+            println!("Site {how} in {millis} ms: {files} files, {changed} changed")
+        }
         ServeEvent::Failed(diags) => {
             for d in &diags {
                 eprintln!("{d}");

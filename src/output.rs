@@ -61,10 +61,13 @@ impl Sink for DiskSink {
     }
 }
 
+/// Files kept in memory, shared without copying.
+pub type SharedFiles = BTreeMap<String, std::sync::Arc<[u8]>>;
+
 /// Keeps every file in memory (the dev server, tests).
 #[derive(Default)]
 pub struct MemorySink {
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    files: Mutex<SharedFiles>,
 }
 
 impl MemorySink {
@@ -73,6 +76,13 @@ impl MemorySink {
     }
 
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.into_shared()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_vec()))
+            .collect()
+    }
+
+    pub fn into_shared(self) -> SharedFiles {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -83,7 +93,7 @@ impl Sink for MemorySink {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path, bytes.to_vec());
+            .insert(path, std::sync::Arc::from(bytes));
         Ok(())
     }
 

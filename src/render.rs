@@ -35,23 +35,57 @@ pub struct Copy {
     pub from: PathBuf,
 }
 
-/// Shared state of one render.
-struct Renderer<'a> {
-    site: &'a Site,
-    templates: &'a Templates,
+/// Template values computed once per render and shared by every job.
+pub struct Values {
     pages: HashMap<String, Value>,
     site_value: Value,
     strings: Value,
     series: BTreeMap<String, Value>,
     /// Board values, in site.yaml order.
     boards: Vec<Value>,
+    /// `search`, given to the search page only.
     search: Value,
+}
+
+/// Which page and series values a job's output shows.
+#[derive(Debug, Default)]
+struct Deps {
+    pages: Vec<String>,
+    series: Vec<String>,
+}
+
+/// One render's jobs and values: enough for the dev server to re-render
+/// only the outputs that show a page whose text changed.
+pub struct RenderCache {
+    values: Values,
+    jobs: Vec<Job>,
+    deps: Vec<Deps>,
+    search: Option<crate::search::SearchIndex>,
+}
+
+/// A view of one render.
+struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    v: &'a Values,
 }
 
 /// What a render produced.
 pub struct RenderReport {
     pub files: usize,
     pub search: Option<crate::search::SearchStats>,
+}
+
+/// What to render besides the pages.
+pub struct RenderInput<'a> {
+    pub site: &'a Site,
+    pub templates: &'a Templates,
+    /// Files copied as they are.
+    pub copies: &'a [Copy],
+    /// Generated files written as they are.
+    pub extra_files: &'a [(String, Vec<u8>)],
+    /// Keep what [`RenderCache::update_pages`] needs (the dev server).
+    pub keep: bool,
 }
 
 fn pagination(total: usize, per_page: Option<usize>) -> usize {
@@ -61,59 +95,18 @@ fn pagination(total: usize, per_page: Option<usize>) -> usize {
     }
 }
 
-/// Renders the whole site. Returns every template error found.
-pub fn render_site(
-    site: &Site,
-    templates: &Templates,
-    sink: &dyn Sink,
-    copies: &[Copy],
-    extra_files: &[(String, Vec<u8>)],
-    timings: &mut crate::build::Timings,
-) -> Result<RenderReport, Vec<Diagnostic>> {
-    let mut clock = std::time::Instant::now();
-    let pages = values::pages(site);
-    let series = site
-        .series
-        .keys()
-        .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
-        .collect();
-    timings.lap("values", &mut clock);
-    let (search_files, search_stats) = if site.config.search {
-        let (files, stats) = crate::search::index(site);
-        (files, Some(stats))
-    } else {
-        (Vec::new(), None)
-    };
-    timings.lap("search", &mut clock);
-    let search = match &search_stats {
-        Some(stats) => {
-            let mut all = Vec::new();
-            for (_, bytes) in &search_files {
-                all.extend_from_slice(bytes);
-            }
-            map([
-                ("docs", Value::from(stats.docs)),
-                ("shards", Value::from(stats.shards)),
-                ("chunk", Value::from(crate::search::DOCS_PER_CHUNK)),
-                ("version", Value::from(crate::build::short_hash(&all))),
-                ("url", Value::from(site.url("search/"))),
-            ])
-        }
-        None => Value::none(),
-    };
-    let r = Renderer {
-        site,
-        templates,
-        site_value: values::site(site),
-        strings: Value::from_serializable(&templates.strings),
-        pages,
-        series,
-        boards: (0..site.boards.len())
-            .map(|i| values::board(site, i))
-            .collect(),
-        search,
-    };
+fn search_value(site: &Site, index: &crate::search::SearchIndex) -> Value {
+    map([
+        ("docs", Value::from(index.stats.docs)),
+        ("shards", Value::from(index.stats.shards)),
+        ("chunk", Value::from(crate::search::DOCS_PER_CHUNK)),
+        ("version", Value::from(index.version())),
+        ("url", Value::from(site.url("search/"))),
+    ])
+}
 
+/// Every file to produce from templates.
+fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = site
         .content
         .pages
@@ -140,23 +133,65 @@ pub fn render_site(
             }
         }
     }
-
     if site.config.search {
         jobs.push(Job::Search);
     }
+    jobs
+}
+
+/// Renders the whole site. Returns every template error found.
+pub fn render_site(
+    input: &RenderInput<'_>,
+    sink: &dyn Sink,
+    timings: &mut crate::build::Timings,
+) -> Result<(RenderReport, RenderCache), Vec<Diagnostic>> {
+    let (site, templates) = (input.site, input.templates);
+    let mut clock = std::time::Instant::now();
+    let pages = values::pages(site);
+    let series = site
+        .series
+        .keys()
+        .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
+        .collect();
+    timings.lap("values", &mut clock);
+    let search_index = site
+        .config
+        .search
+        .then(|| crate::search::SearchIndex::build(site, input.keep));
+    timings.lap("search", &mut clock);
+    let v = Values {
+        site_value: values::site(site),
+        strings: Value::from_serializable(&templates.strings),
+        pages,
+        series,
+        boards: (0..site.boards.len())
+            .map(|i| values::board(site, i))
+            .collect(),
+        search: search_index
+            .as_ref()
+            .map_or(Value::none(), |i| search_value(site, i)),
+    };
+    let r = Renderer {
+        site,
+        templates,
+        v: &v,
+    };
+    let jobs = jobs(site);
 
     let mut diags = r.check_templates(&jobs);
     let sitemap_urls = r.sitemap_entries(&jobs);
-    let mut generated: Vec<(String, Vec<u8>)> = extra_files.to_vec();
+    let mut generated: Vec<(String, Vec<u8>)> = input.extra_files.to_vec();
     generated.extend(crate::feeds::feeds(site));
     generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
-    generated.extend(search_files);
+    if let Some(index) = &search_index {
+        generated.extend(index.files.iter().cloned());
+    }
     generated.extend(r.redirects(&jobs, &mut diags));
     if !diags.is_empty() {
         return Err(diags);
     }
     timings.lap("feeds", &mut clock);
-    let results: Vec<Result<(), Diagnostic>> =
+    let results: Vec<Result<Deps, Diagnostic>> =
         jobs.par_iter().map(|job| r.run(job, sink)).collect();
     timings.lap("pages", &mut clock);
     // Image variants made while rendering pages and shortcodes.
@@ -166,7 +201,8 @@ pub fn render_site(
         .into_iter()
         .map(|(to, from)| Copy { to, from })
         .collect();
-    let copied: Vec<Result<(), Diagnostic>> = copies
+    let copied: Vec<Result<(), Diagnostic>> = input
+        .copies
         .iter()
         .chain(variants.iter())
         .collect::<Vec<_>>()
@@ -191,9 +227,47 @@ pub fn render_site(
             ));
         }
     }
+    let mut deps = Vec::with_capacity(jobs.len());
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(d) => deps.push(d),
+            Err(e) => {
+                deps.push(Deps::default());
+                failures.push(e);
+            }
+        }
+    }
+    merge_repeated(
+        &mut diags,
+        failures
+            .into_iter()
+            .chain(copied.into_iter().filter_map(Result::err)),
+    );
+    timings.lap("copy+write", &mut clock);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let report = RenderReport {
+        files: jobs.len() + input.copies.len() + generated.len(),
+        search: search_index.as_ref().map(|i| i.stats.clone()),
+    };
+    Ok((
+        report,
+        RenderCache {
+            values: v,
+            jobs,
+            deps,
+            search: search_index.filter(|_| input.keep),
+        },
+    ))
+}
+
+/// Adds `found` to `diags`, saying a template mistake that fails many
+/// pages once.
+fn merge_repeated(diags: &mut Vec<Diagnostic>, found: impl Iterator<Item = Diagnostic>) {
     let mut seen: HashMap<(String, Option<usize>), usize> = HashMap::new();
-    for d in results.into_iter().chain(copied).filter_map(Result::err) {
-        // One template mistake fails every page that uses it: say it once.
+    for d in found {
         let key = (d.file.clone(), d.line);
         match seen.get(&key) {
             Some(&i) => {
@@ -210,14 +284,95 @@ pub fn render_site(
             }
         }
     }
-    timings.lap("copy+write", &mut clock);
-    if diags.is_empty() {
-        Ok(RenderReport {
-            files: jobs.len() + copies.len() + generated.len(),
-            search: search_stats,
-        })
-    } else {
-        Err(diags)
+}
+
+impl RenderCache {
+    /// After the text (not the front matter) of `keys` changed in `site`:
+    /// re-renders every output that shows one of them, the feeds and the
+    /// search index, into `sink`. Returns how many files were written.
+    pub fn update_pages(
+        &mut self,
+        site: &Site,
+        templates: &Templates,
+        keys: &[String],
+        sink: &dyn Sink,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let mut series = Vec::new();
+        for key in keys {
+            self.values
+                .pages
+                .insert(key.clone(), values::page(site, key));
+            if let Some((slug, _)) = &site.links[key].series {
+                series.push(slug.clone());
+            }
+        }
+        for slug in &series {
+            let value = values::series(site, slug, &self.values.pages);
+            self.values.series.insert(slug.clone(), value);
+        }
+        let mut written = 0;
+        let mut search_changed = false;
+        if let Some(index) = &mut self.search {
+            for key in keys {
+                for i in index.update(site, key).unwrap_or_default() {
+                    let (path, bytes) = &index.files[i];
+                    sink.write(path, bytes).map_err(|e| {
+                        vec![Diagnostic::error(
+                            path.clone(),
+                            format!("cannot write: {e}"),
+                        )]
+                    })?;
+                    written += 1;
+                    search_changed = true;
+                }
+            }
+            if search_changed {
+                self.values.search = search_value(site, index);
+            }
+        }
+        let r = Renderer {
+            site,
+            templates,
+            v: &self.values,
+        };
+        let affected: Vec<usize> = (0..self.jobs.len())
+            .filter(|&i| {
+                let d = &self.deps[i];
+                (search_changed && matches!(self.jobs[i], Job::Search))
+                    || d.pages.iter().any(|p| keys.contains(p))
+                    || d.series.iter().any(|s| series.contains(s))
+            })
+            .collect();
+        let results: Vec<(usize, Result<Deps, Diagnostic>)> = affected
+            .par_iter()
+            .map(|&i| (i, r.run(&self.jobs[i], sink)))
+            .collect();
+        let mut diags = Vec::new();
+        for (i, result) in results {
+            match result {
+                Ok(d) => {
+                    self.deps[i] = d;
+                    written += 1;
+                }
+                Err(e) => diags.push(e),
+            }
+        }
+        for (path, bytes) in crate::feeds::feeds(site) {
+            sink.write(&path, &bytes).map_err(|e| {
+                vec![Diagnostic::error(
+                    path.clone(),
+                    format!("cannot write: {e}"),
+                )]
+            })?;
+            written += 1;
+        }
+        if diags.is_empty() {
+            Ok(written)
+        } else {
+            let mut all = Vec::new();
+            merge_repeated(&mut all, diags.into_iter());
+            Err(all)
+        }
     }
 }
 
@@ -397,13 +552,13 @@ impl Renderer<'_> {
 
     fn base_context(&self, meta: Value) -> Context {
         let mut ctx = Context::new();
-        ctx.insert_value("site", self.site_value.clone());
-        ctx.insert_value("t", self.strings.clone());
+        ctx.insert_value("site", self.v.site_value.clone());
+        ctx.insert_value("t", self.v.strings.clone());
         ctx.insert_value("meta", meta);
         ctx.insert_value("board", Value::none());
         ctx.insert_value("page", Value::none());
         ctx.insert_value("series", Value::none());
-        ctx.insert_value("search", self.search.clone());
+        ctx.insert_value("search", Value::none());
         ctx
     }
 
@@ -435,6 +590,7 @@ impl Renderer<'_> {
         keys: &[String],
         per_page: Option<usize>,
         number: usize,
+        deps: &mut Deps,
     ) -> Value {
         let total_pages = pagination(keys.len(), per_page);
         let per = per_page.unwrap_or(keys.len().max(1));
@@ -456,7 +612,7 @@ impl Renderer<'_> {
                 Value::from(
                     slice
                         .iter()
-                        .map(|k| self.pages[k].clone())
+                        .map(|k| self.page_value(k, deps))
                         .collect::<Vec<_>>(),
                 ),
             ),
@@ -485,14 +641,29 @@ impl Renderer<'_> {
         ])
     }
 
-    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    /// A page's value, noting that the job shows it.
+    fn page_value(&self, key: &str, deps: &mut Deps) -> Value {
+        deps.pages.push(key.to_string());
+        self.v.pages[key].clone()
+    }
+
+    /// A series' value (with its lessons), noting that the job shows it.
+    fn series_value(&self, slug: &str, deps: &mut Deps) -> Option<Value> {
+        let value = self.v.series.get(slug)?;
+        deps.series.push(slug.to_string());
+        Some(value.clone())
+    }
+
+    /// Renders one job into the sink; returns the values it showed.
+    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<Deps, Diagnostic> {
         let site = self.site;
+        let mut deps = Deps::default();
         let (template, who) = self.template_for(job);
         let (path, ctx) = match job {
             Job::Page(key) => {
                 let page = &site.content.pages[key];
                 let path = site.page_path(key).to_string();
-                let value = &self.pages[key];
+                let value = &self.page_value(key, &mut deps);
                 let image = value
                     .get_from_path("cover")
                     .cloned()
@@ -511,12 +682,12 @@ impl Renderer<'_> {
                     .and_then(|b| site.boards.iter().position(|x| &x.config.key == b));
                 ctx.insert_value(
                     "board",
-                    board.map_or(Value::none(), |i| self.boards[i].clone()),
+                    board.map_or(Value::none(), |i| self.v.boards[i].clone()),
                 );
                 let series = site.links[key]
                     .series
                     .as_ref()
-                    .and_then(|(slug, _)| self.series.get(slug).cloned());
+                    .and_then(|(slug, _)| self.series_value(slug, &mut deps));
                 ctx.insert_value("series", series.unwrap_or(Value::none()));
                 (path, ctx)
             }
@@ -524,7 +695,7 @@ impl Renderer<'_> {
                 let b = &site.boards[*index];
                 let base = format!("{}/", b.config.key);
                 let path = Site::pager_path(&base, *number);
-                let board = self.boards[*index].clone();
+                let board = self.v.boards[*index].clone();
                 let description = board
                     .get_from_path("description")
                     .and_then(Value::as_str)
@@ -539,13 +710,13 @@ impl Renderer<'_> {
                 ctx.insert_value("board", board);
                 ctx.insert_value(
                     "paginator",
-                    self.paginator(&base, &b.pages, b.config.paginate, *number),
+                    self.paginator(&base, &b.pages, b.config.paginate, *number, &mut deps),
                 );
                 let series: Vec<Value> = site
                     .series
                     .values()
                     .filter(|s| s.board == b.config.key)
-                    .map(|s| self.series[&s.slug].clone())
+                    .filter_map(|s| self.series_value(&s.slug, &mut deps))
                     .collect();
                 ctx.insert_value("series", Value::from(series));
                 (path, ctx)
@@ -573,10 +744,10 @@ impl Renderer<'_> {
                             .pages
                             .iter()
                             .take(site.config.home_items)
-                            .map(|k| self.pages[k].clone())
+                            .map(|k| self.page_value(k, &mut deps))
                             .collect();
                         map([
-                            ("board", self.boards[i].clone()),
+                            ("board", self.v.boards[i].clone()),
                             ("pages", Value::from(pages)),
                         ])
                     })
@@ -584,7 +755,12 @@ impl Renderer<'_> {
                 ctx.insert_value("boards", Value::from(latest));
                 ctx.insert_value(
                     "series",
-                    Value::from(self.series.values().cloned().collect::<Vec<_>>()),
+                    Value::from(
+                        site.series
+                            .keys()
+                            .filter_map(|slug| self.series_value(slug, &mut deps))
+                            .collect::<Vec<_>>(),
+                    ),
                 );
                 let mut all: Vec<&String> = site
                     .content
@@ -602,7 +778,7 @@ impl Renderer<'_> {
                 let recent: Vec<Value> = all
                     .iter()
                     .take(site.config.home_items.max(1))
-                    .map(|k| self.pages[*k].clone())
+                    .map(|k| self.page_value(k, &mut deps))
                     .collect();
                 ctx.insert_value("recent", Value::from(recent));
                 (String::new(), ctx)
@@ -613,6 +789,7 @@ impl Renderer<'_> {
                 let bytes = self.render_template(&template, &ctx, &who)?;
                 return sink
                     .write("404.html", bytes.as_bytes())
+                    .map(|()| deps)
                     .map_err(|e| Diagnostic::error("404.html", format!("cannot write: {e}")));
             }
             Job::TaxonomyList(ti) => {
@@ -654,8 +831,9 @@ impl Renderer<'_> {
                     .and_then(|v| v.as_str())
                     .unwrap_or("Search")
                     .to_string();
-                let ctx =
+                let mut ctx =
                     self.base_context(self.meta(&title, None, "search/", Value::none(), "website"));
+                ctx.insert_value("search", self.v.search.clone());
                 ("search/".to_string(), ctx)
             }
             Job::Term {
@@ -690,17 +868,19 @@ impl Renderer<'_> {
                 );
                 ctx.insert_value(
                     "paginator",
-                    self.paginator(&base, &term.pages, conf.paginate, *number),
+                    self.paginator(&base, &term.pages, conf.paginate, *number, &mut deps),
                 );
                 (path, ctx)
             }
         };
         let html = self.render_template(&template, &ctx, &who)?;
         let out = format!("{path}index.html");
-        sink.write(&out, html.as_bytes()).map_err(|e| {
-            Diagnostic::error(out.clone(), format!("cannot write: {e}"))
-                .hint("check free disk space and permissions of the output folder")
-        })
+        sink.write(&out, html.as_bytes())
+            .map(|()| deps)
+            .map_err(|e| {
+                Diagnostic::error(out.clone(), format!("cannot write: {e}"))
+                    .hint("check free disk space and permissions of the output folder")
+            })
     }
 
     fn render_template(&self, name: &str, ctx: &Context, who: &str) -> Result<String, Diagnostic> {

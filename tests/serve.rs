@@ -8,14 +8,34 @@ use herald::serve::{ServeOptions, start};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn serve(f: &Fixture) -> herald::serve::Running {
+    serve_counting(f, Arc::new(AtomicUsize::new(0)))
+}
+
+/// Starts a server that counts its quick (partial) rebuilds in `quick`.
+fn serve_counting(f: &Fixture, quick: Arc<AtomicUsize>) -> herald::serve::Running {
     let opts = ServeOptions {
         port: 0,
         ..ServeOptions::new(f.path())
     };
-    start(&opts, Arc::new(|_| {})).expect("server starts")
+    let report = move |e: herald::serve::ServeEvent| {
+        if let herald::serve::ServeEvent::Rebuilt { quick: true, .. } = e {
+            quick.fetch_add(1, Ordering::SeqCst);
+        }
+    };
+    start(&opts, Arc::new(report)).expect("server starts")
+}
+
+/// Replaces the text after the front matter of `rel`.
+fn set_body(f: &Fixture, rel: &str, body: &str) {
+    let text = std::fs::read_to_string(f.path().join(rel)).unwrap_or_default();
+    let Some(end) = text.get(4..).and_then(|t| t.find("\n---\n")) else {
+        return;
+    };
+    f.write(rel, &format!("{}{body}", &text[..4 + end + 5]));
 }
 
 /// A raw HTTP/1.1 GET (paths exactly as given); returns (status, headers, body).
@@ -333,8 +353,27 @@ impl Rng {
 #[test]
 fn served_site_equals_a_fresh_build_after_random_edits() {
     let f = Fixture::new();
-    let r = serve(&f);
+    let quick = Arc::new(AtomicUsize::new(0));
+    let r = serve_counting(&f, quick.clone());
     let mut rng = Rng(20261127);
+    // Text-only edits take the quick path; these bodies change summaries,
+    // code, links, anchors (which forces a full rebuild) and series pages.
+    let bodies = [
+        "换了一段正文。\n",
+        "摘要在前。\n\n<!-- more -->\n\n后面的内容。\n",
+        "```rust\nfn main() {}\n```\n\n代码之后。\n",
+        "见 [细节](@/news/b.md#细节) 和 [关于](@/about.md)。\n",
+        "## 新的小节\n\n有了新锚点。\n",
+        "Plain English text, reading and searching.\n",
+        "",
+    ];
+    let fixed = [
+        "content/lessons/one.md",
+        "content/lessons/two.md",
+        "content/cases/x.md",
+        "content/publications/book/index.md",
+        "content/about.md",
+    ];
     let mut pages: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
     let mut counter = 0;
     let opts = {
@@ -342,9 +381,31 @@ fn served_site_equals_a_fresh_build_after_random_edits() {
         o.base_url = Some(format!("http://127.0.0.1:{}/portal/", r.addr.port()));
         o
     };
-    for step in 0..40 {
+    let mut broken_since = None;
+    for step in 0..60 {
         counter += 1;
-        match rng.below(8) {
+        // A broken page is fixed two steps later, so most steps start from
+        // a good build.
+        if broken_since.is_some_and(|s| s + 2 <= step) {
+            f.write(
+                "content/news/broken.md",
+                &format!("---\ntitle: 修好 {counter}\n---\n"),
+            );
+            broken_since = None;
+        }
+        let kind = rng.below(12);
+        match kind {
+            8..=11 => {
+                let n = pages.len() + fixed.len();
+                let i = rng.below(n);
+                let rel = if i < pages.len() {
+                    format!("content/news/{}.md", pages[i])
+                } else {
+                    fixed[i - pages.len()].to_string()
+                };
+                let body = bodies[rng.below(bodies.len())];
+                set_body(&f, &rel, &format!("{body}{counter}\n"));
+            }
             0 => {
                 let name = format!("n{counter}");
                 f.write(
@@ -388,15 +449,21 @@ fn served_site_equals_a_fresh_build_after_random_edits() {
             5 => {
                 // Break a page, then fix it in a later step.
                 f.write("content/news/broken.md", "---\ntitle: [unclosed\n---\n");
+                broken_since.get_or_insert(step);
             }
             6 => {
+                // A template edit that changes every article page.
                 let base = std::fs::read_to_string(
-                    common::repo().join("themes/default/templates/404.html"),
+                    common::repo().join("themes/default/templates/article.html"),
                 )
                 .unwrap();
                 f.write(
-                    "themes/default/templates/404.html",
-                    &format!("{base}\n<!-- {counter} -->\n"),
+                    "themes/default/templates/article.html",
+                    &base.replacen(
+                        "{% block main %}",
+                        &format!("{{% block main %}}<!-- {counter} -->"),
+                        1,
+                    ),
                 );
             }
             _ => {
@@ -412,11 +479,25 @@ fn served_site_equals_a_fresh_build_after_random_edits() {
             10,
             &format!("step {step} to be served"),
             || match &expected {
-                Ok((files, _)) => r.state.errors().is_empty() && &r.state.snapshot().files == files,
+                Ok((files, _)) => {
+                    let served = r.state.snapshot();
+                    r.state.errors().is_empty()
+                        && served.files.len() == files.len()
+                        && served
+                            .files
+                            .iter()
+                            .zip(files)
+                            .all(|((a, x), (b, y))| a == b && x[..] == y[..])
+                }
                 Err(_) => !r.state.errors().is_empty(),
             },
         );
     }
+    let quick = quick.load(Ordering::SeqCst);
+    assert!(
+        quick >= 5,
+        "only {quick} quick rebuilds: the quick path was hardly exercised"
+    );
 }
 
 /// In headless Chromium: an open page updates by itself after an edit,

@@ -76,75 +76,155 @@ pub fn common_df(docs: usize) -> usize {
     if docs >= 200 { docs / 4 } else { usize::MAX }
 }
 
-/// Builds the index files under `search/`.
-pub fn index(site: &Site) -> (Vec<File>, SearchStats) {
-    let keys = doc_keys(site);
-    let n = keys.len();
-    let shards = shard_count(n);
-    let per_doc: Vec<DocTokens> = keys
-        .par_iter()
-        .map(|k| DocTokens::new(&doc_text(site, k), shards))
-        .collect();
-    let postings = Postings::build(&per_doc, shards);
-    drop(per_doc);
-    let common = common_df(n);
-    let mut files: Vec<File> = (0..shards)
-        .into_par_iter()
-        .map(|i| {
-            (
-                format!("search/index-{i}.js"),
-                postings.render_shard(i, common),
-            )
-        })
-        .collect();
-    let largest_shard = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
-
+/// One document's row in the detail chunks: title, URL, board, date,
+/// summary (cut to 90 characters).
+fn doc_row(site: &Site, key: &str) -> Value {
     let zh = site.config.language.starts_with("zh");
-    let docs: Vec<Value> = keys
-        .iter()
-        .map(|key| {
-            let page = &site.content.pages[*key];
-            let board = page
-                .board
-                .as_ref()
-                .and_then(|b| site.config.board(b))
-                .map_or("", |b| b.title.as_str());
-            let summary = page
-                .meta
-                .summary
-                .clone()
-                .or_else(|| site.rendered.get(*key).map(|r| r.summary.clone()))
-                .unwrap_or_default();
-            let summary: String = summary.chars().take(90).collect();
-            let date = page
-                .meta
-                .date
-                .map(|d| crate::templates::format_date(&d, zh))
-                .unwrap_or_default();
-            json!([
-                page.meta.title,
-                site.url(site.page_path(key)),
-                board,
-                date,
-                summary
-            ])
-        })
-        .collect();
-    for (i, chunk) in docs.chunks(DOCS_PER_CHUNK).enumerate() {
-        let body = format!(
-            "herald_search(\"d\",{i},{});\n",
-            script_json(&Value::from(chunk.to_vec()))
-        );
-        files.push((format!("search/docs-{i}.js"), body.into_bytes()));
+    let page = &site.content.pages[key];
+    let board = page
+        .board
+        .as_ref()
+        .and_then(|b| site.config.board(b))
+        .map_or("", |b| b.title.as_str());
+    let summary = page
+        .meta
+        .summary
+        .clone()
+        .or_else(|| site.rendered.get(key).map(|r| r.summary.clone()))
+        .unwrap_or_default();
+    let summary: String = summary.chars().take(90).collect();
+    let date = page
+        .meta
+        .date
+        .map(|d| crate::templates::format_date(&d, zh))
+        .unwrap_or_default();
+    json!([
+        page.meta.title,
+        site.url(site.page_path(key)),
+        board,
+        date,
+        summary
+    ])
+}
+
+fn chunk_file(i: usize, rows: &[Value]) -> File {
+    let body = format!(
+        "herald_search(\"d\",{i},{});\n",
+        script_json(&Value::from(rows.to_vec()))
+    );
+    (format!("search/docs-{i}.js"), body.into_bytes())
+}
+
+/// The search index of a site: its files, and (for the dev server) what
+/// is needed to update them when one page's text changes.
+pub struct SearchIndex {
+    /// `search/index-N.js` for every shard, then `search/docs-N.js`.
+    pub files: Vec<File>,
+    pub stats: SearchStats,
+    state: Option<State>,
+}
+
+/// Kept between dev-server rebuilds.
+struct State {
+    /// Page key → document number.
+    position: std::collections::HashMap<String, usize>,
+    docs: Vec<DocTokens>,
+    rows: Vec<Value>,
+    postings: Postings,
+}
+
+impl SearchIndex {
+    /// Builds the index files under `search/`; `keep` keeps what
+    /// [`SearchIndex::update`] needs.
+    pub fn build(site: &Site, keep: bool) -> SearchIndex {
+        let keys = doc_keys(site);
+        let n = keys.len();
+        let shards = shard_count(n);
+        let docs: Vec<DocTokens> = keys
+            .par_iter()
+            .map(|k| DocTokens::new(&doc_text(site, k), shards))
+            .collect();
+        let postings = Postings::build(&docs, shards);
+        let common = common_df(n);
+        let mut files: Vec<File> = (0..shards)
+            .into_par_iter()
+            .map(|i| {
+                (
+                    format!("search/index-{i}.js"),
+                    postings.render_shard(i, common),
+                )
+            })
+            .collect();
+        let largest_shard = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
+        let rows: Vec<Value> = keys.iter().map(|key| doc_row(site, key)).collect();
+        for (i, chunk) in rows.chunks(DOCS_PER_CHUNK).enumerate() {
+            files.push(chunk_file(i, chunk));
+        }
+        let bytes = files.iter().map(|(_, b)| b.len()).sum();
+        let state = keep.then(|| State {
+            position: keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| ((*k).clone(), i))
+                .collect(),
+            docs,
+            rows,
+            postings,
+        });
+        SearchIndex {
+            files,
+            stats: SearchStats {
+                docs: n,
+                shards,
+                bytes,
+                largest_shard,
+            },
+            state,
+        }
     }
-    let bytes = files.iter().map(|(_, b)| b.len()).sum();
-    (
-        files,
-        SearchStats {
-            docs: n,
-            shards,
-            bytes,
-            largest_shard,
-        },
-    )
+
+    /// The build's version: a hash of every index file.
+    pub fn version(&self) -> String {
+        let mut all = Vec::with_capacity(self.stats.bytes);
+        for (_, bytes) in &self.files {
+            all.extend_from_slice(bytes);
+        }
+        crate::build::short_hash(&all)
+    }
+
+    /// Re-indexes one page whose text changed (its title, terms and date
+    /// did not). Returns the indexes into `files` that changed, or `None`
+    /// when the page is unknown or nothing was kept.
+    pub fn update(&mut self, site: &Site, key: &str) -> Option<Vec<usize>> {
+        let state = self.state.as_mut()?;
+        let d = *state.position.get(key)?;
+        let shards = self.stats.shards;
+        let fresh = DocTokens::new(&doc_text(site, key), shards);
+        let touched = state.postings.replace(d as u32, &state.docs[d], &fresh);
+        state.docs[d] = fresh;
+        let common = common_df(self.stats.docs);
+        let mut changed = Vec::new();
+        for s in touched {
+            let bytes = state.postings.render_shard(s, common);
+            if self.files[s].1 != bytes {
+                self.files[s].1 = bytes;
+                changed.push(s);
+            }
+        }
+        let row = doc_row(site, key);
+        if state.rows[d] != row {
+            state.rows[d] = row;
+            let c = d / DOCS_PER_CHUNK;
+            let end = ((c + 1) * DOCS_PER_CHUNK).min(state.rows.len());
+            self.files[shards + c] = chunk_file(c, &state.rows[c * DOCS_PER_CHUNK..end]);
+            changed.push(shards + c);
+        }
+        self.stats.bytes = self.files.iter().map(|(_, b)| b.len()).sum();
+        self.stats.largest_shard = self.files[..shards]
+            .iter()
+            .map(|(_, b)| b.len())
+            .max()
+            .unwrap_or(0);
+        Some(changed)
+    }
 }

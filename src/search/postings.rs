@@ -177,6 +177,51 @@ impl Postings {
         Postings { shards }
     }
 
+    /// Replaces document `d`'s tokens `old` by `new`; returns the shards
+    /// whose postings changed.
+    pub fn replace(&mut self, d: u32, old: &DocTokens, new: &DocTokens) -> Vec<usize> {
+        let before: FxHashMap<&[u8], (usize, u8)> = old
+            .records()
+            .map(|r| (r.token, (r.shard, r.weight)))
+            .collect();
+        let after: FxHashMap<&[u8], (usize, u8)> = new
+            .records()
+            .map(|r| (r.token, (r.shard, r.weight)))
+            .collect();
+        let mut touched = std::collections::BTreeSet::new();
+        for (token, (shard, w)) in &before {
+            if after.get(token).map(|a| a.1) == Some(*w) {
+                continue;
+            }
+            touched.insert(*shard);
+            let key = String::from_utf8_lossy(token);
+            let map = &mut self.shards[*shard];
+            if let Some(list) = map.get_mut(key.as_ref()) {
+                if let Ok(i) = list.binary_search_by_key(&d, |e| e.0) {
+                    list.remove(i);
+                }
+                if list.is_empty() {
+                    map.remove(key.as_ref());
+                }
+            }
+        }
+        for (token, (shard, w)) in &after {
+            if before.get(token).map(|b| b.1) == Some(*w) {
+                continue;
+            }
+            touched.insert(*shard);
+            let key = String::from_utf8_lossy(token);
+            let list = self.shards[*shard]
+                .entry(Box::from(key.as_ref()))
+                .or_default();
+            match list.binary_search_by_key(&d, |e| e.0) {
+                Ok(i) => list[i].1 = *w,
+                Err(i) => list.insert(i, (d, *w)),
+            }
+        }
+        touched.into_iter().collect()
+    }
+
     /// Shard `i` as a script: `herald_search("i",i,{token:[delta<<3|w…]})`,
     /// tokens in byte order; a token in more than `common_df` documents is
     /// written as `0` ("common": it does not narrow results).

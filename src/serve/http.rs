@@ -4,6 +4,7 @@ use super::live::{LIVE_PATH, inject};
 use super::paths::{Resolved, content_type, resolve};
 use super::state::SiteState;
 use std::io::Cursor;
+use std::sync::Arc;
 use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 fn header(name: &str, value: &str) -> Header {
@@ -48,6 +49,28 @@ fn live(request: Request, state: &SiteState) {
     let _ = request.respond(response);
 }
 
+/// A response body: a served file as it is, or HTML with the live-reload
+/// script added.
+enum Body {
+    Shared(Arc<[u8]>),
+    Owned(Vec<u8>),
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Body::Shared(b) => b,
+            Body::Owned(b) => b,
+        }
+    }
+}
+
+impl Body {
+    fn len(&self) -> usize {
+        self.as_ref().len()
+    }
+}
+
 fn answer(request: Request, state: &SiteState) -> std::io::Result<()> {
     let snapshot = state.snapshot();
     let base_path = state.base_path();
@@ -74,14 +97,14 @@ fn answer(request: Request, state: &SiteState) -> std::io::Result<()> {
         }
         Resolved::NotFound => match snapshot.files.get("404.html") {
             Some(b) => (404, "404.html".to_string(), b.clone()),
-            None => (404, "404.txt".to_string(), b"404 Not Found".to_vec()),
+            None => (404, "404.txt".to_string(), Arc::from(&b"404 Not Found"[..])),
         },
     };
     let ctype = content_type(&path);
     let body = if ctype.starts_with("text/html") {
-        inject(&body, snapshot.version)
+        Body::Owned(inject(&body, snapshot.version))
     } else {
-        body
+        Body::Shared(body)
     };
     let len = body.len();
     let response = Response::new(

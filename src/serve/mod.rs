@@ -5,6 +5,7 @@
 //! Nothing is written to `public/`.
 
 mod http;
+mod incremental;
 pub mod live;
 pub mod paths;
 mod state;
@@ -14,6 +15,7 @@ pub use state::{SiteState, Snapshot};
 
 use crate::build::BuildOptions;
 use crate::error::{Diagnostic, Error, Result};
+use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,7 +43,7 @@ impl ServeOptions {
             port: 1111,
             drafts: false,
             workers: 8,
-            debounce: Duration::from_millis(30),
+            debounce: Duration::from_millis(10),
         }
     }
 }
@@ -58,6 +60,8 @@ pub enum ServeEvent {
         millis: u128,
         files: usize,
         changed: usize,
+        /// Only what the change affects was re-rendered.
+        quick: bool,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -95,7 +99,7 @@ pub fn start(
         ..BuildOptions::default()
     };
     let state = Arc::new(SiteState::new(build, origin.clone()));
-    rebuild_and_report(&state, report.as_ref())?;
+    rebuild_and_report(&state, &BTreeSet::new(), report.as_ref())?;
     let url = format!("{origin}{}", state.base_path());
     report(ServeEvent::Listening {
         url: url.clone(),
@@ -141,13 +145,15 @@ fn bind(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr, Option<St
 /// Rebuilds and tells `report`; errors in the site are reported, not returned.
 pub(crate) fn rebuild_and_report(
     state: &SiteState,
+    changed: &BTreeSet<PathBuf>,
     report: &(dyn Fn(ServeEvent) + Send + Sync),
 ) -> Result<()> {
-    match state.rebuild() {
+    match state.rebuild_after(changed) {
         Ok(r) => report(ServeEvent::Rebuilt {
             millis: r.millis,
             files: r.files,
             changed: r.changed,
+            quick: r.quick,
         }),
         Err(Error::Site(d)) => report(ServeEvent::Failed(d)),
         Err(e) => return Err(e),

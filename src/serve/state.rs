@@ -1,10 +1,12 @@
 //! The in-memory site the server answers from, and rebuilding it.
 
+use super::incremental::{self, Cache, Outcome};
 use super::live::Broadcaster;
 use crate::build::{BuildOptions, Timings};
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::MemorySink;
-use std::collections::BTreeMap;
+use crate::output::{MemorySink, SharedFiles};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -12,7 +14,7 @@ use std::time::Instant;
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub version: u64,
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: SharedFiles,
 }
 
 /// What one rebuild did.
@@ -21,6 +23,8 @@ pub struct Rebuild {
     pub millis: u128,
     pub files: usize,
     pub changed: usize,
+    /// Only the outputs showing the changed pages were re-rendered.
+    pub quick: bool,
 }
 
 pub struct SiteState {
@@ -28,8 +32,8 @@ pub struct SiteState {
     base_path: RwLock<String>,
     current: RwLock<Arc<Snapshot>>,
     errors: RwLock<Vec<Diagnostic>>,
-    /// Serialises rebuilds.
-    rebuilding: Mutex<()>,
+    /// The last good build; the lock also serialises rebuilds.
+    cache: Mutex<Option<Cache>>,
     pub live: Broadcaster,
 }
 
@@ -42,7 +46,7 @@ impl SiteState {
             base_path: RwLock::new("/".into()),
             current: RwLock::new(Arc::new(Snapshot::default())),
             errors: RwLock::new(Vec::new()),
-            rebuilding: Mutex::new(()),
+            cache: Mutex::new(None),
             live: Broadcaster::default(),
         }
     }
@@ -73,22 +77,63 @@ impl SiteState {
         &self.build
     }
 
-    /// Rebuilds from disk. On success the new snapshot is served and
-    /// browsers are told what changed; on failure the last good snapshot
-    /// stays and browsers show the errors.
+    /// Rebuilds everything from disk. On success the new snapshot is
+    /// served and browsers are told what changed; on failure the last good
+    /// snapshot stays and browsers show the errors.
     pub fn rebuild(&self) -> Result<Rebuild> {
-        let _guard = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        self.rebuild_after(&BTreeSet::new())
+    }
+
+    /// Rebuilds after the files in `changed` changed: only what they
+    /// affect when they are text edits of existing pages, else everything.
+    pub fn rebuild_after(&self, changed: &BTreeSet<PathBuf>) -> Result<Rebuild> {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
-        let build = &self.build;
+        if let Some(c) = cache.as_mut() {
+            match incremental::update(c, &self.build, changed) {
+                Outcome::Updated(written) => {
+                    let old = self.snapshot();
+                    let mut files = old.files.clone();
+                    let mut changed = Vec::new();
+                    for (path, bytes) in written {
+                        if files.get(&path) != Some(&bytes) {
+                            changed.push(path.clone());
+                            files.insert(path, bytes);
+                        }
+                    }
+                    let (total, count) = (files.len(), changed.len());
+                    self.publish(files, count, false, None);
+                    return Ok(Rebuild {
+                        millis: started.elapsed().as_millis(),
+                        files: total,
+                        changed: count,
+                        quick: true,
+                    });
+                }
+                Outcome::Broken => *cache = None,
+                Outcome::NotQuick => {}
+            }
+        }
         let result = (|| {
             let mut timings = Timings::default();
-            let loaded = crate::build::load_site(build, &mut timings)?;
+            let loaded = crate::build::load_site(&self.build, &mut timings)?;
             let sink = MemorySink::new();
-            crate::build::render_into(&loaded, &sink, &mut timings)?;
-            Ok::<_, Error>((sink.into_files(), loaded.site.config.base_path.clone()))
+            let (_, render) = crate::build::render_keeping(&loaded, &sink, &mut timings, true)?;
+            Ok::<_, Error>((sink.into_shared(), loaded, render))
         })();
         match result {
-            Ok((files, base_path)) => {
+            Ok((files, loaded, render)) => {
+                let base_path = loaded.site.config.base_path.clone();
+                let root = loaded
+                    .site
+                    .root
+                    .canonicalize()
+                    .unwrap_or(loaded.site.root.clone());
+                *cache = Some(Cache {
+                    loaded,
+                    render,
+                    root,
+                });
                 let old = self.snapshot();
                 let changed: Vec<&String> = files
                     .iter()
@@ -111,36 +156,49 @@ impl SiteState {
                                 })
                     });
                 let count = changed.len();
-                let version = old.version + 1;
                 let total = files.len();
-                *self.base_path.write().unwrap_or_else(|e| e.into_inner()) = base_path;
-                *self.current.write().unwrap_or_else(|e| e.into_inner()) =
-                    Arc::new(Snapshot { version, files });
-                let had_errors = !self.errors().is_empty();
-                self.errors
-                    .write()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clear();
-                if count > 0 || had_errors {
-                    self.live.reload(version, css_only && !had_errors);
-                }
+                self.publish(files, count, css_only, Some(base_path));
                 Ok(Rebuild {
                     millis: started.elapsed().as_millis(),
                     files: total,
                     changed: count,
+                    quick: false,
                 })
             }
-            Err(Error::Site(diags)) => {
+            Err(e) => {
+                *cache = None;
+                let diags = match &e {
+                    Error::Site(diags) => diags.clone(),
+                    other => vec![Diagnostic::error("herald", other.to_string())],
+                };
                 *self.errors.write().unwrap_or_else(|e| e.into_inner()) = diags.clone();
                 self.live.errors(&diags);
-                Err(Error::Site(diags))
-            }
-            Err(e) => {
-                let d = vec![Diagnostic::error("herald", e.to_string())];
-                *self.errors.write().unwrap_or_else(|e| e.into_inner()) = d.clone();
-                self.live.errors(&d);
                 Err(e)
             }
+        }
+    }
+
+    /// Serves `files` from now on and tells browsers.
+    fn publish(
+        &self,
+        files: SharedFiles,
+        changed: usize,
+        css_only: bool,
+        base_path: Option<String>,
+    ) {
+        let version = self.snapshot().version + 1;
+        if let Some(base_path) = base_path {
+            *self.base_path.write().unwrap_or_else(|e| e.into_inner()) = base_path;
+        }
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) =
+            Arc::new(Snapshot { version, files });
+        let had_errors = !self.errors().is_empty();
+        self.errors
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        if changed > 0 || had_errors {
+            self.live.reload(version, css_only && !had_errors);
         }
     }
 }

@@ -4,6 +4,7 @@ use super::ServeEvent;
 use super::state::SiteState;
 use crate::error::{Error, Result};
 use notify::{RecursiveMode, Watcher};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{RecvTimeoutError, channel};
@@ -44,6 +45,18 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
     !(crate::content::is_ignored_name(&name) || name.ends_with(".swo") || name == "4913")
 }
 
+/// Adds the relevant paths of a change event to `changed`.
+fn note(root: &Path, ev: &notify::Event, changed: &mut BTreeSet<PathBuf>) {
+    if matches!(ev.kind, notify::EventKind::Access(_)) {
+        return;
+    }
+    for p in &ev.paths {
+        if relevant(root, p) {
+            changed.insert(p.clone());
+        }
+    }
+}
+
 pub fn spawn(
     root: PathBuf,
     debounce: Duration,
@@ -79,9 +92,9 @@ pub fn spawn(
                 Err(_) => return,
             };
             // Reading files (our own rebuild does) is not a change.
-            if matches!(first.kind, notify::EventKind::Access(_))
-                || !first.paths.iter().any(|p| relevant(&root, p))
-            {
+            let mut changed = BTreeSet::new();
+            note(&root, &first, &mut changed);
+            if changed.is_empty() {
                 continue;
             }
             // Debounce: rebuild once the burst is quiet (or MAX_DELAY passed).
@@ -92,12 +105,13 @@ pub fn spawn(
                     break;
                 }
                 match rx.recv_timeout(debounce.min(left)) {
-                    Ok(_) => continue,
+                    Ok(Ok(ev)) => note(&root, &ev, &mut changed),
+                    Ok(Err(_)) => {}
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
-            if let Err(e) = super::rebuild_and_report(&state, report.as_ref()) {
+            if let Err(e) = super::rebuild_and_report(&state, &changed, report.as_ref()) {
                 report(ServeEvent::Failed(vec![crate::error::Diagnostic::error(
                     "herald",
                     e.to_string(),

@@ -194,13 +194,24 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent)
-            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        let unusable = |what: &str, e: std::io::Error| {
+            Error::Site(vec![
+                crate::error::Diagnostic::error(
+                    parent.display().to_string(),
+                    format!("{what} that holds the output: {e}"),
+                )
+                .hint(format!(
+                    "herald writes the new site beside {} and then swaps it in: check this folder's permissions, or choose another folder with --output",
+                    output.display()
+                )),
+            ])
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| unusable("cannot create the folder", e))?;
         recover(output, &parent);
         let dir = tempfile::Builder::new()
             .prefix(&sibling_prefix(output, "staging"))
             .tempdir_in(&parent)
-            .map_err(|e| Error::io(format!("cannot write in {}", parent.display()), e))?;
+            .map_err(|e| unusable("cannot write in the folder", e))?;
         Ok(Staging {
             dir,
             output: output.to_path_buf(),

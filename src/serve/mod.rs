@@ -115,6 +115,16 @@ pub fn start(
     Ok(Running { url, addr, state })
 }
 
+/// A server on `addr` whose connections send small responses at once: with
+/// Nagle's algorithm a response written as headers then body waits for the
+/// client's delayed ACK (~40 ms per keep-alive request). Linux copies
+/// TCP_NODELAY from the listening socket to the accepted ones.
+fn listen(addr: SocketAddr) -> std::result::Result<tiny_http::Server, String> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| e.to_string())?;
+    let _ = rustix::net::sockopt::set_tcp_nodelay(&listener, true);
+    tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())
+}
+
 fn bind(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr, Option<String>)> {
     let tries: Vec<u16> = if opts.port == 0 {
         vec![0]
@@ -123,7 +133,7 @@ fn bind(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr, Option<St
     };
     let mut last = String::new();
     for port in tries {
-        match tiny_http::Server::http(SocketAddr::new(opts.bind, port)) {
+        match listen(SocketAddr::new(opts.bind, port)) {
             Ok(server) => {
                 let addr = server
                     .server_addr()

@@ -181,9 +181,10 @@ pub fn page(i: usize, n: usize, rng: &mut Rng) -> String {
     }
     s.push_str("---\n");
     paragraph(rng, &mut s);
-    let sections = 4;
+    let sections = 6;
     for sec in 0..sections {
         let _ = writeln!(s, "## 第{}部分 {}\n", sec + 1, &rng.pick(ZH)[..12]);
+        paragraph(rng, &mut s);
         paragraph(rng, &mut s);
         paragraph(rng, &mut s);
         if sec == 1 {
@@ -257,6 +258,68 @@ pub fn write_site(dir: &Path, n: usize, seed: u64, theme_from: &Path) -> std::io
         &theme_from.join("themes/default"),
         &dir.join("themes/default"),
     )
+}
+
+/// Writes the same `n` pages (same seed) as a minimal equivalent Hugo
+/// site: the same four sections paginated by 10, tags paginated by 10, a
+/// home page with the latest 5 of each section, Hugo's built-in sitemap and
+/// feeds, code highlighted by Hugo's default (Chroma). Internal `@/` links
+/// become plain site paths.
+pub fn write_hugo_site(dir: &Path, n: usize, seed: u64) -> std::io::Result<()> {
+    let mut rng = Rng::new(seed);
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(
+        dir.join("hugo.toml"),
+        "baseURL = 'https://example.org/portal/'\nlanguageCode = 'zh-CN'\ntitle = '生成的测试站点'\nhasCJKLanguage = true\n[pagination]\n  pagerSize = 10\npaginate = 10\n[taxonomies]\n  tag = 'tags'\n",
+    )?;
+    let layouts = [
+        (
+            "_default/baseof.html",
+            "<!DOCTYPE html>\n<html lang=\"{{ .Site.LanguageCode }}\">\n<head><meta charset=\"utf-8\"><title>{{ .Title }} · {{ .Site.Title }}</title></head>\n<body>\n<nav>{{ range .Site.Sections }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ end }}</nav>\n<main>{{ block \"main\" . }}{{ end }}</main>\n</body>\n</html>\n",
+        ),
+        (
+            "_default/single.html",
+            "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format \"2006-01-02\" }}</time>\n{{ .Content }}\n<ul>{{ range .Params.tags }}<li><a href=\"{{ \"tags/\" | relURL }}{{ . | urlize }}/\">{{ . }}</a></li>{{ end }}</ul>\n{{ with .PrevInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }} {{ with .NextInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</article>{{ end }}\n",
+        ),
+        (
+            "_default/list.html",
+            "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages 10 }}{{ range $p.Pages }}<article><h2><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h2><p>{{ .Summary }}</p></article>{{ end }}{{ template \"_internal/pagination.html\" . }}{{ end }}\n",
+        ),
+        (
+            "_default/terms.html",
+            "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> ({{ .Count }})</li>{{ end }}</ul>{{ end }}\n",
+        ),
+        (
+            "index.html",
+            "{{ define \"main\" }}{{ range .Site.Sections }}<section><h2>{{ .Title }}</h2>{{ range first 5 .Pages }}<article><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a><p>{{ .Summary }}</p></article>{{ end }}</section>{{ end }}{{ end }}\n",
+        ),
+    ];
+    for (name, text) in layouts {
+        let path = dir.join("layouts").join(name);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
+        std::fs::write(path, text)?;
+    }
+    for (key, title, _) in BOARDS {
+        std::fs::create_dir_all(dir.join("content").join(key))?;
+        std::fs::write(
+            dir.join("content").join(key).join("_index.md"),
+            format!("---\ntitle: {title}\n---\n"),
+        )?;
+    }
+    std::fs::create_dir_all(dir.join("static/covers"))?;
+    for i in 0..n {
+        let (board, stem) = page_key(i);
+        let text = page(i, n, &mut rng)
+            .replace("](@/", "](/portal/")
+            .replace(".md)", "/)");
+        std::fs::write(
+            dir.join("content")
+                .join(BOARDS[board].0)
+                .join(format!("{stem}.md")),
+            text,
+        )?;
+    }
+    Ok(())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {

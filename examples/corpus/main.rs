@@ -1,12 +1,15 @@
-//! `cargo run --release --example corpus -- DIR N [SEED]`: writes a generated
-//! N-page herald site into DIR (see generator.rs).
+//! `cargo run --release --example corpus -- DIR N [SEED] [--hugo]`: writes a
+//! generated N-page herald site into DIR (see generator.rs); with `--hugo`,
+//! the same pages as a minimal equivalent Hugo site.
 
 mod generator;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let hugo = args.iter().any(|a| a == "--hugo");
+    args.retain(|a| a != "--hugo");
     if args.len() < 3 {
-        eprintln!("usage: corpus DIR N [SEED]");
+        eprintln!("usage: corpus DIR N [SEED] [--hugo]");
         std::process::exit(2);
     }
     let dir = std::path::PathBuf::from(&args[1]);
@@ -16,7 +19,12 @@ fn main() {
     });
     let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(42);
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Err(e) = generator::write_site(&dir, n, seed, repo) {
+    let written = if hugo {
+        generator::write_hugo_site(&dir, n, seed)
+    } else {
+        generator::write_site(&dir, n, seed, repo)
+    };
+    if let Err(e) = written {
         eprintln!("cannot write {}: {e}", dir.display());
         std::process::exit(1);
     }

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Build-speed benchmark: herald against Hugo on the same generated corpus.
+
+    python3 scripts/bench.py                 # 1,000 and 10,000 pages, 5 runs each
+    python3 scripts/bench.py --runs 7 --big  # also 100,000 pages (herald alone)
+
+For each size it generates the corpus (`examples/corpus`, same seed for both
+generators), does one warm-up build of each, then alternates herald and Hugo
+runs (when `hugo` is installed: `apt-get install hugo`), output on tmpfs
+(/dev/shm), the output folder removed before every run. It prints the
+medians of wall time, CPU time (user + system) and peak RSS, and the
+herald/Hugo wall-time ratio measured in the same run. The machine is shared
+and noisy: compare ratios, not absolute figures across runs.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = "/tmp/herald-bench"
+OUT = "/dev/shm/herald-bench"
+
+
+def run(cmd, cwd=None):
+    """Runs cmd; returns (wall s, cpu s, peak RSS MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def corpus(n, hugo):
+    path = os.path.join(WORK, f"{'hugo' if hugo else 'herald'}-{n}")
+    if not os.path.exists(os.path.join(path, "content")):
+        shutil.rmtree(path, ignore_errors=True)
+        args = [os.path.join(ROOT, "target/release/examples/corpus"), path, str(n), "42"]
+        if hugo:
+            args.append("--hugo")
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def herald_cmd(site, out):
+    return [os.path.join(ROOT, "target/release/herald"), "build", "--root", site, "--output", out]
+
+
+def hugo_cmd(site, out):
+    return ["hugo", "--quiet", "--source", site, "--destination", out]
+
+
+def measure(label, cmd_for, site, runs_out):
+    out = os.path.join(OUT, label)
+    shutil.rmtree(out, ignore_errors=True)
+    result = run(cmd_for(site, out))
+    runs_out.append(result)
+    return result
+
+
+def summary(name, runs):
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    rss = statistics.median(r[2] for r in runs)
+    print(f"  {name:<7} wall {wall * 1000:8.0f} ms   cpu {cpu * 1000:8.0f} ms   peak RSS {rss:7.0f} MiB   ({len(runs)} runs)")
+    return wall
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", default="1000,10000")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--big", action="store_true", help="also 100,000 pages with herald alone")
+    args = p.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "herald", "--example", "corpus"], cwd=ROOT, check=True)
+    os.makedirs(WORK, exist_ok=True)
+    os.makedirs(OUT, exist_ok=True)
+    have_hugo = shutil.which("hugo") is not None
+    if have_hugo:
+        version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
+        print(f"hugo: {version}")
+    else:
+        print("hugo: not installed (apt-get install hugo) — herald only")
+    print(f"cores: {os.cpu_count()}, output on {OUT} (tmpfs)")
+
+    medians = {}
+    for n in [int(s) for s in args.sizes.split(",")]:
+        ours = corpus(n, hugo=False)
+        theirs = corpus(n, hugo=True) if have_hugo else None
+        print(f"\n{n} pages")
+        # Warm-up (file cache, binaries).
+        measure("herald", herald_cmd, ours, [])
+        if theirs:
+            measure("hugo", hugo_cmd, theirs, [])
+        h_runs, g_runs = [], []
+        for _ in range(args.runs):
+            measure("herald", herald_cmd, ours, h_runs)
+            if theirs:
+                measure("hugo", hugo_cmd, theirs, g_runs)
+        h = summary("herald", h_runs)
+        medians[n] = h
+        if theirs:
+            g = summary("hugo", g_runs)
+            print(f"  herald/Hugo wall ratio: {h / g:.3f}")
+    if 1000 in medians and 10000 in medians:
+        print(f"\ngrowth 1,000 → 10,000 pages: {medians[10000] / medians[1000]:.1f}× the time")
+
+    if args.big:
+        n = 100_000
+        print(f"\n{n} pages (herald alone)")
+        site = corpus(n, hugo=False)
+        runs = []
+        for _ in range(max(1, min(args.runs, 3))):
+            measure("herald-big", herald_cmd, site, runs)
+        summary("herald", runs)
+        shutil.rmtree(os.path.join(OUT, "herald-big"), ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,7 @@ use crate::link::{self, ContentResolver};
 use crate::markdown::{self, MarkdownOptions, Rendered, highlight::Highlighter};
 use crate::output::{self, MemorySink, Sink, Staging};
 use crate::render::{self, Copy};
+use crate::search::SearchIndex;
 use crate::site::Site;
 use crate::templates::{self, Templates};
 use rayon::prelude::*;
@@ -443,15 +444,35 @@ pub fn render_keeping(
     timings: &mut Timings,
     keep: bool,
 ) -> Result<(render::RenderReport, render::RenderCache)> {
+    let search = search_index(&loaded.site, keep, timings);
+    render_with(loaded, search, sink, timings, keep)
+}
+
+/// The search index, if the site has search.
+fn search_index(site: &Site, keep: bool, timings: &mut Timings) -> Option<SearchIndex> {
+    let mut clock = Instant::now();
+    let index = site.config.search.then(|| SearchIndex::build(site, keep));
+    timings.lap("search", &mut clock);
+    index
+}
+
+fn render_with(
+    loaded: &Loaded,
+    search: Option<SearchIndex>,
+    sink: &dyn Sink,
+    timings: &mut Timings,
+    keep: bool,
+) -> Result<(render::RenderReport, render::RenderCache)> {
     let extra = vec![("syntax.css".to_string(), loaded.css.clone().into_bytes())];
     let input = render::RenderInput {
         site: &loaded.site,
         templates: &loaded.templates,
         copies: &loaded.copies,
         extra_files: &extra,
+        search,
         keep,
     };
-    render::render_site(&input, sink, timings).map_err(fail)
+    render::render_site(input, sink, timings).map_err(fail)
 }
 
 /// Output files by path.
@@ -472,9 +493,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let output = opts.output_dir();
     output::check_output_dir(&opts.root, &output)?;
     let mut timings = Timings::default();
-    let loaded = load_site(opts, &mut timings)?;
+    let mut loaded = load_site(opts, &mut timings)?;
     let staging = Staging::new(&output)?;
-    let report = render_into(&loaded, &staging.sink(), &mut timings)?;
+    // Index first, then let go of the sources: rendering needs neither the
+    // Markdown nor the plain text, and memory peaks while rendering.
+    let search = search_index(&loaded.site, false, &mut timings);
+    loaded.site.release_sources();
+    let (report, _) = render_with(&loaded, search, &staging.sink(), &mut timings, false)?;
     let mut clock = Instant::now();
     staging.publish()?;
     timings.lap("publish", &mut clock);

@@ -1,5 +1,11 @@
 //! The `herald` command: parses arguments, calls the library, prints.
 
+/// mimalloc: many threads allocate small strings and values at once, where
+/// glibc's allocator spends its time growing per-thread arenas (see
+/// docs/architecture.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use herald::error::Error;
 use std::path::PathBuf;

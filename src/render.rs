@@ -84,6 +84,8 @@ pub struct RenderInput<'a> {
     pub copies: &'a [Copy],
     /// Generated files written as they are.
     pub extra_files: &'a [(String, Vec<u8>)],
+    /// The search index, built beforehand (`None` when search is off).
+    pub search: Option<crate::search::SearchIndex>,
     /// Keep what [`RenderCache::update_pages`] needs (the dev server).
     pub keep: bool,
 }
@@ -141,7 +143,7 @@ fn jobs(site: &Site) -> Vec<Job> {
 
 /// Renders the whole site. Returns every template error found.
 pub fn render_site(
-    input: &RenderInput<'_>,
+    input: RenderInput<'_>,
     sink: &dyn Sink,
     timings: &mut crate::build::Timings,
 ) -> Result<(RenderReport, RenderCache), Vec<Diagnostic>> {
@@ -154,11 +156,7 @@ pub fn render_site(
         .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
         .collect();
     timings.lap("values", &mut clock);
-    let search_index = site
-        .config
-        .search
-        .then(|| crate::search::SearchIndex::build(site, input.keep));
-    timings.lap("search", &mut clock);
+    let search_index = input.search;
     let v = Values {
         site_value: values::site(site),
         strings: Value::from_serializable(&templates.strings),

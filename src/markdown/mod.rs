@@ -234,6 +234,9 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     out.cjk_chars = cjk;
     out.words = words;
     out.reading_minutes = text::reading_minutes(cjk, words);
+    // Every page's output is held until the site is written: no slack.
+    out.html.shrink_to_fit();
+    out.plain.shrink_to_fit();
     (out, diags)
 }
 

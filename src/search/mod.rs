@@ -140,11 +140,17 @@ impl SearchIndex {
         let keys = doc_keys(site);
         let n = keys.len();
         let shards = shard_count(n);
-        let docs: Vec<DocTokens> = keys
-            .par_iter()
-            .map(|k| DocTokens::new(&doc_text(site, k), shards))
-            .collect();
-        let postings = Postings::build(&docs, shards);
+        let (docs, postings) = if keep {
+            let docs: Vec<DocTokens> = keys
+                .par_iter()
+                .map(|k| DocTokens::new(&doc_text(site, k), shards))
+                .collect();
+            let postings = Postings::build(&docs, shards);
+            (docs, postings)
+        } else {
+            let make = |i: usize| DocTokens::new(&doc_text(site, keys[i]), shards);
+            (Vec::new(), Postings::build_streaming(n, shards, make))
+        };
         let common = common_df(n);
         let mut files: Vec<File> = (0..shards)
             .into_par_iter()

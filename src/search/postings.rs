@@ -56,7 +56,7 @@ impl DocTokens {
         let mut segments: Vec<(usize, usize, u32, bool)> = Vec::new();
         let mut push = |text: &mut String, s: &str, weight: u32, unigrams: bool| {
             let start = text.len();
-            text.push_str(&s.to_lowercase());
+            push_lower(text, s);
             segments.push((start, text.len(), weight, unigrams));
             text.push('\n');
         };
@@ -128,6 +128,38 @@ impl DocTokens {
     }
 }
 
+/// Appends `s` lower-cased, as `str::to_lowercase` would (which the theme's
+/// `toLowerCase` mirrors), but without a case-table lookup for ASCII and
+/// CJK characters, which have no case.
+fn push_lower(out: &mut String, s: &str) {
+    if s.contains('Σ') {
+        // Final-sigma rules need the whole word: leave them to std.
+        out.push_str(&s.to_lowercase());
+        return;
+    }
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if is_cjk(c) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Appends document `d`'s records to the shards' buckets.
+fn scatter(buckets: &mut [Vec<u8>], d: usize, doc: &DocTokens) {
+    let d = (d as u32).to_le_bytes();
+    for r in doc.records() {
+        let b = &mut buckets[r.shard];
+        b.extend_from_slice(&d);
+        b.push(r.weight);
+        b.extend_from_slice(&(r.token.len() as u16).to_le_bytes());
+        b.extend_from_slice(r.token);
+    }
+}
+
 /// Term frequency to a 1–7 weight (log scale).
 fn weight(tf: u32) -> u32 {
     (32 - tf.leading_zeros()).clamp(1, 7)
@@ -144,18 +176,38 @@ pub struct Postings {
 impl Postings {
     /// Groups the documents' tokens (in document order) by shard and token.
     pub fn build(docs: &[DocTokens], shards: usize) -> Postings {
-        // Per shard: `[doc u32][weight u8][len u16][bytes]` records.
         let mut buckets: Vec<Vec<u8>> = vec![Vec::new(); shards];
         for (d, doc) in docs.iter().enumerate() {
-            let d = (d as u32).to_le_bytes();
-            for r in doc.records() {
-                let b = &mut buckets[r.shard];
-                b.extend_from_slice(&d);
-                b.push(r.weight);
-                b.extend_from_slice(&(r.token.len() as u16).to_le_bytes());
-                b.extend_from_slice(r.token);
+            scatter(&mut buckets, d, doc);
+        }
+        Self::from_buckets(buckets)
+    }
+
+    /// Like [`Postings::build`] for documents made by `make(0..n)` in
+    /// parallel batches, so that not every document's tokens are held at
+    /// once.
+    pub fn build_streaming(
+        n: usize,
+        shards: usize,
+        make: impl Fn(usize) -> DocTokens + Sync,
+    ) -> Postings {
+        const BATCH: usize = 512;
+        let mut buckets: Vec<Vec<u8>> = vec![Vec::new(); shards];
+        for start in (0..n).step_by(BATCH) {
+            let batch: Vec<DocTokens> = (start..(start + BATCH).min(n))
+                .into_par_iter()
+                .map(&make)
+                .collect();
+            for (i, doc) in batch.iter().enumerate() {
+                scatter(&mut buckets, start + i, doc);
             }
         }
+        Self::from_buckets(buckets)
+    }
+
+    /// Groups each shard's `[doc u32][weight u8][len u16][bytes]` records
+    /// by token, in parallel.
+    fn from_buckets(buckets: Vec<Vec<u8>>) -> Postings {
         let shards = buckets
             .into_par_iter()
             .map(|b| {
@@ -274,6 +326,19 @@ mod tests {
             },
             1,
         )
+    }
+
+    #[test]
+    fn lower_casing_matches_std() {
+        for text in [
+            "Hello 乡村 ÀÉÎ Straße İstanbul ΟΔΟΣ Σ ﬁ 123",
+            "",
+            "ÄÖÜ 夜读 Tea",
+        ] {
+            let mut out = String::new();
+            push_lower(&mut out, text);
+            assert_eq!(out, text.to_lowercase(), "{text}");
+        }
     }
 
     #[test]

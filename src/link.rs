@@ -240,7 +240,9 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
                     slug: slug.clone(),
                     pages: Vec::new(),
                 });
-                if !term.pages.contains(key) {
+                // Pages come in key order, so a page naming a term twice
+                // (or two names with one slug) is the last one added.
+                if term.pages.last() != Some(key) {
                     term.pages.push(key.clone());
                     if let Some(l) = links.get_mut(key) {
                         l.terms.push((t.name.clone(), slug));

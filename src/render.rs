@@ -90,6 +90,9 @@ pub struct RenderInput<'a> {
     pub keep: bool,
 }
 
+/// Pager links either side of the current page in `paginator.pagers`.
+const PAGER_WINDOW: usize = 2;
+
 fn pagination(total: usize, per_page: Option<usize>) -> usize {
     match per_page {
         Some(n) if n > 0 => total.div_ceil(n).max(1),
@@ -595,7 +598,19 @@ impl Renderer<'_> {
         let start = (number - 1) * per;
         let slice = &keys[start.min(keys.len())..(start + per).min(keys.len())];
         let url = |n: usize| Value::from(self.site.url(&Site::pager_path(base, n)));
-        let pagers: Vec<Value> = (1..=total_pages)
+        // A window, not every page number: listing all of them on every
+        // pager would make pagination quadratic in the size of a board.
+        let lo = number.saturating_sub(PAGER_WINDOW).max(1);
+        let hi = (number + PAGER_WINDOW).min(total_pages);
+        let mut numbers: Vec<usize> = (lo..=hi).collect();
+        if lo > 1 {
+            numbers.insert(0, 1);
+        }
+        if hi < total_pages {
+            numbers.push(total_pages);
+        }
+        let pagers: Vec<Value> = numbers
+            .into_iter()
             .map(|n| {
                 map([
                     ("number", Value::from(n)),

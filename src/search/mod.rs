@@ -13,12 +13,15 @@
 //! Size: postings are delta-encoded with a 3-bit weight; a token found in
 //! more than a quarter of a large site's pages is stored as "common" (it then
 //! does not narrow results). Postings are sharded — CJK by the whole token,
-//! Latin words by their first two letters (for prefix search) — into about
-//! 40 KB files, so a query downloads only the shards of its own tokens, plus
+//! Latin words by their first two letters (for prefix search) — one shard per
+//! 24 pages (≈40 KB on a typical portal; the count depends on the number of
+//! pages only, so the dev server can update shards in place), so a query
+//! downloads only the shards of its own tokens, plus
 //! small chunks of document details for the results it shows. Files are
 //! JavaScript (`herald_search(…)` calls) rather than JSON so they load from
 //! `file://` too; URLs carry the build's version. `static/search.js` in the
-//! theme mirrors the tokenizer and shard function below; keep them in step.
+//! theme mirrors the tokenizer and shard function in `tokens.rs`; keep them
+//! in step.
 
 mod postings;
 mod tokens;

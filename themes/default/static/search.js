@@ -1,5 +1,5 @@
 /* herald search: loads only the index shards a query needs. No dependencies.
-   The tokenizer mirrors src/search.rs; keep them in step. */
+   The tokenizer mirrors src/search/tokens.rs; keep them in step. */
 (function () {
   "use strict";
   var root = document.getElementById("search");

@@ -725,10 +725,12 @@ impl Renderer<'_> {
                     "paginator",
                     self.paginator(&base, &b.pages, b.config.paginate, *number, &mut deps),
                 );
+                // The board's courses are listed on its first page only:
+                // on every pager they would make a board quadratic.
                 let series: Vec<Value> = site
                     .series
                     .values()
-                    .filter(|s| s.board == b.config.key)
+                    .filter(|s| s.board == b.config.key && *number == 1)
                     .filter_map(|s| self.series_value(&s.slug, &mut deps))
                     .collect();
                 ctx.insert_value("series", Value::from(series));

@@ -88,3 +88,30 @@ fn output_is_identical_with_one_and_two_threads() {
         );
     }
 }
+
+/// No quadratic output: a board's later pages (courses listed on page 1
+/// only, pager links a window) do not grow with the size of the board.
+#[test]
+fn pager_pages_do_not_grow_with_the_board() {
+    let size = |n: usize| {
+        let site = tempfile::tempdir().unwrap();
+        generator::write_site(site.path(), n, 9, &common::repo()).unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args(["build", "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", common::stderr(&o));
+        let page =
+            std::fs::read_to_string(site.path().join("public/lessons/page/3/index.html")).unwrap();
+        assert!(!page.contains(
+            "application/ld+json\">{\"@context\":\"https://schema.org\",\"@type\":\"Course\""
+        ));
+        page.len()
+    };
+    let (small, large) = (size(200), size(800));
+    assert!(
+        large < small + small / 10,
+        "page 3 of the lessons board grew from {small} to {large} bytes"
+    );
+}

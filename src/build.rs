@@ -173,15 +173,12 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         templates: &templates,
         highlighter: &highlighter,
     };
-    let md = |file: &str, body: &str, first_line: usize, key: &str, path: &str| {
-        inputs.render(file, body, first_line, key, path)
-    };
     let results: Vec<(String, Rendered, Vec<Diagnostic>)> = content
         .pages
         .par_iter()
         .filter(|(k, _)| linked.links.contains_key(*k))
         .map(|(k, p)| {
-            let (r, d) = md(&p.file, &p.body, p.body_line, k, &linked.links[k].path);
+            let (r, d) = inputs.render(&p.file, &p.body, p.body_line, k, &linked.links[k].path);
             (k.clone(), r, d)
         })
         .collect();
@@ -202,7 +199,7 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         } else {
             format!("{k}/")
         };
-        let (r, d) = md(&index.file, &index.body, index.body_line, &key, &path);
+        let (r, d) = inputs.render(&index.file, &index.body, index.body_line, &key, &path);
         diags.extend(d);
         index_rendered.insert(k.clone(), r);
     }
@@ -253,48 +250,55 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     })
 }
 
+/// The links of `r` to an anchor the target page does not have, with the
+/// anchor and the target.
+pub fn broken_anchors<'a>(
+    r: &'a Rendered,
+    rendered: &'a BTreeMap<String, Rendered>,
+) -> impl Iterator<Item = (&'a markdown::links::InternalLink, &'a String, &'a Rendered)> {
+    r.links.iter().filter_map(move |link| {
+        let anchor = link.anchor.as_ref()?;
+        let target = rendered.get(&link.target)?;
+        (!target.anchors.contains(anchor)).then_some((link, anchor, target))
+    })
+}
+
 /// `@/page.md#anchor` must name a heading of the target page.
-pub fn check_anchors(
+fn check_anchors(
     content: &content::Content,
     rendered: &BTreeMap<String, Rendered>,
     diags: &mut Vec<Diagnostic>,
 ) {
     for (key, r) in rendered {
-        for link in &r.links {
-            let Some(anchor) = &link.anchor else { continue };
-            let Some(target) = rendered.get(&link.target) else {
-                continue;
-            };
-            if !target.anchors.iter().any(|a| a == anchor) {
-                let mut hint = String::from("anchors are the ids of the target's headings");
-                if let Some(s) =
-                    crate::error::did_you_mean(anchor, target.anchors.iter().map(String::as_str))
-                {
-                    hint = format!("did you mean #{s}?");
-                } else if !target.anchors.is_empty() {
-                    hint.push_str(&format!(
-                        ": {}",
-                        target
-                            .anchors
-                            .iter()
-                            .take(8)
-                            .map(|a| format!("#{a}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-                diags.push(
-                    Diagnostic::error(
-                        &content.pages[key].file,
-                        format!(
-                            "broken anchor: @/{}#{anchor} — the page has no heading with that id",
-                            link.target
-                        ),
-                    )
-                    .at(link.line)
-                    .hint(hint),
-                );
+        for (link, anchor, target) in broken_anchors(r, rendered) {
+            let mut hint = String::from("anchors are the ids of the target's headings");
+            if let Some(s) =
+                crate::error::did_you_mean(anchor, target.anchors.iter().map(String::as_str))
+            {
+                hint = format!("did you mean #{s}?");
+            } else if !target.anchors.is_empty() {
+                hint.push_str(&format!(
+                    ": {}",
+                    target
+                        .anchors
+                        .iter()
+                        .take(8)
+                        .map(|a| format!("#{a}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
             }
+            diags.push(
+                Diagnostic::error(
+                    &content.pages[key].file,
+                    format!(
+                        "broken anchor: @/{}#{anchor} — the page has no heading with that id",
+                        link.target
+                    ),
+                )
+                .at(link.line)
+                .hint(hint),
+            );
         }
     }
 }

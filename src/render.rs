@@ -221,11 +221,8 @@ pub fn render_site(
         })
         .collect();
     for (path, bytes) in &generated {
-        if let Err(e) = sink.write(path, bytes) {
-            diags.push(Diagnostic::error(
-                path.clone(),
-                format!("cannot write: {e}"),
-            ));
+        if let Err(d) = write(sink, path, bytes) {
+            diags.push(d);
         }
     }
     let mut deps = Vec::with_capacity(jobs.len());
@@ -262,6 +259,12 @@ pub fn render_site(
             search: search_index.filter(|_| input.keep),
         },
     ))
+}
+
+/// Writes one generated file.
+fn write(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    sink.write(path, bytes)
+        .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
 }
 
 /// Adds `found` to `diags`, saying a template mistake that fails many
@@ -317,12 +320,7 @@ impl RenderCache {
             for key in keys {
                 for i in index.update(site, key).unwrap_or_default() {
                     let (path, bytes) = &index.files[i];
-                    sink.write(path, bytes).map_err(|e| {
-                        vec![Diagnostic::error(
-                            path.clone(),
-                            format!("cannot write: {e}"),
-                        )]
-                    })?;
+                    write(sink, path, bytes).map_err(|d| vec![d])?;
                     written += 1;
                     search_changed = true;
                 }
@@ -359,12 +357,7 @@ impl RenderCache {
             }
         }
         for (path, bytes) in crate::feeds::feeds(site) {
-            sink.write(&path, &bytes).map_err(|e| {
-                vec![Diagnostic::error(
-                    path.clone(),
-                    format!("cannot write: {e}"),
-                )]
-            })?;
+            write(sink, &path, &bytes).map_err(|d| vec![d])?;
             written += 1;
         }
         if diags.is_empty() {
@@ -802,10 +795,7 @@ impl Renderer<'_> {
                 let ctx =
                     self.base_context(self.meta("404", None, "404.html", Value::none(), "website"));
                 let bytes = self.render_template(&template, &ctx, &who)?;
-                return sink
-                    .write("404.html", bytes.as_bytes())
-                    .map(|()| deps)
-                    .map_err(|e| Diagnostic::error("404.html", format!("cannot write: {e}")));
+                return write(sink, "404.html", bytes.as_bytes()).map(|()| deps);
             }
             Job::TaxonomyList(ti) => {
                 let tax = &site.taxonomies[*ti];

@@ -107,15 +107,15 @@ fn herald_unprivileged(root: &Path, args: &[&str]) -> std::process::Output {
     let uid = std::fs::metadata("/proc/self").map_or(1, |m| m.uid());
     let mut cmd = if uid == 0 {
         // The temp folder is root's and private: let "nobody" in.
-        let mut dir = root.to_path_buf();
-        loop {
+        // The site folder, and any temp folders above it, but never /tmp
+        // itself (0777 there would drop its sticky bit).
+        let _ = std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o777));
+        let mut dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
+        while dir
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".tmp"))
+        {
             let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777));
-            if dir
-                .file_name()
-                .is_none_or(|n| !n.to_string_lossy().starts_with(".tmp"))
-            {
-                break;
-            }
             dir.pop();
         }
         let mut c = Command::new("setpriv");

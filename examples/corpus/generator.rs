@@ -220,7 +220,6 @@ pub fn page(i: usize, n: usize, rng: &mut Rng) -> String {
 
 /// Writes a complete herald site of `n` pages into `dir`.
 pub fn write_site(dir: &Path, n: usize, seed: u64, theme_from: &Path) -> std::io::Result<()> {
-    let mut rng = Rng::new(seed);
     let mut yaml = String::from(
         "title: 生成的测试站点\ndescription: benchmark corpus\nbase_url: https://example.org/portal/\nlanguage: zh-CN\nboards:\n",
     );
@@ -236,24 +235,8 @@ pub fn write_site(dir: &Path, n: usize, seed: u64, theme_from: &Path) -> std::io
     for (key, _, _) in BOARDS {
         std::fs::create_dir_all(dir.join("content").join(key))?;
     }
-    std::fs::create_dir_all(dir.join("static/covers"))?;
-    for c in 0..20 {
-        let svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 400\"><rect width=\"300\" height=\"400\" fill=\"#{:06x}\"/></svg>\n",
-            (c * 0x0a1b2c) & 0xffffff
-        );
-        std::fs::write(dir.join(format!("static/covers/c{c}.svg")), svg)?;
-    }
-    for i in 0..n {
-        let (board, stem) = page_key(i);
-        let text = page(i, n, &mut rng);
-        std::fs::write(
-            dir.join("content")
-                .join(BOARDS[board].0)
-                .join(format!("{stem}.md")),
-            text,
-        )?;
-    }
+    write_covers(dir)?;
+    write_pages(dir, n, seed, |text| text)?;
     copy_dir(
         &theme_from.join("themes/default"),
         &dir.join("themes/default"),
@@ -266,7 +249,6 @@ pub fn write_site(dir: &Path, n: usize, seed: u64, theme_from: &Path) -> std::io
 /// feeds, code highlighted by Hugo's default (Chroma). Internal `@/` links
 /// become plain site paths.
 pub fn write_hugo_site(dir: &Path, n: usize, seed: u64) -> std::io::Result<()> {
-    let mut rng = Rng::new(seed);
     std::fs::create_dir_all(dir)?;
     std::fs::write(
         dir.join("hugo.toml"),
@@ -306,17 +288,40 @@ pub fn write_hugo_site(dir: &Path, n: usize, seed: u64) -> std::io::Result<()> {
             format!("---\ntitle: {title}\n---\n"),
         )?;
     }
+    write_covers(dir)?;
+    write_pages(dir, n, seed, |text| {
+        text.replace("](@/", "](/portal/").replace(".md)", "/)")
+    })
+}
+
+/// The 20 SVG covers publications point to, under `static/covers/`.
+fn write_covers(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("static/covers"))?;
+    for c in 0..20 {
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 400\"><rect width=\"300\" height=\"400\" fill=\"#{:06x}\"/></svg>\n",
+            (c * 0x0a1b2c) & 0xffffff
+        );
+        std::fs::write(dir.join(format!("static/covers/c{c}.svg")), svg)?;
+    }
+    Ok(())
+}
+
+/// Pages `0..n` (from `seed`) under `content/BOARD/`, each through `edit`.
+fn write_pages(
+    dir: &Path,
+    n: usize,
+    seed: u64,
+    edit: impl Fn(String) -> String,
+) -> std::io::Result<()> {
+    let mut rng = Rng::new(seed);
     for i in 0..n {
         let (board, stem) = page_key(i);
-        let text = page(i, n, &mut rng)
-            .replace("](@/", "](/portal/")
-            .replace(".md)", "/)");
         std::fs::write(
             dir.join("content")
                 .join(BOARDS[board].0)
                 .join(format!("{stem}.md")),
-            text,
+            edit(page(i, n, &mut rng)),
         )?;
     }
     Ok(())

@@ -26,7 +26,7 @@
 mod postings;
 mod tokens;
 
-pub use postings::{DocText, DocTokens, Postings, shard_count};
+use postings::{DocText, DocTokens, Postings, shard_count};
 pub use tokens::{shard_of, stem, tokens};
 
 use crate::escape::script_json;
@@ -65,7 +65,7 @@ fn doc_text<'a>(site: &'a Site, key: &str) -> DocText<'a> {
 }
 
 /// Search documents in index order: newest first, then by key.
-pub fn doc_keys(site: &Site) -> Vec<&String> {
+fn doc_keys(site: &Site) -> Vec<&String> {
     let mut keys: Vec<&String> = site.content.pages.keys().collect();
     keys.sort_by(|a, b| {
         let (pa, pb) = (&site.content.pages[*a].meta, &site.content.pages[*b].meta);
@@ -75,7 +75,7 @@ pub fn doc_keys(site: &Site) -> Vec<&String> {
 }
 
 /// A token in more than this many documents is "common".
-pub fn common_df(docs: usize) -> usize {
+fn common_df(docs: usize) -> usize {
     if docs >= 200 { docs / 4 } else { usize::MAX }
 }
 

@@ -98,15 +98,6 @@ impl DocTokens {
         DocTokens { packed }
     }
 
-    /// The number of distinct tokens.
-    pub fn len(&self) -> usize {
-        self.records().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.packed.is_empty()
-    }
-
     fn records(&self) -> impl Iterator<Item = Record<'_>> {
         let p = &self.packed;
         let mut at = 0;

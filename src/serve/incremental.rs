@@ -8,7 +8,7 @@
 //! also what reports errors. The randomized test in `tests/serve.rs`
 //! checks that both paths serve byte-identical files.
 
-use crate::build::{BuildOptions, Loaded, MarkdownInputs};
+use crate::build::{BuildOptions, Loaded, MarkdownInputs, broken_anchors};
 use crate::content::{self, LoadOptions};
 use crate::output::{MemorySink, SharedFiles};
 use crate::render::RenderCache;
@@ -116,14 +116,7 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
             return None;
         }
         // Links to anchors of other pages (whose anchors are unchanged).
-        let broken = rendered.links.iter().any(|l| {
-            l.anchor.as_ref().is_some_and(|a| {
-                site.rendered
-                    .get(&l.target)
-                    .is_some_and(|t| !t.anchors.contains(a))
-            })
-        });
-        if broken {
+        if broken_anchors(&rendered, &site.rendered).next().is_some() {
             return None;
         }
         updates.push(Update {

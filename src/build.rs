@@ -9,7 +9,7 @@ use crate::link::{self, ContentResolver};
 use crate::markdown::{self, MarkdownOptions, Rendered, highlight::Highlighter};
 use crate::output::{self, MemorySink, Sink, Staging};
 use crate::render::{self, Copy};
-use crate::search::SearchIndex;
+use crate::search::{DocTokens, SearchIndex};
 use crate::site::Site;
 use crate::templates::{self, Templates};
 use rayon::prelude::*;
@@ -50,10 +50,12 @@ impl BuildOptions {
     }
 }
 
-/// Time spent per phase.
+/// Time spent per phase, and the resident memory at its end.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     pub phases: Vec<(&'static str, Duration)>,
+    /// Resident set size in bytes after each phase (Linux; 0 elsewhere).
+    pub resident: Vec<u64>,
 }
 
 impl Timings {
@@ -61,8 +63,17 @@ impl Timings {
     pub fn lap(&mut self, name: &'static str, since: &mut Instant) {
         let now = Instant::now();
         self.phases.push((name, now - *since));
+        self.resident.push(resident_bytes());
         *since = now;
     }
+}
+
+/// The process's resident memory now, from `/proc/self/statm`.
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * rustix::param::page_size() as u64)
 }
 
 /// What a successful build did.
@@ -87,6 +98,10 @@ pub struct Loaded {
     pub copies: Vec<Copy>,
     /// The generated `syntax.css`.
     pub css: String,
+    /// Each page's search tokens, made while rendering its Markdown in a
+    /// one-off build (empty otherwise: the index is then built from the
+    /// pages' plain text).
+    pub tokens: HashMap<String, DocTokens>,
 }
 
 fn fail(mut diags: Vec<Diagnostic>) -> Error {
@@ -97,6 +112,14 @@ fn fail(mut diags: Vec<Diagnostic>) -> Error {
 /// Loads config and content, links, and renders every page's Markdown.
 /// Returns every problem found, not only the first.
 pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
+    load(opts, timings, false)
+}
+
+/// [`load_site`]; a `once` load (a one-off build) lets go of each page's
+/// Markdown as soon as it is rendered, and indexes the page for search
+/// then, keeping its tokens instead of its plain text: the site is never
+/// held three times over (source, text, tokens).
+fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded> {
     let mut clock = Instant::now();
     let root = &opts.root;
     let mut config = Config::load(root).map_err(fail)?;
@@ -117,7 +140,7 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         future: opts.future,
         now,
     };
-    let (content, mut diags) = content::load(root, &config, &load_opts);
+    let (mut content, mut diags) = content::load(root, &config, &load_opts);
     timings.lap("load", &mut clock);
 
     let (linked, link_diags) = link::link(root, &config, &content);
@@ -166,6 +189,17 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     timings.lap("templates", &mut clock);
 
     let highlighter = Arc::new(Highlighter::new());
+    // A one-off build takes the pages' Markdown out, to drop each as soon
+    // as it is rendered.
+    let bodies: Vec<(String, String)> = if once {
+        content
+            .pages
+            .iter_mut()
+            .map(|(k, p)| (k.clone(), std::mem::take(&mut p.body)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let inputs = MarkdownInputs {
         config: &config,
         content: &content,
@@ -173,18 +207,40 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         templates: &templates,
         highlighter: &highlighter,
     };
-    let results: Vec<(String, Rendered, Vec<Diagnostic>)> = content
-        .pages
-        .par_iter()
-        .filter(|(k, _)| linked.links.contains_key(*k))
-        .map(|(k, p)| {
-            let (r, d) = inputs.render(&p.file, &p.body, p.body_line, k, &linked.links[k].path);
-            (k.clone(), r, d)
-        })
-        .collect();
+    let results: Vec<(String, Rendered, Vec<Diagnostic>, Option<DocTokens>)> = if once {
+        let pages = content.pages.len();
+        let index = config.search;
+        bodies
+            .into_par_iter()
+            .filter(|(k, _)| linked.links.contains_key(k))
+            .map(|(k, body)| {
+                let p = &content.pages[&k];
+                let (mut r, d) =
+                    inputs.render(&p.file, &body, p.body_line, &k, &linked.links[&k].path);
+                drop(body);
+                let tokens = index.then(|| crate::search::page_tokens(p, &r.plain, pages));
+                r.plain = String::new();
+                (k, r, d, tokens)
+            })
+            .collect()
+    } else {
+        content
+            .pages
+            .par_iter()
+            .filter(|(k, _)| linked.links.contains_key(*k))
+            .map(|(k, p)| {
+                let (r, d) = inputs.render(&p.file, &p.body, p.body_line, k, &linked.links[k].path);
+                (k.clone(), r, d, None)
+            })
+            .collect()
+    };
     let mut rendered = BTreeMap::new();
-    for (k, r, d) in results {
+    let mut tokens = HashMap::new();
+    for (k, r, d, t) in results {
         diags.extend(d);
+        if let Some(t) = t {
+            tokens.insert(k.clone(), t);
+        }
         rendered.insert(k, r);
     }
     let mut index_rendered = BTreeMap::new();
@@ -247,6 +303,7 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
         templates,
         copies,
         css,
+        tokens,
     })
 }
 
@@ -497,14 +554,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let output = opts.output_dir();
     output::check_output_dir(&opts.root, &output)?;
     let mut timings = Timings::default();
-    let mut loaded = load_site(opts, &mut timings)?;
+    let mut loaded = load(opts, &mut timings, true)?;
     let staging = Staging::new(&output)?;
-    // Index first, then let go of the sources: rendering needs neither the
-    // Markdown nor the plain text, and memory peaks while rendering.
-    let search = search_index(&loaded.site, false, &mut timings);
-    loaded.site.release_sources();
-    let (report, _) = render_with(&loaded, search, &staging.sink(), &mut timings, false)?;
     let mut clock = Instant::now();
+    let tokens = std::mem::take(&mut loaded.tokens);
+    let search = loaded
+        .site
+        .config
+        .search
+        .then(|| SearchIndex::from_tokens(&loaded.site, tokens));
+    timings.lap("search", &mut clock);
+    let (report, _) = render_with(&loaded, search, &staging.sink(), &mut timings, false)?;
+    clock = Instant::now();
     staging.publish()?;
     timings.lap("publish", &mut clock);
     Ok(BuildReport {

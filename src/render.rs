@@ -739,10 +739,7 @@ impl Renderer<'_> {
                 let description = home_meta.and_then(|m| m.description.as_deref());
                 let mut ctx =
                     self.base_context(self.meta(title, description, "", Value::none(), "website"));
-                ctx.insert_value(
-                    "intro",
-                    intro.map_or(Value::none(), |r| Value::safe_string(&r.html)),
-                );
+                ctx.insert_value("intro", intro.map_or(Value::none(), |r| r.html.value()));
                 let latest: Vec<Value> = site
                     .boards
                     .iter()

@@ -82,17 +82,6 @@ pub struct Site {
 }
 
 impl Site {
-    /// Drops what only loading and indexing need (page Markdown and plain
-    /// text), to lower the memory peak of a one-off build.
-    pub fn release_sources(&mut self) {
-        for page in self.content.pages.values_mut() {
-            page.body = String::new();
-        }
-        for r in self.rendered.values_mut() {
-            r.plain = String::new();
-        }
-    }
-
     pub fn page(&self, key: &str) -> Option<&Page> {
         self.content.pages.get(key)
     }

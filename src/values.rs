@@ -241,7 +241,7 @@ pub fn page(site: &Site, key: &str) -> Value {
         ),
         (
             "content",
-            Value::safe_string(rendered.map_or("", |r| r.html.as_str())),
+            rendered.map_or_else(|| Value::safe_string(""), |r| r.html.value()),
         ),
         ("toc", Value::from(toc)),
         (
@@ -395,10 +395,7 @@ pub fn board(site: &Site, index: usize) -> Value {
             "description",
             description.map_or(Value::none(), Value::from),
         ),
-        (
-            "intro",
-            intro.map_or(Value::none(), |r| Value::safe_string(&r.html)),
-        ),
+        ("intro", intro.map_or(Value::none(), |r| r.html.value())),
         ("count", Value::from(b.pages.len())),
         (
             "feed_url",

@@ -56,7 +56,10 @@ fn hugo_twin_has_the_same_pages_with_plain_links() {
 }
 
 /// Rendering runs in parallel; the output must be the same with one thread
-/// as with two (ordering of pages, search postings, feeds, sitemap).
+/// as with two (ordering of pages, search postings, feeds, sitemap), and a
+/// one-off build (which indexes pages while rendering them and writes the
+/// search shards in groups) must equal an in-memory build (the dev
+/// server's way: index built from the kept plain text).
 #[test]
 fn output_is_identical_with_one_and_two_threads() {
     let site = tempfile::tempdir().unwrap();
@@ -85,6 +88,25 @@ fn output_is_identical_with_one_and_two_threads() {
         assert!(
             &two[path] == bytes,
             "{path} differs between 1 and 2 threads"
+        );
+    }
+    let (memory, _) = herald::build_to_memory(&herald::BuildOptions::new(site.path())).unwrap();
+    assert!(
+        memory
+            .keys()
+            .filter(|p| p.starts_with("search/index-"))
+            .count()
+            > 5,
+        "several search shards"
+    );
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        memory.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &one {
+        assert!(
+            &memory[path] == bytes,
+            "{path} differs between a one-off build and a memory build"
         );
     }
 }

@@ -63,10 +63,55 @@ pub struct MarkdownOptions<'a> {
 /// How deep block shortcodes may nest.
 const MAX_SHORTCODE_DEPTH: usize = 8;
 
+/// Rendered HTML, held as a template value: every output that shows it
+/// (the page, lists, feeds) shares this one copy.
+#[derive(Clone)]
+pub struct Html(tera::Value);
+
+impl Html {
+    pub fn new(html: &str) -> Html {
+        Html(tera::Value::safe_string(html))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().unwrap_or("")
+    }
+
+    /// The HTML as a (safe) template value, without copying it.
+    pub fn value(&self) -> tera::Value {
+        self.0.clone()
+    }
+}
+
+impl Default for Html {
+    fn default() -> Html {
+        Html::new("")
+    }
+}
+
+impl std::ops::Deref for Html {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A page's Markdown, rendered once and reused by every output.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    pub html: Html,
     /// The HTML before `<!-- more -->`, if the page has the marker.
     pub summary_html: Option<String>,
     /// A plain-text summary: the text before `<!-- more -->`, or a cut.
@@ -156,7 +201,7 @@ fn run_shortcodes(
                 out.links.extend(r.links);
                 out.anchors.extend(r.anchors);
                 out.refs.extend(r.refs);
-                Some(r.html)
+                Some(r.html.to_string())
             }
             Some(_) => {
                 diags.push(
@@ -228,14 +273,15 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
             opts.summary_words,
         );
     }
-    out.html.reserve(src.len() * 3 / 2);
-    html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    let mut body = String::with_capacity(src.len() * 3 / 2);
+    html::push_html(&mut body, events.into_iter().map(|(e, _)| e));
+    out.html = Html::new(&body);
+    drop(body);
     let (cjk, words) = text::count(&out.plain);
     out.cjk_chars = cjk;
     out.words = words;
     out.reading_minutes = text::reading_minutes(cjk, words);
-    // Every page's output is held until the site is written: no slack.
-    out.html.shrink_to_fit();
+    // Every page's text is held until the site is indexed: no slack.
     out.plain.shrink_to_fit();
     (out, diags)
 }

@@ -26,9 +26,11 @@
 mod postings;
 mod tokens;
 
-use postings::{DocText, DocTokens, Postings, shard_count};
+use postings::{DocText, Postings};
+pub use postings::{DocTokens, shard_count};
 pub use tokens::{shard_of, stem, tokens};
 
+use crate::content::Page;
 use crate::escape::script_json;
 use crate::feeds::File;
 use crate::site::Site;
@@ -50,7 +52,11 @@ pub struct SearchStats {
 
 /// The text one page is indexed from.
 fn doc_text<'a>(site: &'a Site, key: &str) -> DocText<'a> {
-    let page = &site.content.pages[key];
+    let plain = site.rendered.get(key).map_or("", |r| r.plain.as_str());
+    page_text(&site.content.pages[key], plain)
+}
+
+fn page_text<'a>(page: &'a Page, plain: &'a str) -> DocText<'a> {
     DocText {
         title: &page.meta.title,
         terms: page
@@ -60,8 +66,15 @@ fn doc_text<'a>(site: &'a Site, key: &str) -> DocText<'a> {
             .flatten()
             .map(String::as_str)
             .collect(),
-        body: site.rendered.get(key).map_or("", |r| r.plain.as_str()),
+        body: plain,
     }
+}
+
+/// What `page`, with the plain text of its body, contributes to the index
+/// of a site of `pages` pages: a build can index a page as soon as its
+/// Markdown is rendered, and drop the text.
+pub fn page_tokens(page: &Page, plain: &str, pages: usize) -> DocTokens {
+    DocTokens::new(&page_text(page, plain), shard_count(pages))
 }
 
 /// Search documents in index order: newest first, then by key.
@@ -155,7 +168,7 @@ impl SearchIndex {
             (Vec::new(), Postings::build_streaming(n, shards, make))
         };
         let common = common_df(n);
-        let mut files: Vec<File> = (0..shards)
+        let files: Vec<File> = (0..shards)
             .into_par_iter()
             .map(|i| {
                 (
@@ -164,13 +177,48 @@ impl SearchIndex {
                 )
             })
             .collect();
+        let state = keep.then_some((docs, postings));
+        Self::finish(site, keys, files, state)
+    }
+
+    /// Builds the index files from every page's tokens
+    /// ([`page_tokens`]), consuming them.
+    pub fn from_tokens(
+        site: &Site,
+        mut tokens: std::collections::HashMap<String, DocTokens>,
+    ) -> SearchIndex {
+        let keys = doc_keys(site);
+        let shards = shard_count(keys.len());
+        let docs: Vec<DocTokens> = keys
+            .iter()
+            .map(|k| tokens.remove(k.as_str()).unwrap_or_default())
+            .collect();
+        drop(tokens);
+        let files = postings::render_all(&docs, shards, common_df(keys.len()))
+            .into_iter()
+            .enumerate()
+            .map(|(i, bytes)| (format!("search/index-{i}.js"), bytes))
+            .collect();
+        drop(docs);
+        Self::finish(site, keys, files, None)
+    }
+
+    /// Adds the detail chunks to the shard files.
+    fn finish(
+        site: &Site,
+        keys: Vec<&String>,
+        mut files: Vec<File>,
+        kept: Option<(Vec<DocTokens>, Postings)>,
+    ) -> SearchIndex {
+        let n = keys.len();
+        let shards = files.len();
         let largest_shard = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
         let rows: Vec<Value> = keys.iter().map(|key| doc_row(site, key)).collect();
         for (i, chunk) in rows.chunks(DOCS_PER_CHUNK).enumerate() {
             files.push(chunk_file(i, chunk));
         }
         let bytes = files.iter().map(|(_, b)| b.len()).sum();
-        let state = keep.then(|| State {
+        let state = kept.map(|(docs, postings)| State {
             position: keys
                 .iter()
                 .enumerate()

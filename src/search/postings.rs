@@ -28,10 +28,11 @@ pub fn shard_count(docs: usize) -> usize {
     (docs / DOCS_PER_SHARD).clamp(1, 4096)
 }
 
-/// What one document contributes: its distinct tokens with weights,
-/// packed in shard order as `[shard u16][weight u8][len u16][bytes]`
-/// records, so the shards can be filled by streaming through memory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What one document contributes: its distinct tokens with weights, in
+/// shard order, packed as groups `[shard u16][bytes u32]` of records
+/// `[weight u8][len u8][token]`, so the shards can be filled by streaming
+/// through memory and a shard's records found by skipping whole groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocTokens {
     packed: Vec<u8>,
 }
@@ -48,6 +49,24 @@ struct Record<'a> {
     shard: usize,
     weight: u8,
     token: &'a [u8],
+}
+
+/// Group header: shard and length.
+const GROUP: usize = 6;
+
+/// The longest token kept, in bytes (cut at a character boundary): longer
+/// "words" are not something anyone types into a search box.
+const MAX_TOKEN: usize = 255;
+
+fn cut_token(t: &str) -> &str {
+    if t.len() <= MAX_TOKEN {
+        return t;
+    }
+    let mut end = MAX_TOKEN;
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    &t[..end]
 }
 
 impl DocTokens {
@@ -75,7 +94,7 @@ impl DocTokens {
         tf.reserve(1024);
         for &(start, end, w, unigrams) in &segments {
             let seg = &text[start..end];
-            spans(seg, |t| *tf.entry(t).or_insert(0) += w);
+            spans(seg, |t| *tf.entry(cut_token(t)).or_insert(0) += w);
             if unigrams {
                 for (i, c) in seg.char_indices().filter(|(_, c)| is_cjk(*c)) {
                     *tf.entry(&seg[i..i + c.len_utf8()]).or_insert(0) += w;
@@ -87,18 +106,26 @@ impl DocTokens {
             .map(|(t, n)| (shard_of(t, shards) as u16, t, weight(n) as u8))
             .collect();
         list.sort_unstable_by_key(|e| e.0);
-        let mut packed = Vec::with_capacity(list.iter().map(|e| e.1.len() + 5).sum());
+        let mut packed = Vec::with_capacity(list.iter().map(|e| e.1.len() + 2).sum::<usize>());
+        let mut group = usize::MAX;
         for (shard, token, w) in list {
-            let len = token.len().min(u16::MAX as usize);
-            packed.extend_from_slice(&shard.to_le_bytes());
+            if group == usize::MAX || packed[group..group + 2] != shard.to_le_bytes() {
+                close_group(&mut packed, group);
+                group = packed.len();
+                packed.extend_from_slice(&shard.to_le_bytes());
+                packed.extend_from_slice(&[0; 4]);
+            }
             packed.push(w);
-            packed.extend_from_slice(&(len as u16).to_le_bytes());
-            packed.extend_from_slice(&token.as_bytes()[..len]);
+            packed.push(token.len() as u8);
+            packed.extend_from_slice(token.as_bytes());
         }
+        close_group(&mut packed, group);
+        packed.shrink_to_fit();
         DocTokens { packed }
     }
 
-    fn records(&self) -> impl Iterator<Item = Record<'_>> {
+    /// The groups: shard and its records' bytes.
+    fn groups(&self) -> impl Iterator<Item = (usize, &[u8])> {
         let p = &self.packed;
         let mut at = 0;
         std::iter::from_fn(move || {
@@ -106,17 +133,45 @@ impl DocTokens {
                 return None;
             }
             let shard = usize::from(u16::from_le_bytes([p[at], p[at + 1]]));
-            let weight = p[at + 2];
-            let len = usize::from(u16::from_le_bytes([p[at + 3], p[at + 4]]));
-            let token = &p[at + 5..at + 5 + len];
-            at += 5 + len;
-            Some(Record {
+            let len = u32::from_le_bytes([p[at + 2], p[at + 3], p[at + 4], p[at + 5]]) as usize;
+            let bytes = &p[at + GROUP..at + GROUP + len];
+            at += GROUP + len;
+            Some((shard, bytes))
+        })
+    }
+
+    fn records(&self) -> impl Iterator<Item = Record<'_>> {
+        self.groups().flat_map(|(shard, bytes)| {
+            group_records(bytes).map(move |(weight, token)| Record {
                 shard,
                 weight,
                 token,
             })
         })
     }
+}
+
+/// Writes the length of the group that starts at `group` (if any).
+fn close_group(packed: &mut [u8], group: usize) {
+    if group != usize::MAX {
+        let len = (packed.len() - group - GROUP) as u32;
+        packed[group + 2..group + GROUP].copy_from_slice(&len.to_le_bytes());
+    }
+}
+
+/// The (weight, token) records of one group.
+fn group_records(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let weight = bytes[at];
+        let len = usize::from(bytes[at + 1]);
+        let token = &bytes[at + 2..at + 2 + len];
+        at += 2 + len;
+        Some((weight, token))
+    })
 }
 
 /// Appends `s` lower-cased, as `str::to_lowercase` would (which the theme's
@@ -156,8 +211,14 @@ fn weight(tf: u32) -> u32 {
     (32 - tf.leading_zeros()).clamp(1, 7)
 }
 
-/// One shard: token → (document, weight), documents ascending.
-pub type Shard = FxHashMap<Box<str>, Vec<(u32, u8)>>;
+/// A posting list: (document, weight), documents ascending.
+type List = Vec<(u32, u8)>;
+
+/// One shard: token → postings.
+pub type Shard = FxHashMap<Box<str>, List>;
+
+/// A shard's entries to write: token and postings.
+type Entries<'a> = Vec<(&'a [u8], &'a [(u32, u8)])>;
 
 /// Every shard of the index.
 pub struct Postings {
@@ -265,43 +326,82 @@ impl Postings {
         touched.into_iter().collect()
     }
 
-    /// Shard `i` as a script: `herald_search("i",i,{token:[delta<<3|w…]})`,
-    /// tokens in byte order; a token in more than `common_df` documents is
-    /// written as `0` ("common": it does not narrow results).
+    /// Shard `i` as a script (see [`shard_script`]).
     pub fn render_shard(&self, i: usize, common_df: usize) -> Vec<u8> {
-        let shard = &self.shards[i];
-        let mut keys: Vec<&Box<str>> = shard.keys().collect();
-        keys.sort_unstable();
-        // Written by hand: tokens are letters and digits only (no quotes,
-        // backslashes or markup), and numbers need no escaping.
-        let mut body = String::with_capacity(shard.len() * 16 + 64);
-        let _ = write!(body, "herald_search(\"i\",{i},{{");
-        for (n, token) in keys.into_iter().enumerate() {
-            if n > 0 {
+        let entries = self.shards[i]
+            .iter()
+            .map(|(t, list)| (t.as_bytes(), list.as_slice()))
+            .collect();
+        shard_script(i, entries, common_df)
+    }
+}
+
+/// Every shard's script straight from the documents' tokens (in document
+/// order), for a one-off build: groups of shards are filled and written in
+/// parallel, each scanning the documents for its own shards, so only a
+/// few shards' postings are held at a time and no token is copied.
+pub fn render_all(docs: &[DocTokens], shards: usize, common_df: usize) -> Vec<Vec<u8>> {
+    let groups = (rayon::current_num_threads() * 4).clamp(1, shards.max(1));
+    let per = shards.div_ceil(groups);
+    let rendered: Vec<Vec<Vec<u8>>> = (0..groups)
+        .into_par_iter()
+        .map(|g| {
+            let (lo, hi) = (g * per, ((g + 1) * per).min(shards));
+            let mut maps: Vec<FxHashMap<&[u8], List>> =
+                (lo..hi).map(|_| FxHashMap::default()).collect();
+            for (d, doc) in docs.iter().enumerate() {
+                for (shard, bytes) in doc.groups().filter(|(s, _)| (lo..hi).contains(s)) {
+                    let map = &mut maps[shard - lo];
+                    for (w, token) in group_records(bytes) {
+                        map.entry(token).or_default().push((d as u32, w));
+                    }
+                }
+            }
+            maps.into_iter()
+                .enumerate()
+                .map(|(i, map)| {
+                    let entries = map.iter().map(|(t, l)| (*t, l.as_slice())).collect();
+                    shard_script(lo + i, entries, common_df)
+                })
+                .collect()
+        })
+        .collect();
+    rendered.into_iter().flatten().collect()
+}
+
+/// Shard `i` as a script: `herald_search("i",i,{token:[delta<<3|w…]})`,
+/// tokens in byte order; a token in more than `common_df` documents is
+/// written as `0` ("common": it does not narrow results).
+fn shard_script(i: usize, mut entries: Entries<'_>, common_df: usize) -> Vec<u8> {
+    entries.sort_unstable_by_key(|e| e.0);
+    // Written by hand: tokens are letters and digits only (no quotes,
+    // backslashes or markup), and numbers need no escaping.
+    let mut body = String::with_capacity(entries.len() * 16 + 64);
+    let _ = write!(body, "herald_search(\"i\",{i},{{");
+    for (n, (token, list)) in entries.into_iter().enumerate() {
+        if n > 0 {
+            body.push(',');
+        }
+        body.push('"');
+        body.push_str(&String::from_utf8_lossy(token));
+        body.push_str("\":");
+        if list.len() > common_df {
+            body.push('0');
+            continue;
+        }
+        body.push('[');
+        let mut prev = 0;
+        for (j, (d, w)) in list.iter().enumerate() {
+            if j > 0 {
                 body.push(',');
             }
-            body.push('"');
-            body.push_str(token);
-            body.push_str("\":");
-            let list = &shard[token];
-            if list.len() > common_df {
-                body.push('0');
-                continue;
-            }
-            body.push('[');
-            let mut prev = 0;
-            for (j, (d, w)) in list.iter().enumerate() {
-                if j > 0 {
-                    body.push(',');
-                }
-                let _ = write!(body, "{}", ((d - prev) << 3) | u32::from(*w));
-                prev = *d;
-            }
-            body.push(']');
+            let _ = write!(body, "{}", ((d - prev) << 3) | u32::from(*w));
+            prev = *d;
         }
-        body.push_str("});\n");
-        body.into_bytes()
+        body.push(']');
     }
+    body.push_str("});\n");
+    body.into_bytes()
 }
 
 #[cfg(test)]

@@ -260,6 +260,14 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded
         index_rendered.insert(k.clone(), r);
     }
     check_anchors(&content, &rendered, &mut diags);
+    if once {
+        // Links and references were only needed for the checks above.
+        for r in rendered.values_mut() {
+            r.links = Vec::new();
+            r.refs = Vec::new();
+            r.anchors = Vec::new();
+        }
+    }
     timings.lap("markdown", &mut clock);
 
     let mut warnings = Vec::new();

@@ -191,6 +191,14 @@ pub fn render_site(
     if !diags.is_empty() {
         return Err(diags);
     }
+    // Written (and let go of) before the pages, which are the memory peak.
+    for (path, bytes) in &generated {
+        if let Err(d) = write(sink, path, bytes) {
+            diags.push(d);
+        }
+    }
+    let generated_files = generated.len();
+    drop(generated);
     timings.lap("feeds", &mut clock);
     let results: Vec<Result<Deps, Diagnostic>> =
         jobs.par_iter().map(|job| r.run(job, sink)).collect();
@@ -220,11 +228,6 @@ pub fn render_site(
             })
         })
         .collect();
-    for (path, bytes) in &generated {
-        if let Err(d) = write(sink, path, bytes) {
-            diags.push(d);
-        }
-    }
     let mut deps = Vec::with_capacity(jobs.len());
     let mut failures = Vec::new();
     for result in results {
@@ -247,7 +250,7 @@ pub fn render_site(
         return Err(diags);
     }
     let report = RenderReport {
-        files: jobs.len() + input.copies.len() + generated.len(),
+        files: jobs.len() + input.copies.len() + generated_files,
         search: search_index.as_ref().map(|i| i.stats.clone()),
     };
     Ok((

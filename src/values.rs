@@ -138,6 +138,7 @@ pub fn page(site: &Site, key: &str) -> Value {
         .clone()
         .or_else(|| rendered.map(|r| r.summary.clone()))
         .unwrap_or_default();
+    let summary_value = Value::from(summary.as_str());
     let toc: Vec<Value> = rendered
         .map(|r| {
             r.toc
@@ -228,7 +229,7 @@ pub fn page(site: &Site, key: &str) -> Value {
         ),
         ("date", date(meta.date.as_ref())),
         ("updated", date(meta.updated.as_ref())),
-        ("summary", Value::from(summary.as_str())),
+        ("summary", summary_value.clone()),
         (
             "summary_html",
             rendered
@@ -237,7 +238,10 @@ pub fn page(site: &Site, key: &str) -> Value {
         ),
         (
             "description",
-            Value::from(meta.description.as_deref().unwrap_or(&summary)),
+            // The summary's value is shared, not copied.
+            meta.description
+                .as_deref()
+                .map_or(summary_value, Value::from),
         ),
         (
             "content",

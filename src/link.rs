@@ -8,6 +8,7 @@ use crate::error::{Diagnostic, did_you_mean};
 use crate::frontmatter::KindFields;
 use crate::markdown::links::LinkResolver;
 use crate::site::{Board, PageLinks, Resource, Series, Taxonomy, Term};
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -68,6 +69,38 @@ fn compare(sort: SortBy, a: &Page, b: &Page) -> Ordering {
     }
 }
 
+/// A page's path and the files its front matter names.
+fn page_links(root: &Path, config: &Config, page: &Page) -> (PageLinks, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut l = PageLinks {
+        path: page_path(page, config.slugs),
+        ..PageLinks::default()
+    };
+    let mut find =
+        |key: &str, value: &str| resource(root, config, page, &l.path, key, value, &mut diags);
+    let cover = page.meta.cover.as_ref().and_then(|c| find("cover", c));
+    let file = match &page.meta.kind {
+        KindFields::Publication(p) => p.file.as_ref().and_then(|f| find("file", f)),
+        _ => None,
+    };
+    let video = match &page.meta.kind {
+        KindFields::Lesson(lesson) => lesson.video.as_ref().and_then(|v| find("video", v)),
+        _ => None,
+    };
+    (l.cover, l.file, l.video) = (cover, file, video);
+    (l, diags)
+}
+
+/// Sorts page keys by `sort`, looking each page up once.
+fn sort_pages(keys: &mut Vec<String>, sort: SortBy, content: &Content) {
+    let mut pages: Vec<(&Page, String)> = std::mem::take(keys)
+        .into_iter()
+        .map(|k| (&content.pages[&k], k))
+        .collect();
+    pages.sort_by(|a, b| compare(sort, a.0, b.0));
+    *keys = pages.into_iter().map(|(_, k)| k).collect();
+}
+
 fn lesson_place(p: &Page) -> (Option<&str>, u64) {
     match &p.meta.kind {
         KindFields::Lesson(l) => (l.series.as_deref(), l.order.unwrap_or(u64::MAX)),
@@ -80,9 +113,19 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     let mut diags = Vec::new();
     let mut links: BTreeMap<String, PageLinks> = BTreeMap::new();
     let mut by_path: HashMap<String, &str> = HashMap::new();
-    for (key, page) in &content.pages {
-        let path = page_path(page, config.slugs);
-        if let Some(other) = by_path.get(&path) {
+    // Paths and resources (which look at files) in parallel; clashes in
+    // key order.
+    let found: Vec<(&String, &Page, PageLinks, Vec<Diagnostic>)> = content
+        .pages
+        .par_iter()
+        .map(|(key, page)| {
+            let (l, d) = page_links(root, config, page);
+            (key, page, l, d)
+        })
+        .collect();
+    for (key, page, l, found_diags) in found {
+        let path = &l.path;
+        if let Some(other) = by_path.get(path) {
             diags.push(
                 Diagnostic::error(
                     &page.file,
@@ -93,7 +136,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
             continue;
         }
         for board in &config.boards {
-            if path == format!("{}/", board.key) {
+            if *path == format!("{}/", board.key) {
                 diags.push(
                     Diagnostic::error(
                         &page.file,
@@ -103,28 +146,8 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
                 );
             }
         }
+        diags.extend(found_diags);
         by_path.insert(path.clone(), key);
-        let mut l = PageLinks {
-            path,
-            ..PageLinks::default()
-        };
-        l.cover = page
-            .meta
-            .cover
-            .as_ref()
-            .and_then(|c| resource(root, config, page, &l.path, "cover", c, &mut diags));
-        if let KindFields::Publication(p) = &page.meta.kind {
-            l.file = p
-                .file
-                .as_ref()
-                .and_then(|f| resource(root, config, page, &l.path, "file", f, &mut diags));
-        }
-        if let KindFields::Lesson(lesson) = &page.meta.kind {
-            l.video = lesson
-                .video
-                .as_ref()
-                .and_then(|v| resource(root, config, page, &l.path, "video", v, &mut diags));
-        }
         links.insert(key.clone(), l);
     }
 
@@ -147,9 +170,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     }
     for board in &mut boards {
         let sort = board.config.sort;
-        board
-            .pages
-            .sort_by(|a, b| compare(sort, &content.pages[a], &content.pages[b]));
+        sort_pages(&mut board.pages, sort, content);
         // Previous/next read in time order on dated boards (previous =
         // older), in list order elsewhere.
         let chronological = sort == SortBy::Date;
@@ -195,8 +216,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
         }
     }
     for s in series.values_mut() {
-        s.pages
-            .sort_by(|a, b| compare(SortBy::Order, &content.pages[a], &content.pages[b]));
+        sort_pages(&mut s.pages, SortBy::Order, content);
         for pair in s.pages.windows(2) {
             let (a, b) = (&content.pages[&pair[0]], &content.pages[&pair[1]]);
             let (oa, ob) = (lesson_place(a).1, lesson_place(b).1);
@@ -226,12 +246,17 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     let mut taxonomies = Vec::new();
     for t in &config.taxonomies {
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        // Term names repeat on many pages: slug each once.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (key, page) in &content.pages {
             let Some(names) = page.meta.taxonomies.get(&t.name) else {
                 continue;
             };
             for name in names {
-                let slug = crate::slug::slug(config.slugs, name);
+                let slug = slugs
+                    .entry(name.as_str())
+                    .or_insert_with(|| crate::slug::slug(config.slugs, name))
+                    .clone();
                 if slug.is_empty() {
                     continue;
                 }
@@ -251,8 +276,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
             }
         }
         for term in terms.values_mut() {
-            term.pages
-                .sort_by(|a, b| compare(SortBy::Date, &content.pages[a], &content.pages[b]));
+            sort_pages(&mut term.pages, SortBy::Date, content);
         }
         taxonomies.push(Taxonomy {
             name: t.name.clone(),

@@ -795,7 +795,7 @@ impl Renderer<'_> {
                 let ctx =
                     self.base_context(self.meta("404", None, "404.html", Value::none(), "website"));
                 let bytes = self.render_template(&template, &ctx, &who)?;
-                return write(sink, "404.html", bytes.as_bytes()).map(|()| deps);
+                return write(sink, "404.html", &bytes).map(|()| deps);
             }
             Job::TaxonomyList(ti) => {
                 let tax = &site.taxonomies[*ti];
@@ -880,18 +880,20 @@ impl Renderer<'_> {
         };
         let html = self.render_template(&template, &ctx, &who)?;
         let out = format!("{path}index.html");
-        sink.write(&out, html.as_bytes())
-            .map(|()| deps)
-            .map_err(|e| {
-                Diagnostic::error(out.clone(), format!("cannot write: {e}"))
-                    .hint("check free disk space and permissions of the output folder")
-            })
+        sink.write(&out, &html).map(|()| deps).map_err(|e| {
+            Diagnostic::error(out.clone(), format!("cannot write: {e}"))
+                .hint("check free disk space and permissions of the output folder")
+        })
     }
 
-    fn render_template(&self, name: &str, ctx: &Context, who: &str) -> Result<String, Diagnostic> {
+    /// Renders a template to bytes: they go straight to the sink, so they
+    /// are not checked again for UTF-8 as a `String` would be.
+    fn render_template(&self, name: &str, ctx: &Context, who: &str) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(32 * 1024);
         self.templates
             .tera
-            .render(name, ctx)
-            .map_err(|e| tera_diagnostic(&e, &self.templates.files, Some(who)))
+            .render_to(name, ctx, &mut out)
+            .map_err(|e| tera_diagnostic(&e, &self.templates.files, Some(who)))?;
+        Ok(out)
     }
 }

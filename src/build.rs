@@ -513,14 +513,26 @@ pub fn render_keeping(
     timings: &mut Timings,
     keep: bool,
 ) -> Result<(render::RenderReport, render::RenderCache)> {
-    let search = search_index(&loaded.site, keep, timings);
+    let search = search_index(&loaded.site, HashMap::new(), keep, timings);
     render_with(loaded, search, sink, timings, keep)
 }
 
-/// The search index, if the site has search.
-fn search_index(site: &Site, keep: bool, timings: &mut Timings) -> Option<SearchIndex> {
+/// The search index, if the site has search: from the pages' tokens when
+/// the load made them (a one-off build), else from their plain text.
+fn search_index(
+    site: &Site,
+    tokens: HashMap<String, DocTokens>,
+    keep: bool,
+    timings: &mut Timings,
+) -> Option<SearchIndex> {
     let mut clock = Instant::now();
-    let index = site.config.search.then(|| SearchIndex::build(site, keep));
+    let index = site.config.search.then(|| {
+        if tokens.is_empty() {
+            SearchIndex::build(site, keep)
+        } else {
+            SearchIndex::from_tokens(site, tokens)
+        }
+    });
     timings.lap("search", &mut clock);
     index
 }
@@ -564,16 +576,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut timings = Timings::default();
     let mut loaded = load(opts, &mut timings, true)?;
     let staging = Staging::new(&output)?;
-    let mut clock = Instant::now();
     let tokens = std::mem::take(&mut loaded.tokens);
-    let search = loaded
-        .site
-        .config
-        .search
-        .then(|| SearchIndex::from_tokens(&loaded.site, tokens));
-    timings.lap("search", &mut clock);
+    let search = search_index(&loaded.site, tokens, false, &mut timings);
     let (report, _) = render_with(&loaded, search, &staging.sink(), &mut timings, false)?;
-    clock = Instant::now();
+    let mut clock = Instant::now();
     staging.publish()?;
     timings.lap("publish", &mut clock);
     Ok(BuildReport {

@@ -80,16 +80,7 @@ fn output_is_identical_with_one_and_two_threads() {
     let one = build("1", &outs.path().join("one"));
     let two = build("2", &outs.path().join("two"));
     assert!(one.len() > 240);
-    assert_eq!(
-        one.keys().collect::<Vec<_>>(),
-        two.keys().collect::<Vec<_>>()
-    );
-    for (path, bytes) in &one {
-        assert!(
-            &two[path] == bytes,
-            "{path} differs between 1 and 2 threads"
-        );
-    }
+    assert_same_files(&one, &two, "1 and 2 threads");
     let (memory, _) = herald::build_to_memory(&herald::BuildOptions::new(site.path())).unwrap();
     assert!(
         memory
@@ -99,15 +90,18 @@ fn output_is_identical_with_one_and_two_threads() {
             > 5,
         "several search shards"
     );
-    assert_eq!(
-        one.keys().collect::<Vec<_>>(),
-        memory.keys().collect::<Vec<_>>()
-    );
-    for (path, bytes) in &one {
-        assert!(
-            &memory[path] == bytes,
-            "{path} differs between a one-off build and a memory build"
-        );
+    assert_same_files(&one, &memory, "a one-off build and a memory build");
+}
+
+/// The same paths with the same bytes; names the first file that differs.
+fn assert_same_files(
+    a: &std::collections::BTreeMap<String, Vec<u8>>,
+    b: &std::collections::BTreeMap<String, Vec<u8>>,
+    between: &str,
+) {
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in a {
+        assert!(&b[path] == bytes, "{path} differs between {between}");
     }
 }
 

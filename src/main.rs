@@ -301,8 +301,9 @@ fn main() -> ExitCode {
                         for (i, (phase, d)) in t.phases.iter().enumerate() {
                             let mib = t.resident.get(i).copied().unwrap_or(0) >> 20;
                             println!(
-                                "  {phase:<14} {:>8.1} ms   {mib:>5} MiB resident",
-                                d.as_secs_f64() * 1000.0
+                                "  {phase:<14} {:>8.1} ms   cpu {:>6} ms   {mib:>5} MiB resident",
+                                d.as_secs_f64() * 1000.0,
+                                t.cpu_in(i).as_millis()
                             );
                         }
                     }

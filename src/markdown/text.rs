@@ -21,6 +21,23 @@ pub fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2FA1F) // ext B…
 }
 
+/// Punctuation common in mixed Chinese and English text (general and CJK
+/// punctuation, fullwidth forms): neither letter nor digit, and caseless,
+/// so counting and the search tokenizer pass it without a Unicode table lookup.
+pub fn is_common_punct(c: char) -> bool {
+    matches!(c as u32,
+        0x2000..=0x206F
+        | 0x3000..=0x3004
+        | 0x3008..=0x3020
+        | 0x3030
+        | 0x3036..=0x3037
+        | 0x303D..=0x303F
+        | 0xFF00..=0xFF0F
+        | 0xFF1A..=0xFF20
+        | 0xFF3B..=0xFF40
+        | 0xFF5B..=0xFF65)
+}
+
 /// CJK punctuation that ends a sentence or clause.
 fn is_cjk_stop(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '…')
@@ -32,10 +49,17 @@ pub fn count(text: &str) -> (usize, usize) {
     let mut words = 0;
     let mut in_word = false;
     for c in text.chars() {
-        if is_cjk(c) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else if !(in_word && (c == '\'' || c == '-')) {
+                in_word = false;
+            }
+        } else if is_cjk(c) {
             cjk += 1;
             in_word = false;
-        } else if c.is_alphanumeric() {
+        } else if !is_common_punct(c) && c.is_alphanumeric() {
             if !in_word {
                 words += 1;
             }
@@ -105,6 +129,17 @@ pub fn cut(text: &str, limit: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_punctuation_is_caseless_and_no_word() {
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| is_common_punct(*c))
+        {
+            assert!(!c.is_alphanumeric() && !is_cjk(c), "{c:?}");
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+    }
 
     #[test]
     fn counts_mixed_text() {

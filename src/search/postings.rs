@@ -6,7 +6,7 @@
 //! shard then groups its pairs by token in parallel. Documents are visited
 //! in order, so every posting list comes out sorted without a sort.
 
-use super::tokens::{shard_of, spans};
+use super::tokens::{Token, push_lower, spans};
 use crate::markdown::text::is_cjk;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -83,32 +83,51 @@ impl DocTokens {
         for term in &doc.terms {
             push(&mut text, term, TERM_WEIGHT, true);
         }
-        let end = doc
-            .body
-            .char_indices()
-            .nth(MAX_TEXT)
-            .map_or(doc.body.len(), |(i, _)| i);
+        // No character takes less than a byte: a short body is whole.
+        let end = match doc.body.len() <= MAX_TEXT {
+            true => doc.body.len(),
+            false => doc
+                .body
+                .char_indices()
+                .nth(MAX_TEXT)
+                .map_or(doc.body.len(), |(i, _)| i),
+        };
         push(&mut text, &doc.body[..end], 1, false);
 
-        let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
-        tf.reserve(1024);
+        let mut counts = Counts::new();
         for &(start, end, w, unigrams) in &segments {
             let seg = &text[start..end];
-            spans(seg, |t| *tf.entry(cut_token(t)).or_insert(0) += w);
+            spans(seg, |t| counts.add(t, w));
             if unigrams {
-                for (i, c) in seg.char_indices().filter(|(_, c)| is_cjk(*c)) {
-                    *tf.entry(&seg[i..i + c.len_utf8()]).or_insert(0) += w;
+                for c in seg.chars().filter(|c| is_cjk(*c)) {
+                    counts.add(Token::Single(c), w);
                 }
             }
         }
-        let mut list: Vec<(u16, &str, u8)> = tf
+        let list: Vec<(Token, u8)> = counts
             .into_iter()
-            .map(|(t, n)| (shard_of(t, shards) as u16, t, weight(n) as u8))
+            .map(|(t, n)| (t, weight(n) as u8))
             .collect();
-        list.sort_unstable_by_key(|e| e.0);
-        let mut packed = Vec::with_capacity(list.iter().map(|e| e.1.len() + 2).sum::<usize>());
+        // Sorted by shard as plain integers (shard, index): cheaper than
+        // moving the tokens around.
+        let mut order: Vec<u64> = list
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| (t.shard(shards) as u64) << 32 | i as u64)
+            .collect();
+        order.sort_unstable();
+        // Sized exactly: every page's tokens are held until the index is written.
+        let groups = order.len().min(1)
+            + order
+                .windows(2)
+                .filter(|w| w[0] >> 32 != w[1] >> 32)
+                .count();
+        let size = groups * GROUP + list.iter().map(|(t, _)| 2 + t.len()).sum::<usize>();
+        let mut packed = Vec::with_capacity(size);
         let mut group = usize::MAX;
-        for (shard, token, w) in list {
+        for key in order {
+            let shard = (key >> 32) as u16;
+            let (token, w) = list[key as u32 as usize];
             if group == usize::MAX || packed[group..group + 2] != shard.to_le_bytes() {
                 close_group(&mut packed, group);
                 group = packed.len();
@@ -116,11 +135,13 @@ impl DocTokens {
                 packed.extend_from_slice(&[0; 4]);
             }
             packed.push(w);
-            packed.push(token.len() as u8);
-            packed.extend_from_slice(token.as_bytes());
+            let len_at = packed.len();
+            packed.push(0);
+            token.push_to(&mut packed);
+            packed[len_at] = (packed.len() - len_at - 1) as u8;
         }
         close_group(&mut packed, group);
-        packed.shrink_to_fit();
+        debug_assert_eq!(packed.len(), size);
         DocTokens { packed }
     }
 
@@ -174,23 +195,45 @@ fn group_records(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
     })
 }
 
-/// Appends `s` lower-cased, as `str::to_lowercase` would (which the theme's
-/// `toLowerCase` mirrors), but without a case-table lookup for ASCII and
-/// CJK characters, which have no case.
-fn push_lower(out: &mut String, s: &str) {
-    if s.contains('Σ') {
-        // Final-sigma rules need the whole word: leave them to std.
-        out.push_str(&s.to_lowercase());
-        return;
+/// Term frequencies: CJK tokens keyed by their characters, words by
+/// their text.
+struct Counts<'a> {
+    cjk: FxHashMap<u64, u32>,
+    words: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> Counts<'a> {
+    fn new() -> Self {
+        let mut cjk = FxHashMap::default();
+        cjk.reserve(1024);
+        let mut words = FxHashMap::default();
+        words.reserve(256);
+        Counts { cjk, words }
     }
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if is_cjk(c) {
-            out.push(c);
-        } else {
-            out.extend(c.to_lowercase());
-        }
+
+    fn add(&mut self, token: Token<'a>, w: u32) {
+        let n = match token {
+            // A CJK character is never 0, so the two kinds never collide.
+            Token::Bigram(a, b) => self.cjk.entry(u64::from(a) << 32 | u64::from(b)),
+            Token::Single(c) => self.cjk.entry(u64::from(c)),
+            Token::Word(t) => {
+                *self.words.entry(cut_token(t)).or_insert(0) += w;
+                return;
+            }
+        };
+        *n.or_insert(0) += w;
+    }
+
+    fn into_iter(self) -> impl Iterator<Item = (Token<'a>, u32)> {
+        let cjk = self.cjk.into_iter().map(|(k, n)| {
+            let c = |v: u64| char::from_u32(v as u32).unwrap_or(' ');
+            let t = match k >> 32 {
+                0 => Token::Single(c(k)),
+                a => Token::Bigram(c(a), c(k)),
+            };
+            (t, n)
+        });
+        cjk.chain(self.words.into_iter().map(|(t, n)| (Token::Word(t), n)))
     }
 }
 
@@ -417,19 +460,6 @@ mod tests {
             },
             1,
         )
-    }
-
-    #[test]
-    fn lower_casing_matches_std() {
-        for text in [
-            "Hello 乡村 ÀÉÎ Straße İstanbul ΟΔΟΣ Σ ﬁ 123",
-            "",
-            "ÄÖÜ 夜读 Tea",
-        ] {
-            let mut out = String::new();
-            push_lower(&mut out, text);
-            assert_eq!(out, text.to_lowercase(), "{text}");
-        }
     }
 
     #[test]

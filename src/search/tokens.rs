@@ -1,18 +1,69 @@
 //! The tokenizer, shared by the index builder and mirrored by the theme's
 //! `static/search.js`.
 
-use crate::markdown::text::is_cjk;
+use crate::markdown::text::{is_cjk, is_common_punct};
 
-/// Splits text into index tokens.
-pub fn tokens(text: &str, emit: impl FnMut(&str)) {
-    let lower = text.to_lowercase();
-    spans(&lower, emit);
+/// One index token: a CJK bigram or lone CJK character, or a (stemmed)
+/// word as a slice of the lower-cased text. CJK tokens stay as characters
+/// so counting them needs no string hashing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// Two CJK characters in a row.
+    Bigram(char, char),
+    /// A CJK character with no CJK neighbour (and, in titles and terms,
+    /// every CJK character).
+    Single(char),
+    Word(&'a str),
 }
 
-/// The tokens of already lower-cased text, as slices of it: CJK runs as
-/// bigrams (a lone CJK character as itself), other letter-and-digit runs
-/// of two or more characters as stemmed words.
-pub fn spans<'a>(lower: &'a str, mut emit: impl FnMut(&'a str)) {
+impl Token<'_> {
+    /// The length of the token's text in bytes.
+    pub fn len(self) -> usize {
+        match self {
+            Token::Bigram(a, b) => a.len_utf8() + b.len_utf8(),
+            Token::Single(c) => c.len_utf8(),
+            Token::Word(w) => w.len(),
+        }
+    }
+
+    /// Appends the token's text.
+    pub fn push_to(self, out: &mut Vec<u8>) {
+        let mut buf = [0; 4];
+        match self {
+            Token::Bigram(a, b) => {
+                out.extend_from_slice(a.encode_utf8(&mut buf).as_bytes());
+                out.extend_from_slice(b.encode_utf8(&mut buf).as_bytes());
+            }
+            Token::Single(c) => out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
+            Token::Word(w) => out.extend_from_slice(w.as_bytes()),
+        }
+    }
+
+    /// The shard the token lives in (see [`shard_of`]).
+    pub fn shard(self, shards: usize) -> usize {
+        match self {
+            Token::Bigram(a, b) => fnv([a, b].into_iter()) as usize % shards,
+            Token::Single(c) => fnv(std::iter::once(c)) as usize % shards,
+            Token::Word(w) => shard_of(w, shards),
+        }
+    }
+}
+
+/// Splits text into index tokens.
+pub fn tokens(text: &str, mut emit: impl FnMut(&str)) {
+    let lower = text.to_lowercase();
+    let mut buf = Vec::new();
+    spans(&lower, |t| {
+        buf.clear();
+        t.push_to(&mut buf);
+        emit(std::str::from_utf8(&buf).unwrap_or(""));
+    });
+}
+
+/// The tokens of already lower-cased text: CJK runs as bigrams (a lone CJK
+/// character as itself), other letter-and-digit runs of two or more
+/// characters as stemmed words. One pass; each character decoded once.
+pub fn spans<'a>(lower: &'a str, mut emit: impl FnMut(Token<'a>)) {
     let bytes = lower.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -27,24 +78,24 @@ pub fn spans<'a>(lower: &'a str, mut emit: impl FnMut(&'a str)) {
         }
         let c = char_at(lower, i);
         if is_cjk(c) {
-            let mut prev = i;
+            let mut prev = c;
             let mut at = i + c.len_utf8();
-            let mut pairs = 0;
-            while at < bytes.len() {
+            let mut pairs = false;
+            while at < bytes.len() && !bytes[at].is_ascii() {
                 let d = char_at(lower, at);
                 if !is_cjk(d) {
                     break;
                 }
-                emit(&lower[prev..at + d.len_utf8()]);
-                pairs += 1;
-                prev = at;
+                emit(Token::Bigram(prev, d));
+                pairs = true;
+                prev = d;
                 at += d.len_utf8();
             }
-            if pairs == 0 {
-                emit(&lower[i..at]);
+            if !pairs {
+                emit(Token::Single(c));
             }
             i = at;
-        } else if c.is_alphanumeric() {
+        } else if !is_common_punct(c) && c.is_alphanumeric() {
             i = word(lower, i, &mut emit);
         } else {
             i += c.len_utf8();
@@ -57,7 +108,7 @@ fn char_at(s: &str, i: usize) -> char {
 }
 
 /// Emits the word starting at `start`; returns where it ends.
-fn word<'a>(lower: &'a str, start: usize, emit: &mut impl FnMut(&'a str)) -> usize {
+fn word<'a>(lower: &'a str, start: usize, emit: &mut impl FnMut(Token<'a>)) -> usize {
     let bytes = lower.as_bytes();
     let mut at = start;
     let mut count = 0;
@@ -70,7 +121,7 @@ fn word<'a>(lower: &'a str, start: usize, emit: &mut impl FnMut(&'a str)) -> usi
             at += 1;
         } else {
             let c = char_at(lower, at);
-            if !c.is_alphanumeric() || is_cjk(c) {
+            if is_cjk(c) || is_common_punct(c) || !c.is_alphanumeric() {
                 break;
             }
             at += c.len_utf8();
@@ -78,9 +129,47 @@ fn word<'a>(lower: &'a str, start: usize, emit: &mut impl FnMut(&'a str)) -> usi
         count += 1;
     }
     if count >= 2 {
-        emit(stem(&lower[start..at]));
+        emit(Token::Word(stem(&lower[start..at])));
     }
     at
+}
+
+/// Appends `s` lower-cased, as `str::to_lowercase` would (which the theme's
+/// `toLowerCase` mirrors), copying runs without case (ASCII other than
+/// capitals, and U+3000–U+9FFF: CJK punctuation, kana, ideographs) whole.
+pub fn push_lower(out: &mut String, s: &str) {
+    if s.contains('Σ') {
+        // Final-sigma rules need the whole word: leave them to std.
+        out.push_str(&s.to_lowercase());
+        return;
+    }
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_uppercase() {
+                out.push_str(&s[run..i]);
+                out.push(b.to_ascii_lowercase() as char);
+                run = i + 1;
+            }
+            i += 1;
+        } else if (0xE3..=0xE9).contains(&b) {
+            // A three-byte character in U+3000–U+9FFF: no case there.
+            i += 3;
+        } else {
+            let c = char_at(s, i);
+            let n = c.len_utf8();
+            if !is_cjk(c) && !is_common_punct(c) {
+                out.push_str(&s[run..i]);
+                out.extend(c.to_lowercase());
+                run = i + n;
+            }
+            i += n;
+        }
+    }
+    out.push_str(&s[run..]);
 }
 
 /// Strips one common English suffix.
@@ -104,13 +193,18 @@ pub fn stem(w: &str) -> &str {
 /// by their first two letters (so a prefix finds its shard).
 pub fn shard_of(token: &str, shards: usize) -> usize {
     let first = token.chars().next().unwrap_or(' ');
-    let mut h: u32 = 0x811c9dc5;
     let take = if is_cjk(first) { usize::MAX } else { 2 };
-    for c in token.chars().take(take) {
+    fnv(token.chars().take(take)) as usize % shards
+}
+
+/// FNV-1a over code points (the theme's `search.js` does the same).
+fn fnv(chars: impl Iterator<Item = char>) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for c in chars {
         h ^= c as u32;
         h = h.wrapping_mul(16_777_619);
     }
-    h as usize % shards
+    h
 }
 
 #[cfg(test)]
@@ -133,6 +227,19 @@ mod tests {
             ["café", "öffnung", "2024", "年度"]
         );
         assert_eq!(all("x 读a书"), ["读", "书"]);
+    }
+
+    #[test]
+    fn lower_casing_matches_std() {
+        for text in [
+            "Hello 乡村 ÀÉÎ Straße İstanbul ΟΔΟΣ Σ ﬁ 123",
+            "",
+            "ÄÖÜ 夜读 Tea，ＡＢＣ（注）“引”…",
+        ] {
+            let mut out = String::new();
+            push_lower(&mut out, text);
+            assert_eq!(out, text.to_lowercase(), "{text}");
+        }
     }
 
     #[test]

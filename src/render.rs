@@ -184,21 +184,25 @@ pub fn render_site(
     let mut generated: Vec<(String, Vec<u8>)> = input.extra_files.to_vec();
     generated.extend(crate::feeds::feeds(site));
     generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
-    if let Some(index) = &search_index {
-        generated.extend(index.files.iter().cloned());
-    }
     generated.extend(r.redirects(&jobs, &mut diags));
     if !diags.is_empty() {
         return Err(diags);
     }
     // Written (and let go of) before the pages, which are the memory peak.
-    for (path, bytes) in &generated {
-        if let Err(d) = write(sink, path, bytes) {
-            diags.push(d);
-        }
-    }
-    let generated_files = generated.len();
+    let search_files = search_index
+        .as_ref()
+        .map_or(&[][..], |i| i.files.as_slice());
+    let all: Vec<&(String, Vec<u8>)> = generated.iter().chain(search_files).collect();
+    diags.extend(
+        all.par_iter()
+            .filter_map(|(path, bytes)| write(sink, path, bytes).err())
+            .collect::<Vec<_>>(),
+    );
+    let generated_files = all.len();
+    drop(all);
     drop(generated);
+    let search_stats = search_index.as_ref().map(|i| i.stats.clone());
+    let search_index = search_index.filter(|_| input.keep);
     timings.lap("feeds", &mut clock);
     let results: Vec<Result<Deps, Diagnostic>> =
         jobs.par_iter().map(|job| r.run(job, sink)).collect();
@@ -251,7 +255,7 @@ pub fn render_site(
     }
     let report = RenderReport {
         files: jobs.len() + input.copies.len() + generated_files,
-        search: search_index.as_ref().map(|i| i.stats.clone()),
+        search: search_stats,
     };
     Ok((
         report,
@@ -259,7 +263,7 @@ pub fn render_site(
             values: v,
             jobs,
             deps,
-            search: search_index.filter(|_| input.keep),
+            search: search_index,
         },
     ))
 }
@@ -445,27 +449,37 @@ impl Renderer<'_> {
                 .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         };
         let boards: Vec<Option<String>> = site.boards.iter().map(|b| newest(&b.pages)).collect();
-        let mut terms: HashMap<(usize, &str), Option<String>> = HashMap::new();
-        let all: Vec<String> = site.content.pages.keys().cloned().collect();
-        let home = newest(&all);
-        let mut out = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let lastmod = match job {
-                Job::NotFound | Job::Search => continue,
-                Job::Page(key) => crate::feeds::lastmod(site, key),
-                Job::Board { index, .. } => boards[*index].clone(),
-                Job::Home => home.clone(),
-                Job::TaxonomyList(_) => None,
-                Job::Term { taxonomy, slug, .. } => terms
-                    .entry((*taxonomy, slug.as_str()))
-                    .or_insert_with(|| newest(&site.taxonomies[*taxonomy].terms[slug].pages))
-                    .clone(),
-            };
-            if let Some(path) = self.output_path(job) {
-                out.push((path, lastmod));
-            }
-        }
-        out
+        let terms: HashMap<(usize, &str), Option<String>> = site
+            .taxonomies
+            .iter()
+            .enumerate()
+            .flat_map(|(t, tax)| tax.terms.iter().map(move |(slug, term)| (t, slug, term)))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(t, slug, term)| ((t, slug.as_str()), newest(&term.pages)))
+            .collect();
+        let home = site
+            .content
+            .pages
+            .values()
+            .filter_map(|p| p.meta.updated.max(p.meta.date))
+            .max()
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        jobs.par_iter()
+            .filter_map(|job| {
+                let lastmod = match job {
+                    Job::NotFound | Job::Search => return None,
+                    Job::Page(key) => crate::feeds::lastmod(site, key),
+                    Job::Board { index, .. } => boards[*index].clone(),
+                    Job::Home => home.clone(),
+                    Job::TaxonomyList(_) => None,
+                    Job::Term { taxonomy, slug, .. } => {
+                        terms.get(&(*taxonomy, slug.as_str())).cloned().flatten()
+                    }
+                };
+                Some((self.output_path(job)?, lastmod))
+            })
+            .collect()
     }
 
     /// Redirect pages for `aliases`; an alias that collides with a page

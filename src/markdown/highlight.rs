@@ -22,6 +22,12 @@ impl Highlighter {
         Self::default()
     }
 
+    /// Loads the grammars now (e.g. on a spare thread) instead of on first
+    /// use.
+    pub fn preload(&self) {
+        self.syntaxes();
+    }
+
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
     }

@@ -79,12 +79,15 @@ pub fn page_tokens(page: &Page, plain: &str, pages: usize) -> DocTokens {
 
 /// Search documents in index order: newest first, then by key.
 fn doc_keys(site: &Site) -> Vec<&String> {
-    let mut keys: Vec<&String> = site.content.pages.keys().collect();
-    keys.sort_by(|a, b| {
-        let (pa, pb) = (&site.content.pages[*a].meta, &site.content.pages[*b].meta);
-        pb.date.cmp(&pa.date).then(a.cmp(b))
-    });
-    keys
+    // Dates copied out first: a comparison then looks nothing up.
+    let mut dated: Vec<(Option<_>, &String)> = site
+        .content
+        .pages
+        .iter()
+        .map(|(k, p)| (p.meta.date, k))
+        .collect();
+    dated.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    dated.into_iter().map(|(_, k)| k).collect()
 }
 
 /// A token in more than this many documents is "common".
@@ -213,10 +216,12 @@ impl SearchIndex {
         let n = keys.len();
         let shards = files.len();
         let largest_shard = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
-        let rows: Vec<Value> = keys.iter().map(|key| doc_row(site, key)).collect();
-        for (i, chunk) in rows.chunks(DOCS_PER_CHUNK).enumerate() {
-            files.push(chunk_file(i, chunk));
-        }
+        let rows: Vec<Value> = keys.par_iter().map(|key| doc_row(site, key)).collect();
+        files.par_extend(
+            rows.par_chunks(DOCS_PER_CHUNK)
+                .enumerate()
+                .map(|(i, chunk)| chunk_file(i, chunk)),
+        );
         let bytes = files.iter().map(|(_, b)| b.len()).sum();
         let state = kept.map(|(docs, postings)| State {
             position: keys

@@ -309,10 +309,11 @@ impl RenderCache {
         sink: &dyn Sink,
     ) -> Result<usize, Vec<Diagnostic>> {
         let mut series = Vec::new();
+        let shared = values::Shared::new(site);
         for key in keys {
             self.values
                 .pages
-                .insert(key.clone(), values::page(site, key));
+                .insert(key.clone(), values::page(site, &shared, key));
             if let Some((slug, _)) = &site.links[key].series {
                 series.push(slug.clone());
             }

@@ -101,17 +101,50 @@ pub fn term_ref(site: &Site, taxonomy: &str, slug: &str) -> Value {
     ])
 }
 
+/// Values that many pages show, built once and shared (a pointer copy
+/// per page): each taxonomy term's `{ name, slug, url }`.
+pub struct Shared {
+    /// Taxonomy → term slug → value.
+    terms: HashMap<String, HashMap<String, Value>>,
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let terms = site
+            .taxonomies
+            .iter()
+            .map(|t| {
+                let values = t
+                    .terms
+                    .keys()
+                    .map(|slug| (slug.clone(), term_ref(site, &t.name, slug)))
+                    .collect();
+                (t.name.clone(), values)
+            })
+            .collect();
+        Shared { terms }
+    }
+
+    fn term(&self, site: &Site, taxonomy: &str, slug: &str) -> Value {
+        match self.terms.get(taxonomy).and_then(|t| t.get(slug)) {
+            Some(v) => v.clone(),
+            None => term_ref(site, taxonomy, slug),
+        }
+    }
+}
+
 /// The value of every page, built in parallel.
 pub fn pages(site: &Site) -> HashMap<String, Value> {
+    let shared = Shared::new(site);
     site.content
         .pages
         .par_iter()
-        .map(|(key, _)| (key.clone(), page(site, key)))
+        .map(|(key, _)| (key.clone(), page(site, &shared, key)))
         .collect()
 }
 
 /// One page's value.
-pub fn page(site: &Site, key: &str) -> Value {
+pub fn page(site: &Site, shared: &Shared, key: &str) -> Value {
     let page = &site.content.pages[key];
     let links = &site.links[key];
     let rendered = site.rendered.get(key);
@@ -124,7 +157,7 @@ pub fn page(site: &Site, key: &str) -> Value {
             .terms
             .iter()
             .filter(|(tax, _)| *tax == t.name)
-            .map(|(tax, slug)| term_ref(site, tax, slug))
+            .map(|(tax, slug)| shared.term(site, tax, slug))
             .collect();
         taxonomies.insert(t.name.clone().into(), Value::from(terms));
     }

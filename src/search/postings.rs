@@ -1,10 +1,11 @@
 //! Postings: which documents contain which token, split into shards.
 //!
 //! Built in three steps that keep strings out of the hot loops: each
-//! document's tokens are counted in parallel as slices of one lower-cased
-//! buffer; the (document, token) pairs are scattered to their shards; each
-//! shard then groups its pairs by token in parallel. Documents are visited
-//! in order, so every posting list comes out sorted without a sort.
+//! document's tokens are counted in parallel (CJK tokens under integer
+//! keys, words as slices of one lower-cased buffer) and packed by shard;
+//! the (document, token) pairs are scattered to their shards; each shard
+//! then groups its pairs by token in parallel. Documents are visited in
+//! order, so every posting list comes out sorted without a sort.
 
 use super::tokens::{Token, push_lower, spans};
 use crate::markdown::text::is_cjk;

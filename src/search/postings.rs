@@ -85,13 +85,13 @@ impl DocTokens {
             push(&mut text, term, TERM_WEIGHT, true);
         }
         // No character takes less than a byte: a short body is whole.
-        let end = match doc.body.len() <= MAX_TEXT {
-            true => doc.body.len(),
-            false => doc
-                .body
+        let end = if doc.body.len() <= MAX_TEXT {
+            doc.body.len()
+        } else {
+            doc.body
                 .char_indices()
                 .nth(MAX_TEXT)
-                .map_or(doc.body.len(), |(i, _)| i),
+                .map_or(doc.body.len(), |(i, _)| i)
         };
         push(&mut text, &doc.body[..end], 1, false);
 
@@ -136,10 +136,8 @@ impl DocTokens {
                 packed.extend_from_slice(&[0; 4]);
             }
             packed.push(w);
-            let len_at = packed.len();
-            packed.push(0);
+            packed.push(token.len() as u8);
             token.push_to(&mut packed);
-            packed[len_at] = (packed.len() - len_at - 1) as u8;
         }
         close_group(&mut packed, group);
         debug_assert_eq!(packed.len(), size);

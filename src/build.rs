@@ -254,6 +254,7 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded
         links: &linked.links,
         templates: &templates,
         highlighter: &highlighter,
+        collect_refs: !once,
     };
     let results: Vec<(String, Rendered, Vec<Diagnostic>, Option<DocTokens>)> = if once {
         let pages = content.pages.len();
@@ -508,6 +509,8 @@ pub struct MarkdownInputs<'a> {
     pub links: &'a BTreeMap<String, crate::site::PageLinks>,
     pub templates: &'a Templates,
     pub highlighter: &'a Highlighter,
+    /// Collect each page's references for `herald check`.
+    pub collect_refs: bool,
 }
 
 impl MarkdownInputs<'_> {
@@ -539,6 +542,7 @@ impl MarkdownInputs<'_> {
                     url: format!("{}{path}", self.config.base_path),
                 },
                 raw_html: self.config.raw_html,
+                collect_refs: self.collect_refs,
             },
         )
     }

@@ -283,7 +283,7 @@ pub fn page(site: &Site, shared: &Shared, key: &str) -> Value {
         ("toc", Value::from(toc)),
         (
             "has_code",
-            Value::from(rendered.is_some_and(|r| r.html.contains("<pre class=\"code\""))),
+            Value::from(rendered.is_some_and(|r| r.has_code)),
         ),
         (
             "reading_minutes",

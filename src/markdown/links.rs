@@ -26,7 +26,7 @@ pub fn resolve(
     events: &mut Events<'_>,
     resolver: &dyn LinkResolver,
     file: &str,
-    lines: &LineIndex,
+    lines: &LineIndex<'_>,
     links: &mut Vec<InternalLink>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -78,7 +78,7 @@ pub struct Ref {
 
 /// Collects every link and image destination, and `href`/`src` attributes
 /// of raw HTML (including shortcode output), with their lines.
-pub fn collect_refs(events: &Events<'_>, lines: &LineIndex, refs: &mut Vec<Ref>) {
+pub fn collect_refs(events: &Events<'_>, lines: &LineIndex<'_>, refs: &mut Vec<Ref>) {
     for (event, range) in events {
         let line = lines.line(range.start);
         match event {

@@ -22,22 +22,31 @@ pub type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 const MORE: &str = "<!-- more -->";
 
-/// Maps byte offsets of a page body to file lines.
-pub struct LineIndex {
-    starts: Vec<usize>,
+/// Maps byte offsets of a page body to file lines. The line starts are
+/// found on first use: most pages never need them.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    starts: std::cell::OnceCell<Vec<usize>>,
     first_line: usize,
 }
 
-impl LineIndex {
-    pub fn new(src: &str, first_line: usize) -> Self {
-        let mut starts = vec![0];
-        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts, first_line }
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str, first_line: usize) -> Self {
+        LineIndex {
+            src,
+            starts: std::cell::OnceCell::new(),
+            first_line,
+        }
     }
 
     /// The file line of byte `offset`.
     pub fn line(&self, offset: usize) -> usize {
-        let idx = self.starts.partition_point(|s| *s <= offset);
+        let starts = self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.src.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        });
+        let idx = starts.partition_point(|s| *s <= offset);
         self.first_line + idx.saturating_sub(1)
     }
 }
@@ -58,6 +67,9 @@ pub struct MarkdownOptions<'a> {
     pub page: shortcodes::PageInfo,
     /// Pass raw HTML through (`false` shows it as text).
     pub raw_html: bool,
+    /// Collect every URL the page refers to (for `herald check`; a one-off
+    /// build has no use for them).
+    pub collect_refs: bool,
 }
 
 /// How deep block shortcodes may nest.
@@ -120,8 +132,10 @@ pub struct Rendered {
     /// Every heading id, for `#anchor` checks.
     pub anchors: Vec<String>,
     pub links: Vec<InternalLink>,
-    /// Every URL the page refers to, for `herald check`.
+    /// Every URL the page refers to, for `herald check` (when asked for).
     pub refs: Vec<links::Ref>,
+    /// Whether the page has a code block (and so needs the code styles).
+    pub has_code: bool,
     /// The text without markup (for search and counting).
     pub plain: String,
     pub cjk_chars: usize,
@@ -201,6 +215,7 @@ fn run_shortcodes(
                 out.links.extend(r.links);
                 out.anchors.extend(r.anchors);
                 out.refs.extend(r.refs);
+                out.has_code |= r.has_code;
                 Some(r.html.to_string())
             }
             Some(_) => {
@@ -252,9 +267,11 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
         &mut diags,
     );
     out.toc = headings::anchor(&mut events, &mut out.anchors);
-    highlight_code(&mut events, opts.highlighter);
+    out.has_code |= highlight_code(&mut events, opts.highlighter);
     join_cjk_lines(&mut events);
-    links::collect_refs(&events, &lines, &mut out.refs);
+    if opts.collect_refs {
+        links::collect_refs(&events, &lines, &mut out.refs);
+    }
 
     let more = events
         .iter()
@@ -326,8 +343,10 @@ fn escape_raw_html(events: &mut Events<'_>) {
     }
 }
 
-/// Replaces each code block by its highlighted HTML.
-fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter) {
+/// Replaces each code block by its highlighted HTML; says whether there
+/// was one.
+fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter) -> bool {
+    let mut found = false;
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::CodeBlock(kind)) = &events[i].0 else {
@@ -352,8 +371,10 @@ fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter) {
             i..(j + 1).min(events.len()),
             [(Event::Html(html.into()), range)],
         );
+        found = true;
         i += 1;
     }
+    found
 }
 
 /// The text of paragraphs only (no headings, code or footnotes), one line:
@@ -441,6 +462,7 @@ mod tests {
                 shortcodes: None,
                 page: Default::default(),
                 raw_html: true,
+                collect_refs: true,
             },
         )
     }
@@ -516,6 +538,7 @@ mod tests {
                 shortcodes: None,
                 page: Default::default(),
                 raw_html: false,
+                collect_refs: true,
             },
         );
         assert!(r.html.contains("a &lt;b&gt;bold&lt;/b&gt;"), "{}", r.html);

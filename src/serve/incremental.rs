@@ -90,6 +90,7 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
         links: &site.links,
         templates: &loaded.templates,
         highlighter: &loaded.highlighter,
+        collect_refs: true,
     };
     let mut updates = Vec::new();
     for path in changed {

@@ -103,22 +103,25 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// byte-order mark and turns CRLF into LF.
 pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(if s.contains('\r') {
-            s.replace("\r\n", "\n")
-        } else {
-            s.to_string()
-        }),
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-            Err(Diagnostic::error(file, "the file is not valid UTF-8 text")
-                .at_col(line, col)
-                .hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"))
-        }
-    }
+    // simdutf8 checks Chinese text several times faster than std; std
+    // then says where a bad file goes wrong.
+    let Ok(s) = simdutf8::basic::from_utf8(bytes) else {
+        let valid = std::str::from_utf8(bytes)
+            .err()
+            .map_or(bytes.len(), |e| e.valid_up_to());
+        let good = &bytes[..valid];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        return Err(Diagnostic::error(file, "the file is not valid UTF-8 text")
+            .at_col(line, col)
+            .hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"));
+    };
+    Ok(if s.contains('\r') {
+        s.replace("\r\n", "\n")
+    } else {
+        s.to_string()
+    })
 }
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, yaml first line, body, body first line).

@@ -23,13 +23,24 @@ pub fn xml(s: &str) -> String {
 
 /// A JSON value that is also safe inside an HTML `<script>` element.
 pub fn script_json(v: &serde_json::Value) -> String {
-    serde_json::to_string(v)
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let json = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+    let risky = json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&'))
+        || json.contains(['\u{2028}', '\u{2029}']);
+    if !risky {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Decodes `%XX` escapes (invalid ones stay as they are; invalid UTF-8

@@ -4,10 +4,10 @@
 
 use pulldown_cmark_escape::escape_html;
 use std::sync::OnceLock;
-use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
+use two_face::theme::LazyThemeSet;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -82,10 +82,11 @@ impl Highlighter {
 /// `prefers-color-scheme: dark`. Unknown theme names are an error listing
 /// the available ones.
 pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
-    let themes: ThemeSet = two_face::theme::extra().into();
+    // Only the two themes asked for are decoded, not the whole set.
+    let themes: LazyThemeSet = two_face::theme::extra().into();
     let get = |name: &str| {
-        themes.themes.get(name).ok_or_else(|| {
-            let mut names: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
+        themes.get(name).ok_or_else(|| {
+            let mut names: Vec<&str> = themes.theme_names().collect();
             names.sort_unstable();
             format!(
                 "unknown highlight theme `{name}`; themes are: {}",

@@ -43,20 +43,49 @@ fn is_cjk_stop(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '…')
 }
 
+/// The character starting at byte `i` (a character boundary) of `s`.
+pub fn char_at(s: &str, i: usize) -> char {
+    let b = s.as_bytes();
+    if (0xE0..=0xEF).contains(&b[i]) && i + 2 < b.len() {
+        // Three bytes (all CJK ideographs): decoded directly, as `s` is
+        // valid UTF-8.
+        let c = u32::from(b[i] & 0x0F) << 12
+            | u32::from(b[i + 1] & 0x3F) << 6
+            | u32::from(b[i + 2] & 0x3F);
+        return char::from_u32(c).unwrap_or(' ');
+    }
+    s[i..].chars().next().unwrap_or(' ')
+}
+
 /// Counts (CJK characters, Latin words).
 pub fn count(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
     let mut cjk = 0;
     let mut words = 0;
     let mut in_word = false;
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
                 words += usize::from(!in_word);
                 in_word = true;
-            } else if !(in_word && (c == '\'' || c == '-')) {
+            } else if !(in_word && (b == b'\'' || b == b'-')) {
                 in_word = false;
             }
-        } else if is_cjk(c) {
+            i += 1;
+            continue;
+        }
+        if (0xE5..=0xE9).contains(&b) {
+            // U+5000–U+9FFF: CJK ideographs, no need to decode.
+            cjk += 1;
+            in_word = false;
+            i += 3;
+            continue;
+        }
+        let c = char_at(text, i);
+        i += c.len_utf8();
+        if is_cjk(c) {
             cjk += 1;
             in_word = false;
         } else if !is_common_punct(c) && c.is_alphanumeric() {
@@ -64,7 +93,7 @@ pub fn count(text: &str) -> (usize, usize) {
                 words += 1;
             }
             in_word = true;
-        } else if !(in_word && (c == '\'' || c == '’' || c == '-')) {
+        } else if !(in_word && (c == '’' || c == '-')) {
             in_word = false;
         }
     }
@@ -138,6 +167,35 @@ mod tests {
         {
             assert!(!c.is_alphanumeric() && !is_cjk(c), "{c:?}");
             assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn counts_like_a_char_by_char_count() {
+        // The count before its byte-level fast path, as the reference.
+        fn reference(text: &str) -> (usize, usize) {
+            let (mut cjk, mut words, mut in_word) = (0, 0, false);
+            for c in text.chars() {
+                if is_cjk(c) {
+                    cjk += 1;
+                    in_word = false;
+                } else if c.is_alphanumeric() {
+                    words += usize::from(!in_word);
+                    in_word = true;
+                } else if !(in_word && matches!(c, '\'' | '’' | '-')) {
+                    in_word = false;
+                }
+            }
+            (cjk, words)
+        }
+        let mut text = String::new();
+        for (i, c) in ('\u{3000}'..='\u{AFFF}').step_by(5).enumerate() {
+            text.push(c);
+            text.push_str(["", " it's ", "-", "ab", "’s", "。"][i % 6]);
+        }
+        assert_eq!(count(&text), reference(&text));
+        for s in ["don't-stop", "中文English混合", "ä’s ö", "䷀䷁ 龥ꀀ"] {
+            assert_eq!(count(s), reference(s), "{s}");
         }
     }
 

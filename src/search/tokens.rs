@@ -1,7 +1,7 @@
 //! The tokenizer, shared by the index builder and mirrored by the theme's
 //! `static/search.js`.
 
-use crate::markdown::text::{is_cjk, is_common_punct};
+use crate::markdown::text::{char_at, is_cjk, is_common_punct};
 
 /// One index token: a CJK bigram or lone CJK character, or a (stemmed)
 /// word as a slice of the lower-cased text. CJK tokens stay as characters
@@ -101,10 +101,6 @@ pub fn spans<'a>(lower: &'a str, mut emit: impl FnMut(Token<'a>)) {
             i += c.len_utf8();
         }
     }
-}
-
-fn char_at(s: &str, i: usize) -> char {
-    s[i..].chars().next().unwrap_or(' ')
 }
 
 /// Emits the word starting at `start`; returns where it ends.

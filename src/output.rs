@@ -247,6 +247,7 @@ impl Staging {
         )
         .is_ok()
         {
+            remove_tree(self.dir.path());
             return Ok(());
         }
         // Elsewhere: move the old site aside, move the new one in, drop the old.
@@ -266,9 +267,29 @@ impl Staging {
             return Err(fail(e));
         }
         let _ = self.dir.keep();
-        drop(old);
+        remove_tree(old.path());
         Ok(())
     }
+}
+
+/// Removes a folder and everything in it, folders in parallel: the
+/// previous site can be tens of thousands of files. Best effort, like
+/// dropping a `TempDir`.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|e| {
+        // Symbolic links are removed, not followed.
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_tree(&e.path());
+        } else {
+            let _ = std::fs::remove_file(e.path());
+        }
+    });
+    let _ = std::fs::remove_dir(dir);
 }
 
 /// Removes staging folders of killed builds and, if a build died between

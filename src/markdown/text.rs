@@ -47,8 +47,8 @@ fn is_cjk_stop(c: char) -> bool {
 pub fn char_at(s: &str, i: usize) -> char {
     let b = s.as_bytes();
     if (0xE0..=0xEF).contains(&b[i]) && i + 2 < b.len() {
-        // Three bytes (all CJK ideographs): decoded directly, as `s` is
-        // valid UTF-8.
+        // Three bytes (U+0800–U+FFFF, home of the common CJK characters):
+        // decoded directly, as `s` is valid UTF-8.
         let c = u32::from(b[i] & 0x0F) << 12
             | u32::from(b[i + 1] & 0x3F) << 6
             | u32::from(b[i + 2] & 0x3F);
@@ -194,7 +194,13 @@ mod tests {
             text.push_str(["", " it's ", "-", "ab", "’s", "。"][i % 6]);
         }
         assert_eq!(count(&text), reference(&text));
-        for s in ["don't-stop", "中文English混合", "ä’s ö", "䷀䷁ 龥ꀀ"] {
+        for s in [
+            "don't-stop",
+            "中文English混合",
+            "ä’s ö",
+            "䷀䷁ 龥ꀀ",
+            "𠀀𠀁 x-y",
+        ] {
             assert_eq!(count(s), reference(s), "{s}");
         }
     }

@@ -97,7 +97,7 @@ fn sort_pages(keys: &mut Vec<String>, sort: SortBy, content: &Content) {
         .into_iter()
         .map(|k| (&content.pages[&k], k))
         .collect();
-    pages.sort_by(|a, b| compare(sort, a.0, b.0));
+    pages.par_sort_by(|a, b| compare(sort, a.0, b.0));
     *keys = pages.into_iter().map(|(_, k)| k).collect();
 }
 
@@ -123,6 +123,11 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
             (key, page, l, d)
         })
         .collect();
+    let board_paths: Vec<String> = config
+        .boards
+        .iter()
+        .map(|b| format!("{}/", b.key))
+        .collect();
     for (key, page, l, found_diags) in found {
         let path = &l.path;
         if let Some(other) = by_path.get(path) {
@@ -135,8 +140,8 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
             );
             continue;
         }
-        for board in &config.boards {
-            if *path == format!("{}/", board.key) {
+        for (board, board_path) in config.boards.iter().zip(&board_paths) {
+            if path == board_path {
                 diags.push(
                     Diagnostic::error(
                         &page.file,
@@ -168,9 +173,11 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
             b.pages.push(key.clone());
         }
     }
+    boards
+        .par_iter_mut()
+        .for_each(|b| sort_pages(&mut b.pages, b.config.sort, content));
     for board in &mut boards {
         let sort = board.config.sort;
-        sort_pages(&mut board.pages, sort, content);
         // Previous/next read in time order on dated boards (previous =
         // older), in list order elsewhere.
         let chronological = sort == SortBy::Date;
@@ -275,9 +282,11 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
                 }
             }
         }
-        for term in terms.values_mut() {
-            sort_pages(&mut term.pages, SortBy::Date, content);
-        }
+        terms
+            .values_mut()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .for_each(|term| sort_pages(&mut term.pages, SortBy::Date, content));
         taxonomies.push(Taxonomy {
             name: t.name.clone(),
             terms,

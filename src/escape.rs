@@ -25,7 +25,8 @@ pub fn xml(s: &str) -> String {
 pub fn script_json(v: &serde_json::Value) -> String {
     let json = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
     let risky = json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&'))
-        || json.contains(['\u{2028}', '\u{2029}']);
+        || json.contains('\u{2028}')
+        || json.contains('\u{2029}');
     if !risky {
         return json;
     }

@@ -13,7 +13,11 @@ use tera::Value;
 pub fn map<K: Into<tera::value::Key<'static>>>(
     pairs: impl IntoIterator<Item = (K, Value)>,
 ) -> Value {
-    let mut m = tera::Map::new();
+    // Sized up front: a page's map has ~40 entries, and growing it there
+    // would reallocate and rehash four times (Tera then copies it once
+    // more into a map of its own).
+    let pairs = pairs.into_iter();
+    let mut m = tera::Map::with_capacity(pairs.size_hint().0);
     for (k, v) in pairs {
         m.insert(k.into(), v);
     }
@@ -102,13 +106,18 @@ pub fn term_ref(site: &Site, taxonomy: &str, slug: &str) -> Value {
 }
 
 /// Values that many pages show, built once and shared (a pointer copy
-/// per page): each taxonomy term's `{ name, slug, url }`.
+/// per page): each taxonomy term's `{ name, slug, url }` and, for a whole
+/// build, each page's `{ title, url }` link (a page is the `prev` of one
+/// page and the `next` of another).
 pub struct Shared {
     /// Taxonomy → term slug → value.
     terms: HashMap<String, HashMap<String, Value>>,
+    /// Page key → `page_ref` value; empty when only a few pages are built.
+    refs: HashMap<String, Value>,
 }
 
 impl Shared {
+    /// The term values (enough to rebuild a few pages).
     pub fn new(site: &Site) -> Shared {
         let terms = site
             .taxonomies
@@ -122,7 +131,24 @@ impl Shared {
                 (t.name.clone(), values)
             })
             .collect();
-        Shared { terms }
+        Shared {
+            terms,
+            refs: HashMap::new(),
+        }
+    }
+
+    /// The term values and every page's link (to build every page).
+    fn with_refs(site: &Site) -> Shared {
+        let refs = site
+            .content
+            .pages
+            .par_iter()
+            .map(|(key, _)| (key.clone(), page_ref(site, Some(key))))
+            .collect();
+        Shared {
+            refs,
+            ..Shared::new(site)
+        }
     }
 
     fn term(&self, site: &Site, taxonomy: &str, slug: &str) -> Value {
@@ -131,11 +157,18 @@ impl Shared {
             None => term_ref(site, taxonomy, slug),
         }
     }
+
+    fn page_ref(&self, site: &Site, key: Option<&String>) -> Value {
+        match key.and_then(|k| self.refs.get(k)) {
+            Some(v) => v.clone(),
+            None => page_ref(site, key),
+        }
+    }
 }
 
 /// The value of every page, built in parallel.
 pub fn pages(site: &Site) -> HashMap<String, Value> {
-    let shared = Shared::new(site);
+    let shared = Shared::with_refs(site);
     site.content
         .pages
         .par_iter()
@@ -304,8 +337,8 @@ pub fn page(site: &Site, shared: &Shared, key: &str) -> Value {
         ("weight", Value::from(meta.weight)),
         ("extra", Value::from_serializable(&meta.extra)),
         ("draft", Value::from(meta.draft)),
-        ("prev", page_ref(site, links.prev.as_ref())),
-        ("next", page_ref(site, links.next.as_ref())),
+        ("prev", shared.page_ref(site, links.prev.as_ref())),
+        ("next", shared.page_ref(site, links.next.as_ref())),
         ("lesson", lesson),
         ("case", case),
         ("publication", publication),

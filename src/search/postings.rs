@@ -411,6 +411,22 @@ pub fn render_all(docs: &[DocTokens], shards: usize, common_df: usize) -> Vec<Ve
     rendered.into_iter().flatten().collect()
 }
 
+/// Appends `n` in decimal (the shards hold about a million of them at
+/// 10,000 pages; `write!` goes through the formatting machinery each time).
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+}
+
 /// Shard `i` as a script: `herald_search("i",i,{token:[delta<<3|w…]})`,
 /// tokens in byte order; a token in more than `common_df` documents is
 /// written as `0` ("common": it does not narrow results).
@@ -437,7 +453,7 @@ fn shard_script(i: usize, mut entries: Entries<'_>, common_df: usize) -> Vec<u8>
             if j > 0 {
                 body.push(',');
             }
-            let _ = write!(body, "{}", ((d - prev) << 3) | u32::from(*w));
+            push_number(&mut body, ((d - prev) << 3) | u32::from(*w));
             prev = *d;
         }
         body.push(']');
@@ -459,6 +475,15 @@ mod tests {
             },
             1,
         )
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 100, 65_535, 1_000_000, u32::MAX] {
+            let mut s = String::from("x");
+            push_number(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
     }
 
     #[test]

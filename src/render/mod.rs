@@ -11,23 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use tera::{Context, Value};
 
-/// One file to produce.
-enum Job {
-    Page(String),
-    Board {
-        index: usize,
-        number: usize,
-    },
-    Home,
-    NotFound,
-    TaxonomyList(usize),
-    Term {
-        taxonomy: usize,
-        slug: String,
-        number: usize,
-    },
-    Search,
-}
+mod plan;
+use plan::{Job, Plan, jobs, pagination};
 
 /// A file copied as is.
 pub struct Copy {
@@ -93,13 +78,6 @@ pub struct RenderInput<'a> {
 /// Pager links either side of the current page in `paginator.pagers`.
 const PAGER_WINDOW: usize = 2;
 
-fn pagination(total: usize, per_page: Option<usize>) -> usize {
-    match per_page {
-        Some(n) if n > 0 => total.div_ceil(n).max(1),
-        _ => 1,
-    }
-}
-
 fn search_value(site: &Site, index: &crate::search::SearchIndex) -> Value {
     map([
         ("docs", Value::from(index.stats.docs)),
@@ -110,40 +88,6 @@ fn search_value(site: &Site, index: &crate::search::SearchIndex) -> Value {
     ])
 }
 
-/// Every file to produce from templates.
-fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs: Vec<Job> = site
-        .content
-        .pages
-        .keys()
-        .map(|k| Job::Page(k.clone()))
-        .collect();
-    for (index, board) in site.boards.iter().enumerate() {
-        for number in 1..=pagination(board.pages.len(), board.config.paginate) {
-            jobs.push(Job::Board { index, number });
-        }
-    }
-    jobs.push(Job::Home);
-    jobs.push(Job::NotFound);
-    for (ti, tax) in site.taxonomies.iter().enumerate() {
-        jobs.push(Job::TaxonomyList(ti));
-        let per_page = site.config.taxonomies[ti].paginate;
-        for (slug, term) in &tax.terms {
-            for number in 1..=pagination(term.pages.len(), per_page) {
-                jobs.push(Job::Term {
-                    taxonomy: ti,
-                    slug: slug.clone(),
-                    number,
-                });
-            }
-        }
-    }
-    if site.config.search {
-        jobs.push(Job::Search);
-    }
-    jobs
-}
-
 /// Renders the whole site. Returns every template error found.
 pub fn render_site(
     input: RenderInput<'_>,
@@ -152,12 +96,30 @@ pub fn render_site(
 ) -> Result<(RenderReport, RenderCache), Vec<Diagnostic>> {
     let (site, templates) = (input.site, input.templates);
     let mut clock = std::time::Instant::now();
-    let pages = values::pages(site);
-    let series = site
-        .series
-        .keys()
-        .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
-        .collect();
+    let plan = Plan { site, templates };
+    let jobs = jobs(site);
+    // Feeds, sitemap and redirects need no template values: they are made
+    // while the values are built.
+    let ((pages, series), (mut diags, generated)) = rayon::join(
+        || {
+            let pages = values::pages(site);
+            let series: BTreeMap<String, Value> = site
+                .series
+                .keys()
+                .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
+                .collect();
+            (pages, series)
+        },
+        || {
+            let mut diags = plan.check_templates(&jobs);
+            let sitemap_urls = plan.sitemap_entries(&jobs);
+            let mut generated: Vec<(String, Vec<u8>)> = input.extra_files.to_vec();
+            generated.extend(crate::feeds::feeds(site));
+            generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
+            generated.extend(plan.redirects(&jobs, &mut diags));
+            (diags, generated)
+        },
+    );
     timings.lap("values", &mut clock);
     let search_index = input.search;
     let v = Values {
@@ -177,14 +139,7 @@ pub fn render_site(
         templates,
         v: &v,
     };
-    let jobs = jobs(site);
 
-    let mut diags = r.check_templates(&jobs);
-    let sitemap_urls = r.sitemap_entries(&jobs);
-    let mut generated: Vec<(String, Vec<u8>)> = input.extra_files.to_vec();
-    generated.extend(crate::feeds::feeds(site));
-    generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
-    generated.extend(r.redirects(&jobs, &mut diags));
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -378,188 +333,12 @@ impl RenderCache {
     }
 }
 
-impl Renderer<'_> {
-    fn template_for(&self, job: &Job) -> (String, String) {
-        let site = self.site;
-        match job {
-            Job::Page(key) => {
-                let page = &site.content.pages[key];
-                let name = page
-                    .meta
-                    .template
-                    .clone()
-                    .unwrap_or_else(|| format!("{}.html", page.kind.name()));
-                (name, page.file.clone())
-            }
-            Job::Board { index, .. } => {
-                let b = &site.boards[*index].config;
-                let custom = site
-                    .content
-                    .indexes
-                    .get(&b.key)
-                    .and_then(|i| i.meta.template.clone());
-                (
-                    custom.unwrap_or_else(|| format!("board/{}.html", b.kind.name())),
-                    format!("the index of board `{}`", b.key),
-                )
-            }
-            Job::Home => ("home.html".into(), "the home page".into()),
-            Job::NotFound => ("404.html".into(), "the 404 page".into()),
-            Job::TaxonomyList(_) => ("taxonomy.html".into(), "taxonomy lists".into()),
-            Job::Term { .. } => ("term.html".into(), "taxonomy terms".into()),
-            Job::Search => ("search.html".into(), "the search page".into()),
+impl<'a> Renderer<'a> {
+    fn plan(&self) -> Plan<'a> {
+        Plan {
+            site: self.site,
+            templates: self.templates,
         }
-    }
-
-    /// Output path of an HTML job (`None` for 404).
-    fn output_path(&self, job: &Job) -> Option<String> {
-        let site = self.site;
-        Some(match job {
-            Job::Page(key) => site.page_path(key).to_string(),
-            Job::Board { index, number } => {
-                Site::pager_path(&format!("{}/", site.boards[*index].config.key), *number)
-            }
-            Job::Home => String::new(),
-            Job::NotFound => return None,
-            Job::TaxonomyList(ti) => format!("{}/", site.taxonomies[*ti].name),
-            Job::Term {
-                taxonomy,
-                slug,
-                number,
-            } => Site::pager_path(
-                &format!("{}/{slug}/", site.taxonomies[*taxonomy].name),
-                *number,
-            ),
-            Job::Search => "search/".into(),
-        })
-    }
-
-    /// The sitemap lines of the jobs: path and last modification. The
-    /// newest date of each board and term is computed once, not per pager.
-    fn sitemap_entries(&self, jobs: &[Job]) -> Vec<(String, Option<String>)> {
-        let site = self.site;
-        let newest = |keys: &[String]| {
-            keys.iter()
-                .filter_map(|k| {
-                    site.content
-                        .pages
-                        .get(k)
-                        .and_then(|p| p.meta.updated.max(p.meta.date))
-                })
-                .max()
-                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        };
-        let boards: Vec<Option<String>> = site.boards.iter().map(|b| newest(&b.pages)).collect();
-        let terms: HashMap<(usize, &str), Option<String>> = site
-            .taxonomies
-            .iter()
-            .enumerate()
-            .flat_map(|(t, tax)| tax.terms.iter().map(move |(slug, term)| (t, slug, term)))
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|(t, slug, term)| ((t, slug.as_str()), newest(&term.pages)))
-            .collect();
-        let home = site
-            .content
-            .pages
-            .values()
-            .filter_map(|p| p.meta.updated.max(p.meta.date))
-            .max()
-            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        jobs.par_iter()
-            .filter_map(|job| {
-                let lastmod = match job {
-                    Job::NotFound | Job::Search => return None,
-                    Job::Page(key) => crate::feeds::lastmod(site, key),
-                    Job::Board { index, .. } => boards[*index].clone(),
-                    Job::Home => home.clone(),
-                    Job::TaxonomyList(_) => None,
-                    Job::Term { taxonomy, slug, .. } => {
-                        terms.get(&(*taxonomy, slug.as_str())).cloned().flatten()
-                    }
-                };
-                Some((self.output_path(job)?, lastmod))
-            })
-            .collect()
-    }
-
-    /// Redirect pages for `aliases`; an alias that collides with a page
-    /// or another alias is an error.
-    fn redirects(&self, jobs: &[Job], diags: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
-        let site = self.site;
-        let mut taken: HashMap<String, String> = jobs
-            .iter()
-            .filter_map(|j| self.output_path(j))
-            .map(|p| (format!("{p}index.html"), "a page".to_string()))
-            .collect();
-        taken.insert("404.html".into(), "the 404 page".into());
-        let mut out = Vec::new();
-        for (key, page) in &site.content.pages {
-            for alias in &page.meta.aliases {
-                let clean = alias.trim().trim_start_matches('/');
-                let bad = clean.split('/').any(|seg| seg == ".." || seg == ".")
-                    || clean.contains(['\\', '?', '#']);
-                if bad {
-                    diags.push(
-                        Diagnostic::error(
-                            &page.file,
-                            format!("alias `{alias}` is not a path inside the site"),
-                        )
-                        .hint("write aliases as paths such as /old/news/123/"),
-                    );
-                    continue;
-                }
-                let file = if clean.ends_with(".html") || clean.ends_with(".htm") {
-                    clean.to_string()
-                } else if clean.is_empty() {
-                    "index.html".to_string()
-                } else {
-                    format!("{}/index.html", clean.trim_end_matches('/'))
-                };
-                if let Some(owner) = taken.get(&file) {
-                    diags.push(
-                        Diagnostic::error(
-                            &page.file,
-                            format!("alias `{alias}` clashes with {owner} at /{file}"),
-                        )
-                        .hint("remove the alias or move the other page"),
-                    );
-                    continue;
-                }
-                taken.insert(file.clone(), format!("an alias of {}", page.file));
-                let target = site.permalink(site.page_path(key));
-                let t = crate::escape::xml(&target);
-                let html = format!(
-                    "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p><a href=\"{t}\">{}</a></p>\n</body>\n</html>\n",
-                    crate::escape::xml(&site.config.language),
-                    crate::escape::xml(&page.meta.title),
-                    crate::escape::xml(&page.meta.title),
-                );
-                out.push((file, html.into_bytes()));
-            }
-        }
-        out
-    }
-
-    fn check_templates(&self, jobs: &[Job]) -> Vec<Diagnostic> {
-        let mut missing: BTreeMap<String, (String, usize)> = BTreeMap::new();
-        for job in jobs {
-            let (name, who) = self.template_for(job);
-            if !self.templates.tera.contains_template(&name) {
-                missing.entry(name).or_insert((who, 0)).1 += 1;
-            }
-        }
-        missing
-            .into_iter()
-            .map(|(name, (who, count))| {
-                let file = if who.starts_with("content/") { who.clone() } else { format!("themes/{}/templates/{name}", self.site.config.theme) };
-                Diagnostic::error(file, format!("template `{name}` does not exist (needed by {who}{})", if count > 1 { format!(" and {} more", count - 1) } else { String::new() }))
-                    .hint(format!(
-                        "create templates/{name} in the site or themes/{}/templates/{name} in the theme, or fix the `template:` name",
-                        self.site.config.theme
-                    ))
-            })
-            .collect()
     }
 
     fn base_context(&self, meta: Value) -> Context {
@@ -682,7 +461,7 @@ impl Renderer<'_> {
     fn run(&self, job: &Job, sink: &dyn Sink) -> Result<Deps, Diagnostic> {
         let site = self.site;
         let mut deps = Deps::default();
-        let (template, who) = self.template_for(job);
+        let (template, who) = self.plan().template_for(job);
         let (path, ctx) = match job {
             Job::Page(key) => {
                 let page = &site.content.pages[key];

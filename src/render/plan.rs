@@ -1,0 +1,265 @@
+//! What a render produces: the jobs (one per output page), their
+//! templates and paths, and the files made from the jobs alone (sitemap
+//! and redirects) — nothing here needs template values, so it can run
+//! while they are built.
+
+use crate::error::Diagnostic;
+use crate::site::Site;
+use crate::templates::Templates;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// One file to produce.
+pub(super) enum Job {
+    Page(String),
+    Board {
+        index: usize,
+        number: usize,
+    },
+    Home,
+    NotFound,
+    TaxonomyList(usize),
+    Term {
+        taxonomy: usize,
+        slug: String,
+        number: usize,
+    },
+    Search,
+}
+
+pub(super) fn pagination(total: usize, per_page: Option<usize>) -> usize {
+    match per_page {
+        Some(n) if n > 0 => total.div_ceil(n).max(1),
+        _ => 1,
+    }
+}
+
+/// Every file to produce from templates.
+pub(super) fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = site
+        .content
+        .pages
+        .keys()
+        .map(|k| Job::Page(k.clone()))
+        .collect();
+    for (index, board) in site.boards.iter().enumerate() {
+        for number in 1..=pagination(board.pages.len(), board.config.paginate) {
+            jobs.push(Job::Board { index, number });
+        }
+    }
+    jobs.push(Job::Home);
+    jobs.push(Job::NotFound);
+    for (ti, tax) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(ti));
+        let per_page = site.config.taxonomies[ti].paginate;
+        for (slug, term) in &tax.terms {
+            for number in 1..=pagination(term.pages.len(), per_page) {
+                jobs.push(Job::Term {
+                    taxonomy: ti,
+                    slug: slug.clone(),
+                    number,
+                });
+            }
+        }
+    }
+    if site.config.search {
+        jobs.push(Job::Search);
+    }
+    jobs
+}
+
+/// The site and templates, without template values.
+#[derive(Clone, Copy)]
+pub(super) struct Plan<'a> {
+    pub site: &'a Site,
+    pub templates: &'a Templates,
+}
+
+impl Plan<'_> {
+    pub(super) fn template_for(&self, job: &Job) -> (String, String) {
+        let site = self.site;
+        match job {
+            Job::Page(key) => {
+                let page = &site.content.pages[key];
+                let name = page
+                    .meta
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| format!("{}.html", page.kind.name()));
+                (name, page.file.clone())
+            }
+            Job::Board { index, .. } => {
+                let b = &site.boards[*index].config;
+                let custom = site
+                    .content
+                    .indexes
+                    .get(&b.key)
+                    .and_then(|i| i.meta.template.clone());
+                (
+                    custom.unwrap_or_else(|| format!("board/{}.html", b.kind.name())),
+                    format!("the index of board `{}`", b.key),
+                )
+            }
+            Job::Home => ("home.html".into(), "the home page".into()),
+            Job::NotFound => ("404.html".into(), "the 404 page".into()),
+            Job::TaxonomyList(_) => ("taxonomy.html".into(), "taxonomy lists".into()),
+            Job::Term { .. } => ("term.html".into(), "taxonomy terms".into()),
+            Job::Search => ("search.html".into(), "the search page".into()),
+        }
+    }
+
+    /// Output path of an HTML job (`None` for 404).
+    pub(super) fn output_path(&self, job: &Job) -> Option<String> {
+        let site = self.site;
+        Some(match job {
+            Job::Page(key) => site.page_path(key).to_string(),
+            Job::Board { index, number } => {
+                Site::pager_path(&format!("{}/", site.boards[*index].config.key), *number)
+            }
+            Job::Home => String::new(),
+            Job::NotFound => return None,
+            Job::TaxonomyList(ti) => format!("{}/", site.taxonomies[*ti].name),
+            Job::Term {
+                taxonomy,
+                slug,
+                number,
+            } => Site::pager_path(
+                &format!("{}/{slug}/", site.taxonomies[*taxonomy].name),
+                *number,
+            ),
+            Job::Search => "search/".into(),
+        })
+    }
+
+    /// The sitemap lines of the jobs: path and last modification. The
+    /// newest date of each board and term is computed once, not per pager.
+    pub(super) fn sitemap_entries(&self, jobs: &[Job]) -> Vec<(String, Option<String>)> {
+        let site = self.site;
+        let newest = |keys: &[String]| {
+            keys.iter()
+                .filter_map(|k| {
+                    site.content
+                        .pages
+                        .get(k)
+                        .and_then(|p| p.meta.updated.max(p.meta.date))
+                })
+                .max()
+                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        };
+        let boards: Vec<Option<String>> = site.boards.iter().map(|b| newest(&b.pages)).collect();
+        let terms: HashMap<(usize, &str), Option<String>> = site
+            .taxonomies
+            .iter()
+            .enumerate()
+            .flat_map(|(t, tax)| tax.terms.iter().map(move |(slug, term)| (t, slug, term)))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(t, slug, term)| ((t, slug.as_str()), newest(&term.pages)))
+            .collect();
+        let home = site
+            .content
+            .pages
+            .values()
+            .filter_map(|p| p.meta.updated.max(p.meta.date))
+            .max()
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        jobs.par_iter()
+            .filter_map(|job| {
+                let lastmod = match job {
+                    Job::NotFound | Job::Search => return None,
+                    Job::Page(key) => crate::feeds::lastmod(site, key),
+                    Job::Board { index, .. } => boards[*index].clone(),
+                    Job::Home => home.clone(),
+                    Job::TaxonomyList(_) => None,
+                    Job::Term { taxonomy, slug, .. } => {
+                        terms.get(&(*taxonomy, slug.as_str())).cloned().flatten()
+                    }
+                };
+                Some((self.output_path(job)?, lastmod))
+            })
+            .collect()
+    }
+
+    /// Redirect pages for `aliases`; an alias that collides with a page
+    /// or another alias is an error.
+    pub(super) fn redirects(
+        &self,
+        jobs: &[Job],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<(String, Vec<u8>)> {
+        let site = self.site;
+        let mut taken: HashMap<String, String> = jobs
+            .iter()
+            .filter_map(|j| self.output_path(j))
+            .map(|p| (format!("{p}index.html"), "a page".to_string()))
+            .collect();
+        taken.insert("404.html".into(), "the 404 page".into());
+        let mut out = Vec::new();
+        for (key, page) in &site.content.pages {
+            for alias in &page.meta.aliases {
+                let clean = alias.trim().trim_start_matches('/');
+                let bad = clean.split('/').any(|seg| seg == ".." || seg == ".")
+                    || clean.contains(['\\', '?', '#']);
+                if bad {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.file,
+                            format!("alias `{alias}` is not a path inside the site"),
+                        )
+                        .hint("write aliases as paths such as /old/news/123/"),
+                    );
+                    continue;
+                }
+                let file = if clean.ends_with(".html") || clean.ends_with(".htm") {
+                    clean.to_string()
+                } else if clean.is_empty() {
+                    "index.html".to_string()
+                } else {
+                    format!("{}/index.html", clean.trim_end_matches('/'))
+                };
+                if let Some(owner) = taken.get(&file) {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.file,
+                            format!("alias `{alias}` clashes with {owner} at /{file}"),
+                        )
+                        .hint("remove the alias or move the other page"),
+                    );
+                    continue;
+                }
+                taken.insert(file.clone(), format!("an alias of {}", page.file));
+                let target = site.permalink(site.page_path(key));
+                let t = crate::escape::xml(&target);
+                let html = format!(
+                    "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p><a href=\"{t}\">{}</a></p>\n</body>\n</html>\n",
+                    crate::escape::xml(&site.config.language),
+                    crate::escape::xml(&page.meta.title),
+                    crate::escape::xml(&page.meta.title),
+                );
+                out.push((file, html.into_bytes()));
+            }
+        }
+        out
+    }
+
+    pub(super) fn check_templates(&self, jobs: &[Job]) -> Vec<Diagnostic> {
+        let mut missing: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for job in jobs {
+            let (name, who) = self.template_for(job);
+            if !self.templates.tera.contains_template(&name) {
+                missing.entry(name).or_insert((who, 0)).1 += 1;
+            }
+        }
+        missing
+            .into_iter()
+            .map(|(name, (who, count))| {
+                let file = if who.starts_with("content/") { who.clone() } else { format!("themes/{}/templates/{name}", self.site.config.theme) };
+                Diagnostic::error(file, format!("template `{name}` does not exist (needed by {who}{})", if count > 1 { format!(" and {} more", count - 1) } else { String::new() }))
+                    .hint(format!(
+                        "create templates/{name} in the site or themes/{}/templates/{name} in the theme, or fix the `template:` name",
+                        self.site.config.theme
+                    ))
+            })
+            .collect()
+    }
+}

@@ -111,8 +111,8 @@ fn lesson_place(p: &Page) -> (Option<&str>, u64) {
 /// Links the loaded content. `root` is the site root (to find files).
 pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut links: BTreeMap<String, PageLinks> = BTreeMap::new();
-    let mut by_path: HashMap<String, &str> = HashMap::new();
+    let mut kept: Vec<(String, PageLinks)> = Vec::with_capacity(content.pages.len());
+    let mut by_path: HashMap<String, &str> = HashMap::with_capacity(content.pages.len());
     // Paths and resources (which look at files) in parallel; clashes in
     // key order.
     let found: Vec<(&String, &Page, PageLinks, Vec<Diagnostic>)> = content
@@ -153,8 +153,10 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
         }
         diags.extend(found_diags);
         by_path.insert(path.clone(), key);
-        links.insert(key.clone(), l);
+        kept.push((key.clone(), l));
     }
+    // In key order already: built in one pass, not inserted one by one.
+    let mut links: BTreeMap<String, PageLinks> = kept.into_iter().collect();
 
     // Boards, in site.yaml order, each sorted; neighbours within a board.
     let mut boards: Vec<Board> = config
@@ -255,10 +257,15 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
         // Term names repeat on many pages: slug each once.
         let mut slugs: HashMap<&str, String> = HashMap::new();
+        // `links` has the pages' keys in the same order: walked alongside
+        // instead of looked up for every term of every page.
+        let mut cursor = links.iter_mut().peekable();
         for (key, page) in &content.pages {
             let Some(names) = page.meta.taxonomies.get(&t.name) else {
                 continue;
             };
+            while cursor.next_if(|(k, _)| *k < key).is_some() {}
+            let mut page_links = cursor.next_if(|(k, _)| *k == key).map(|(_, l)| l);
             for name in names {
                 let slug = slugs
                     .entry(name.as_str())
@@ -276,7 +283,7 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
                 // (or two names with one slug) is the last one added.
                 if term.pages.last() != Some(key) {
                     term.pages.push(key.clone());
-                    if let Some(l) = links.get_mut(key) {
+                    if let Some(l) = page_links.as_mut() {
                         l.terms.push((t.name.clone(), slug));
                     }
                 }

@@ -304,13 +304,13 @@ fn recover(output: &Path, parent: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
         if name.starts_with(&staging) {
-            let _ = std::fs::remove_dir_all(&path);
+            remove_tree(&path);
         } else if name.starts_with(&old) {
             let saved = path.join("site");
             if !output.exists() && saved.is_dir() {
                 let _ = std::fs::rename(&saved, output);
             }
-            let _ = std::fs::remove_dir_all(&path);
+            remove_tree(&path);
         }
     }
 }

@@ -146,8 +146,13 @@ impl DocTokens {
 
     /// The groups: shard and its records' bytes.
     fn groups(&self) -> impl Iterator<Item = (usize, &[u8])> {
-        let p = &self.packed;
-        let mut at = 0;
+        self.groups_in(0..self.packed.len())
+    }
+
+    /// The groups within `bytes`, a range of whole groups of `packed`.
+    fn groups_in(&self, bytes: std::ops::Range<usize>) -> impl Iterator<Item = (usize, &[u8])> {
+        let p = &self.packed[..bytes.end];
+        let mut at = bytes.start;
         std::iter::from_fn(move || {
             if at >= p.len() {
                 return None;
@@ -158,6 +163,21 @@ impl DocTokens {
             at += GROUP + len;
             Some((shard, bytes))
         })
+    }
+
+    /// Where the groups of shards `i * per..` start, for `i` in
+    /// `0..=parts`: the byte ranges of `parts` runs of `per` shards.
+    fn part_starts(&self, per: usize, parts: usize) -> Vec<usize> {
+        let mut starts = Vec::with_capacity(parts + 1);
+        let mut at = 0;
+        for (shard, bytes) in self.groups() {
+            while starts.len() <= shard / per {
+                starts.push(at);
+            }
+            at += GROUP + bytes.len();
+        }
+        starts.resize(parts + 1, self.packed.len());
+        starts
     }
 
     fn records(&self) -> impl Iterator<Item = Record<'_>> {
@@ -380,11 +400,18 @@ impl Postings {
 
 /// Every shard's script straight from the documents' tokens (in document
 /// order), for a one-off build: groups of shards are filled and written in
-/// parallel, each scanning the documents for its own shards, so only a
+/// parallel, each reading its own part of every document, so only a
 /// few shards' postings are held at a time and no token is copied.
 pub fn render_all(docs: &[DocTokens], shards: usize, common_df: usize) -> Vec<Vec<u8>> {
     let groups = (rayon::current_num_threads() * 4).clamp(1, shards.max(1));
     let per = shards.div_ceil(groups);
+    // Found once, not by every group skipping the others' shards: a
+    // document has a group in most shards, so that would grow with
+    // documents × shards.
+    let starts: Vec<Vec<usize>> = docs
+        .par_iter()
+        .map(|d| d.part_starts(per, groups))
+        .collect();
     let rendered: Vec<Vec<Vec<u8>>> = (0..groups)
         .into_par_iter()
         .map(|g| {
@@ -392,7 +419,7 @@ pub fn render_all(docs: &[DocTokens], shards: usize, common_df: usize) -> Vec<Ve
             let mut maps: Vec<FxHashMap<&[u8], List>> =
                 (lo..hi).map(|_| FxHashMap::default()).collect();
             for (d, doc) in docs.iter().enumerate() {
-                for (shard, bytes) in doc.groups().filter(|(s, _)| (lo..hi).contains(s)) {
+                for (shard, bytes) in doc.groups_in(starts[d][g]..starts[d][g + 1]) {
                     let map = &mut maps[shard - lo];
                     for (w, token) in group_records(bytes) {
                         map.entry(token).or_default().push((d as u32, w));
@@ -475,6 +502,29 @@ mod tests {
             },
             1,
         )
+    }
+
+    #[test]
+    fn shards_rendered_in_parts_match_the_postings() {
+        let docs: Vec<DocTokens> = (0..40)
+            .map(|i| {
+                let body = format!("word{i} 乡村振兴 tea{} 夜读{}", i % 3, "书".repeat(i % 5));
+                DocTokens::new(
+                    &DocText {
+                        title: "Tea",
+                        terms: vec!["茶"],
+                        body: &body,
+                    },
+                    13,
+                )
+            })
+            .collect();
+        let postings = Postings::build(&docs, 13);
+        let all = render_all(&docs, 13, 30);
+        assert_eq!(all.len(), 13);
+        for (i, script) in all.iter().enumerate() {
+            assert_eq!(script, &postings.render_shard(i, 30), "shard {i}");
+        }
     }
 
     #[test]

@@ -564,23 +564,19 @@ impl<'a> Renderer<'a> {
                             .collect::<Vec<_>>(),
                     ),
                 );
-                let mut all: Vec<&String> = site
+                // Newest first, then by key; dates are taken out once, not
+                // looked up in every comparison.
+                let mut all: Vec<_> = site
                     .content
                     .pages
-                    .keys()
-                    .filter(|k| site.content.pages[*k].meta.date.is_some())
+                    .iter()
+                    .filter_map(|(k, p)| p.meta.date.as_ref().map(|d| (d, k)))
                     .collect();
-                all.sort_by(|a, b| {
-                    site.content.pages[*b]
-                        .meta
-                        .date
-                        .cmp(&site.content.pages[*a].meta.date)
-                        .then(a.cmp(b))
-                });
+                all.sort_unstable_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(b.1)));
                 let recent: Vec<Value> = all
                     .iter()
                     .take(site.config.home_items.max(1))
-                    .map(|k| self.page_value(k, &mut deps))
+                    .map(|(_, k)| self.page_value(k, &mut deps))
                     .collect();
                 ctx.insert_value("recent", Value::from(recent));
                 (String::new(), ctx)

@@ -109,26 +109,30 @@ impl DocTokens {
             .into_iter()
             .map(|(t, n)| (t, weight(n) as u8))
             .collect();
-        // Sorted by shard as plain integers (shard, index): cheaper than
-        // moving the tokens around.
-        let mut order: Vec<u64> = list
-            .iter()
-            .enumerate()
-            .map(|(i, (t, _))| (t.shard(shards) as u64) << 32 | i as u64)
-            .collect();
-        order.sort_unstable();
+        // Ordered by shard, then index, with a counting sort: a page has
+        // more tokens than a site has shards.
+        let of: Vec<u16> = list.iter().map(|(t, _)| t.shard(shards) as u16).collect();
+        let mut starts = vec![0u32; shards + 1];
+        for &s in &of {
+            starts[usize::from(s) + 1] += 1;
+        }
+        let groups = starts.iter().filter(|n| **n > 0).count();
+        for i in 0..shards {
+            starts[i + 1] += starts[i];
+        }
+        let mut order = vec![0u32; list.len()];
+        for (i, &s) in of.iter().enumerate() {
+            let at = &mut starts[usize::from(s)];
+            order[*at as usize] = i as u32;
+            *at += 1;
+        }
         // Sized exactly: every page's tokens are held until the index is written.
-        let groups = order.len().min(1)
-            + order
-                .windows(2)
-                .filter(|w| w[0] >> 32 != w[1] >> 32)
-                .count();
         let size = groups * GROUP + list.iter().map(|(t, _)| 2 + t.len()).sum::<usize>();
         let mut packed = Vec::with_capacity(size);
         let mut group = usize::MAX;
-        for key in order {
-            let shard = (key >> 32) as u16;
-            let (token, w) = list[key as u32 as usize];
+        for i in order {
+            let shard = of[i as usize];
+            let (token, w) = list[i as usize];
             if group == usize::MAX || packed[group..group + 2] != shard.to_le_bytes() {
                 close_group(&mut packed, group);
                 group = packed.len();
@@ -230,6 +234,7 @@ impl<'a> Counts<'a> {
         Counts { cjk, words }
     }
 
+    #[inline]
     fn add(&mut self, token: Token<'a>, w: u32) {
         let n = match token {
             // A CJK character is never 0, so the two kinds never collide.

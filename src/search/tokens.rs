@@ -28,14 +28,19 @@ impl Token<'_> {
 
     /// Appends the token's text.
     pub fn push_to(self, out: &mut Vec<u8>) {
-        let mut buf = [0; 4];
-        match self {
+        // CJK tokens are encoded on the stack and appended byte by byte: a
+        // library copy call costs more than six bytes do.
+        let mut buf = [0; 8];
+        let n = match self {
             Token::Bigram(a, b) => {
-                out.extend_from_slice(a.encode_utf8(&mut buf).as_bytes());
-                out.extend_from_slice(b.encode_utf8(&mut buf).as_bytes());
+                let n = a.encode_utf8(&mut buf).len();
+                n + b.encode_utf8(&mut buf[n..]).len()
             }
-            Token::Single(c) => out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
-            Token::Word(w) => out.extend_from_slice(w.as_bytes()),
+            Token::Single(c) => c.encode_utf8(&mut buf).len(),
+            Token::Word(w) => return out.extend_from_slice(w.as_bytes()),
+        };
+        for &b in &buf[..n] {
+            out.push(b);
         }
     }
 

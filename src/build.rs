@@ -137,6 +137,9 @@ pub struct Loaded {
     /// one-off build (empty otherwise: the index is then built from the
     /// pages' plain text).
     pub tokens: HashMap<String, DocTokens>,
+    /// Every page's value for lists, made in a one-off build while each
+    /// page's own output was written (see [`crate::stream`]).
+    pub page_values: Option<HashMap<String, tera::Value>>,
 }
 
 fn fail(mut diags: Vec<Diagnostic>) -> Error {
@@ -147,14 +150,14 @@ fn fail(mut diags: Vec<Diagnostic>) -> Error {
 /// Loads config and content, links, and renders every page's Markdown.
 /// Returns every problem found, not only the first.
 pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
-    load(opts, timings, false)
+    load(opts, timings, None)
 }
 
 /// [`load_site`]; a `once` load (a one-off build) lets go of each page's
 /// Markdown as soon as it is rendered, and indexes the page for search
 /// then, keeping its tokens instead of its plain text: the site is never
 /// held three times over (source, text, tokens).
-fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded> {
+fn load(opts: &BuildOptions, timings: &mut Timings, once: Option<&dyn Sink>) -> Result<Loaded> {
     let mut clock = Instant::now();
     let root = &opts.root;
     let mut config = Config::load(root).map_err(fail)?;
@@ -239,61 +242,32 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded
 
     // A one-off build takes the pages' Markdown out, to drop each as soon
     // as it is rendered.
-    let bodies: Vec<(String, String)> = if once {
+    let bodies: Vec<(String, String)> = if once.is_some() {
         content
             .pages
             .iter_mut()
+            .filter(|(k, _)| linked.links.contains_key(*k))
             .map(|(k, p)| (k.clone(), std::mem::take(&mut p.body)))
             .collect()
     } else {
         Vec::new()
     };
-    let inputs = MarkdownInputs {
-        config: &config,
-        content: &content,
-        links: &linked.links,
-        templates: &templates,
-        highlighter: &highlighter,
-        collect_refs: !once,
+    let mut site = Site {
+        root: root.clone(),
+        config,
+        content,
+        links: linked.links,
+        boards: linked.boards,
+        series: linked.series,
+        taxonomies: linked.taxonomies,
+        rendered: BTreeMap::new(),
+        index_rendered: BTreeMap::new(),
     };
-    let results: Vec<(String, Rendered, Vec<Diagnostic>, Option<DocTokens>)> = if once {
-        let pages = content.pages.len();
-        let index = config.search;
-        bodies
-            .into_par_iter()
-            .filter(|(k, _)| linked.links.contains_key(k))
-            .map(|(k, body)| {
-                let p = &content.pages[&k];
-                let (mut r, d) =
-                    inputs.render(&p.file, &body, p.body_line, &k, &linked.links[&k].path);
-                drop(body);
-                let tokens = index.then(|| crate::search::page_tokens(p, &r.plain, pages));
-                r.plain = String::new();
-                (k, r, d, tokens)
-            })
-            .collect()
-    } else {
-        content
-            .pages
-            .par_iter()
-            .filter(|(k, _)| linked.links.contains_key(*k))
-            .map(|(k, p)| {
-                let (r, d) = inputs.render(&p.file, &p.body, p.body_line, k, &linked.links[k].path);
-                (k.clone(), r, d, None)
-            })
-            .collect()
-    };
-    let mut rendered = BTreeMap::new();
-    let mut tokens = HashMap::new();
-    for (k, r, d, t) in results {
-        diags.extend(d);
-        if let Some(t) = t {
-            tokens.insert(k.clone(), t);
-        }
-        rendered.insert(k, r);
-    }
+    let collect_refs = once.is_none();
+    // Board intros first: a page's output shows its board's value.
     let mut index_rendered = BTreeMap::new();
-    for (k, index) in &content.indexes {
+    let inputs = MarkdownInputs::new(&site, &templates, &highlighter, collect_refs);
+    for (k, index) in &site.content.indexes {
         let key = if k.is_empty() {
             "_index.md".to_string()
         } else {
@@ -308,8 +282,40 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded
         diags.extend(d);
         index_rendered.insert(k.clone(), r);
     }
-    check_anchors(&content, &rendered, &mut diags);
-    if once {
+    site.index_rendered = index_rendered;
+    let inputs = MarkdownInputs::new(&site, &templates, &highlighter, collect_refs);
+    let (results, page_values) = match once {
+        Some(sink) => {
+            let s = crate::stream::render(&site, &inputs, &templates, bodies, sink);
+            render::merge_repeated(&mut diags, s.errors.into_iter());
+            (s.pages, Some(s.values))
+        }
+        None => {
+            let results: Vec<crate::stream::PageResult> = site
+                .content
+                .pages
+                .par_iter()
+                .filter(|(k, _)| site.links.contains_key(*k))
+                .map(|(k, p)| {
+                    let (r, d) =
+                        inputs.render(&p.file, &p.body, p.body_line, k, &site.links[k].path);
+                    (k.clone(), r, d, None)
+                })
+                .collect();
+            (results, None)
+        }
+    };
+    let mut rendered = BTreeMap::new();
+    let mut tokens = HashMap::new();
+    for (k, r, d, t) in results {
+        diags.extend(d);
+        if let Some(t) = t {
+            tokens.insert(k.clone(), t);
+        }
+        rendered.insert(k, r);
+    }
+    check_anchors(&site.content, &rendered, &mut diags);
+    if once.is_some() {
         // Links and references were only needed for the checks above.
         for r in rendered.values_mut() {
             r.links = Vec::new();
@@ -317,10 +323,11 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded
             r.anchors = Vec::new();
         }
     }
+    site.rendered = rendered;
     timings.lap("markdown", &mut clock);
 
     let mut warnings = Vec::new();
-    for page in content.pages.values() {
+    for page in site.content.pages.values() {
         if page.meta.cover.is_some()
             && page
                 .meta
@@ -342,17 +349,6 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded
         return Err(fail(all));
     }
     sort_diagnostics(&mut warnings);
-    let site = Site {
-        root: root.clone(),
-        config,
-        content,
-        links: linked.links,
-        boards: linked.boards,
-        series: linked.series,
-        taxonomies: linked.taxonomies,
-        rendered,
-        index_rendered,
-    };
     Ok(Loaded {
         site,
         warnings,
@@ -361,6 +357,7 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: bool) -> Result<Loaded
         copies,
         css,
         tokens,
+        page_values,
     })
 }
 
@@ -513,7 +510,23 @@ pub struct MarkdownInputs<'a> {
     pub collect_refs: bool,
 }
 
-impl MarkdownInputs<'_> {
+impl<'a> MarkdownInputs<'a> {
+    pub fn new(
+        site: &'a Site,
+        templates: &'a Templates,
+        highlighter: &'a Highlighter,
+        collect_refs: bool,
+    ) -> Self {
+        MarkdownInputs {
+            config: &site.config,
+            content: &site.content,
+            links: &site.links,
+            templates,
+            highlighter,
+            collect_refs,
+        }
+    }
+
     /// Renders the body of `file` (page `key` at output `path`).
     pub fn render(
         &self,
@@ -566,7 +579,7 @@ pub fn render_keeping(
     keep: bool,
 ) -> Result<(render::RenderReport, render::RenderCache)> {
     let search = search_index(&loaded.site, HashMap::new(), keep, timings);
-    render_with(loaded, search, sink, timings, keep)
+    render_with(loaded, search, None, sink, timings, keep)
 }
 
 /// The search index, if the site has search: from the pages' tokens when
@@ -592,6 +605,7 @@ fn search_index(
 fn render_with(
     loaded: &Loaded,
     search: Option<SearchIndex>,
+    pages: Option<HashMap<String, tera::Value>>,
     sink: &dyn Sink,
     timings: &mut Timings,
     keep: bool,
@@ -604,6 +618,7 @@ fn render_with(
         extra_files: &extra,
         search,
         keep,
+        pages,
     };
     render::render_site(input, sink, timings).map_err(fail)
 }
@@ -626,11 +641,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let output = opts.output_dir();
     output::check_output_dir(&opts.root, &output)?;
     let mut timings = Timings::default();
-    let mut loaded = load(opts, &mut timings, true)?;
     let staging = Staging::new(&output)?;
+    let sink = staging.sink();
+    let mut loaded = load(opts, &mut timings, Some(&sink))?;
     let tokens = std::mem::take(&mut loaded.tokens);
     let search = search_index(&loaded.site, tokens, false, &mut timings);
-    let (report, cache) = render_with(&loaded, search, &staging.sink(), &mut timings, false)?;
+    let pages = loaded.page_values.take();
+    let (report, cache) = render_with(&loaded, search, pages, &sink, &mut timings, false)?;
     let mut clock = Instant::now();
     staging.publish()?;
     timings.lap("publish", &mut clock);

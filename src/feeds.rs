@@ -141,31 +141,36 @@ pub fn feed_path(base: &str) -> String {
     format!("{base}atom.xml")
 }
 
-/// Every feed of the site.
-pub fn feeds(site: &Site) -> Vec<File> {
+/// One feed: its title, path, the page it is the feed of, and its pages.
+struct Feed {
+    title: String,
+    path: String,
+    alternate: String,
+    keys: Vec<String>,
+}
+
+/// What every feed of the site shows.
+fn plan(site: &Site) -> Vec<Feed> {
     if !site.config.feeds.enabled {
         return Vec::new();
     }
     let all: Vec<String> = site.content.pages.keys().cloned().collect();
     let ranks = Ranks::new(site);
     let limit = site.config.feeds.limit;
-    let mut out = vec![atom(
-        site,
-        &site.config.title,
-        "atom.xml",
-        "",
-        &ranks.newest(&all, limit),
-    )];
+    let mut out = vec![Feed {
+        title: site.config.title.clone(),
+        path: "atom.xml".into(),
+        alternate: String::new(),
+        keys: ranks.newest(&all, limit),
+    }];
     for board in &site.boards {
         let base = format!("{}/", board.config.key);
-        let title = format!("{} · {}", board.config.title, site.config.title);
-        out.push(atom(
-            site,
-            &title,
-            &feed_path(&base),
-            &base,
-            &ranks.newest(&board.pages, limit),
-        ));
+        out.push(Feed {
+            title: format!("{} · {}", board.config.title, site.config.title),
+            path: feed_path(&base),
+            keys: ranks.newest(&board.pages, limit),
+            alternate: base,
+        });
     }
     for (ti, tax) in site.taxonomies.iter().enumerate() {
         if !site.config.taxonomies[ti].feed {
@@ -173,17 +178,35 @@ pub fn feeds(site: &Site) -> Vec<File> {
         }
         for (slug, term) in &tax.terms {
             let base = format!("{}/{slug}/", tax.name);
-            let title = format!("#{} · {}", term.name, site.config.title);
-            out.push(atom(
-                site,
-                &title,
-                &feed_path(&base),
-                &base,
-                &ranks.newest(&term.pages, limit),
-            ));
+            out.push(Feed {
+                title: format!("#{} · {}", term.name, site.config.title),
+                path: feed_path(&base),
+                keys: ranks.newest(&term.pages, limit),
+                alternate: base,
+            });
         }
     }
     out
+}
+
+/// Every feed of the site.
+pub fn feeds(site: &Site) -> Vec<File> {
+    plan(site)
+        .iter()
+        .map(|f| atom(site, &f.title, &f.path, &f.alternate, &f.keys))
+        .collect()
+}
+
+/// The pages whose full HTML some feed shows.
+pub fn pages_in_full(site: &Site) -> std::collections::HashSet<String> {
+    if !site.config.feeds.full_content {
+        return Default::default();
+    }
+    let limit = site.config.feeds.limit;
+    plan(site)
+        .into_iter()
+        .flat_map(|f| f.keys.into_iter().take(limit))
+        .collect()
 }
 
 /// Most URLs in one sitemap file (the protocol's limit).

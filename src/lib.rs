@@ -27,6 +27,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod stream;
 pub mod templates;
 pub mod values;
 pub mod yaml;

@@ -23,6 +23,38 @@ pub struct Templates {
     /// Required arguments of each shortcode, declared in its template as
     /// `{# required: src, alt #}`.
     pub required: HashMap<String, Vec<String>>,
+    /// Whether some template may show the `content` of a page other than
+    /// its own (`item.content` in a list, `lesson.content`…): then a
+    /// one-off build keeps every page's HTML until the end.
+    pub shows_other_content: bool,
+    /// The same for `toc`: lists are given pages' tables of contents only
+    /// if some template may show them.
+    pub shows_other_toc: bool,
+}
+
+/// Whether `source` reads `field` from anything but `page` (the page
+/// being rendered). Errs on the side of yes: `p.field` for any `p`,
+/// `x["field"]`, `x['field']`.
+fn reads_other(source: &str, field: &str) -> bool {
+    let b = source.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    source.match_indices(field).any(|(i, _)| {
+        let end = i + field.len();
+        if b.get(end).is_some_and(|c| ident(*c)) {
+            return false;
+        }
+        let before = &source[..i];
+        if before.ends_with("[\"") || before.ends_with("['") {
+            return true;
+        }
+        match before.strip_suffix('.') {
+            Some(object) => {
+                let start = object.bytes().rposition(|c| !ident(c)).map_or(0, |p| p + 1);
+                &object[start..] != "page" || start > 0 && object.as_bytes()[start - 1] == b'.'
+            }
+            None => false,
+        }
+    })
 }
 
 /// Reads `{# required: a, b #}` from a shortcode template.
@@ -227,12 +259,16 @@ pub fn load(
             Some((short.to_string(), required_args(text)))
         })
         .collect();
+    let shows_other = |field: &str| sources.values().any(|(_, text)| reads_other(text, field));
+    let (shows_other_content, shows_other_toc) = (shows_other("content"), shows_other("toc"));
     Ok(Templates {
         tera,
         files,
         strings,
         images: inputs.images.clone(),
         required,
+        shows_other_content,
+        shows_other_toc,
     })
 }
 
@@ -405,5 +441,26 @@ mod tests {
         let d = crate::schema::parse_date("2024-05-01").unwrap();
         assert_eq!(format_date(&d, true), "2024年5月1日");
         assert_eq!(format_date(&d, false), "1 May 2024");
+    }
+
+    #[test]
+    fn finds_templates_that_show_other_pages_content() {
+        for own in [
+            "<div>{{ page.content }}</div>",
+            "<meta name=\"x\" content=\"{{ page.title }}\">",
+            "{{ t.skip_to_content }} {{ page.content_type }} {{ item.contents }}",
+        ] {
+            assert!(!reads_other(own, "content"), "{own}");
+        }
+        for other in [
+            "{% for item in paginator.pages %}{{ item.content }}{% endfor %}",
+            "{{ series.lessons[0].content }}",
+            "{{ p[\"content\"] }}",
+            "{{ x.page.content }}",
+        ] {
+            assert!(reads_other(other, "content"), "{other}");
+        }
+        assert!(!reads_other("{% for h in page.toc %}", "toc"));
+        assert!(reads_other("{% for h in item.toc %}", "toc"));
     }
 }

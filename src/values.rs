@@ -138,7 +138,7 @@ impl Shared {
     }
 
     /// The term values and every page's link (to build every page).
-    fn with_refs(site: &Site) -> Shared {
+    pub fn with_refs(site: &Site) -> Shared {
         let refs = site
             .content
             .pages
@@ -176,11 +176,38 @@ pub fn pages(site: &Site) -> HashMap<String, Value> {
         .collect()
 }
 
+/// A page's value as lists show it: without its `content` (an empty
+/// string) and its `toc` (an empty list) unless asked to keep them, so a
+/// one-off build need not hold them once the page's own output is written.
+pub fn for_lists(page: &Value, content: bool, toc: bool) -> Value {
+    if content && toc {
+        return page.clone();
+    }
+    let mut m = page.as_map().cloned().unwrap_or_default();
+    if !content {
+        m.insert("content".into(), Value::safe_string(""));
+    }
+    if !toc {
+        m.insert("toc".into(), Value::from(Vec::<Value>::new()));
+    }
+    Value::from(m)
+}
+
 /// One page's value.
 pub fn page(site: &Site, shared: &Shared, key: &str) -> Value {
+    page_with(site, shared, key, site.rendered.get(key))
+}
+
+/// One page's value, from its rendered Markdown given apart from the site
+/// (a one-off build makes it before the site holds it).
+pub fn page_with(
+    site: &Site,
+    shared: &Shared,
+    key: &str,
+    rendered: Option<&crate::markdown::Rendered>,
+) -> Value {
     let page = &site.content.pages[key];
     let links = &site.links[key];
-    let rendered = site.rendered.get(key);
     let meta = &page.meta;
     let board = page.board.as_ref().and_then(|b| site.config.board(b));
 
@@ -344,14 +371,18 @@ pub fn page(site: &Site, shared: &Shared, key: &str) -> Value {
         ("publication", publication),
         (
             "jsonld",
-            Value::safe_string(&crate::escape::script_json(&jsonld(site, key))),
+            Value::safe_string(&crate::escape::script_json(&jsonld(site, key, rendered))),
         ),
     ])
 }
 
 /// schema.org data for a page: Article (articles, cases, pages),
 /// LearningResource in a Course (lessons), Book or Movie (publications).
-pub fn jsonld(site: &Site, key: &str) -> serde_json::Value {
+pub fn jsonld(
+    site: &Site,
+    key: &str,
+    rendered: Option<&crate::markdown::Rendered>,
+) -> serde_json::Value {
     use serde_json::{Value as J, json};
     let page = &site.content.pages[key];
     let links = &site.links[key];
@@ -361,7 +392,7 @@ pub fn jsonld(site: &Site, key: &str) -> serde_json::Value {
     let summary = m
         .summary
         .clone()
-        .or_else(|| site.rendered.get(key).map(|r| r.summary.clone()))
+        .or_else(|| rendered.map(|r| r.summary.clone()))
         .unwrap_or_default();
     let mut o = serde_json::Map::new();
     o.insert("@context".into(), J::from("https://schema.org"));

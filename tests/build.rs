@@ -204,6 +204,32 @@ fn library_builds_to_memory_like_to_disk() {
     );
 }
 
+/// A one-off build writes each page while rendering the Markdown and lets
+/// its HTML and table of contents go; lists, feeds and lessons that show
+/// other pages' `content` or `toc` must still get them.
+#[test]
+fn lists_and_feeds_that_show_other_pages_content_get_it() {
+    let f = Fixture::new();
+    f.write(
+        "site.yaml",
+        &format!("{SITE_YAML}feeds: {{ enabled: true, limit: 2, full_content: true }}\n"),
+    );
+    f.write(
+        "templates/board/article.html",
+        "{% extends \"base.html\" %}{% block main %}{% for item in paginator.pages %}\
+         <section>{{ item.content }}<ol>{% for h in item.toc %}<li>{{ h.title }}</li>{% endfor %}</ol></section>\
+         {% endfor %}{% endblock main %}",
+    );
+    assert!(f.build().status.success());
+    let board = f.read_output("news/index.html");
+    assert!(board.contains("<p>English words here.</p>"), "{board}");
+    assert!(board.contains("<li>细节</li>"), "{board}");
+    let feed = f.read_output("atom.xml");
+    assert!(feed.contains("English words here."), "{feed}");
+    let (files, _) = herald::build_to_memory(&herald::BuildOptions::new(f.path())).unwrap();
+    assert_eq!(tree(&f.path().join("public")), files);
+}
+
 #[test]
 fn snapshots_of_each_page_kind() {
     let f = Fixture::new();

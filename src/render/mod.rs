@@ -32,6 +32,77 @@ pub struct Values {
     search: Value,
 }
 
+impl Values {
+    /// The values every job shares, without pages, series or search.
+    fn common(site: &Site, templates: &Templates) -> Values {
+        Values {
+            pages: HashMap::new(),
+            site_value: values::site(site),
+            strings: Value::from_serializable(&templates.strings),
+            series: BTreeMap::new(),
+            boards: (0..site.boards.len())
+                .map(|i| values::board(site, i))
+                .collect(),
+            search: Value::none(),
+        }
+    }
+}
+
+/// Writes pages' own outputs while a one-off build is still rendering the
+/// rest of the site's Markdown, so that the HTML of every page is never
+/// held at once: a page's output needs only its own value, its board's
+/// and, for a lesson, its series' (with every lesson's value).
+pub struct PageWriter<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    common: Values,
+}
+
+impl<'a> PageWriter<'a> {
+    pub fn new(site: &'a Site, templates: &'a Templates) -> Self {
+        PageWriter {
+            site,
+            templates,
+            common: Values::common(site, templates),
+        }
+    }
+
+    /// Writes the outputs of `pages` (keys and values: one page, or the
+    /// lessons of `series`, given with its value). Returns the template
+    /// errors.
+    pub fn write(
+        &self,
+        pages: HashMap<String, Value>,
+        series: Option<(String, Value)>,
+        sink: &dyn Sink,
+    ) -> Vec<Diagnostic> {
+        let c = &self.common;
+        let v = Values {
+            pages,
+            series: series.into_iter().collect(),
+            site_value: c.site_value.clone(),
+            strings: c.strings.clone(),
+            boards: c.boards.clone(),
+            search: Value::none(),
+        };
+        let r = Renderer {
+            site: self.site,
+            templates: self.templates,
+            v: &v,
+        };
+        let mut keys: Vec<&String> = v.pages.keys().collect();
+        keys.sort_unstable();
+        keys.into_iter()
+            .filter_map(|k| r.run(&Job::Page(k.clone()), sink).err())
+            .collect()
+    }
+}
+
+/// Missing templates, found before any page is rendered.
+pub fn check_templates(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
+    Plan { site, templates }.check_templates(&jobs(site))
+}
+
 /// Which page and series values a job's output shows.
 #[derive(Debug, Default)]
 struct Deps {
@@ -73,6 +144,9 @@ pub struct RenderInput<'a> {
     pub search: Option<crate::search::SearchIndex>,
     /// Keep what [`RenderCache::update_pages`] needs (the dev server).
     pub keep: bool,
+    /// The page values, when a one-off build made them while rendering
+    /// the Markdown: the pages' own outputs are then written already.
+    pub pages: Option<HashMap<String, Value>>,
 }
 
 /// Pager links either side of the current page in `paginator.pagers`.
@@ -100,9 +174,10 @@ pub fn render_site(
     let jobs = jobs(site);
     // Feeds, sitemap and redirects need no template values: they are made
     // while the values are built.
+    let written = input.pages.is_some();
     let ((pages, series), (mut diags, generated)) = rayon::join(
         || {
-            let pages = values::pages(site);
+            let pages = input.pages.unwrap_or_else(|| values::pages(site));
             let series: BTreeMap<String, Value> = site
                 .series
                 .keys()
@@ -123,16 +198,12 @@ pub fn render_site(
     timings.lap("values", &mut clock);
     let search_index = input.search;
     let v = Values {
-        site_value: values::site(site),
-        strings: Value::from_serializable(&templates.strings),
         pages,
         series,
-        boards: (0..site.boards.len())
-            .map(|i| values::board(site, i))
-            .collect(),
         search: search_index
             .as_ref()
             .map_or(Value::none(), |i| search_value(site, i)),
+        ..Values::common(site, templates)
     };
     let r = Renderer {
         site,
@@ -159,8 +230,13 @@ pub fn render_site(
     let search_stats = search_index.as_ref().map(|i| i.stats.clone());
     let search_index = search_index.filter(|_| input.keep);
     timings.lap("feeds", &mut clock);
-    let results: Vec<Result<Deps, Diagnostic>> =
-        jobs.par_iter().map(|job| r.run(job, sink)).collect();
+    let results: Vec<Result<Deps, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| match job {
+            Job::Page(_) if written => Ok(Deps::default()),
+            _ => r.run(job, sink),
+        })
+        .collect();
     timings.lap("pages", &mut clock);
     // Image variants made while rendering pages and shortcodes.
     let variants: Vec<Copy> = templates
@@ -231,7 +307,7 @@ fn write(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
 
 /// Adds `found` to `diags`, saying a template mistake that fails many
 /// pages once.
-fn merge_repeated(diags: &mut Vec<Diagnostic>, found: impl Iterator<Item = Diagnostic>) {
+pub(crate) fn merge_repeated(diags: &mut Vec<Diagnostic>, found: impl Iterator<Item = Diagnostic>) {
     let mut seen: HashMap<(String, Option<usize>), usize> = HashMap::new();
     for d in found {
         let key = (d.file.clone(), d.line);

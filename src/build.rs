@@ -153,10 +153,10 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     load(opts, timings, None)
 }
 
-/// [`load_site`]; a `once` load (a one-off build) lets go of each page's
-/// Markdown as soon as it is rendered, and indexes the page for search
-/// then, keeping its tokens instead of its plain text: the site is never
-/// held three times over (source, text, tokens).
+/// [`load_site`]; given the sink of a one-off build (`once`), it writes
+/// each page's own output as soon as its Markdown is rendered and indexed
+/// for search, then lets go of the page's Markdown, plain text and (unless
+/// lists or feeds show it) HTML: see [`crate::stream`].
 fn load(opts: &BuildOptions, timings: &mut Timings, once: Option<&dyn Sink>) -> Result<Loaded> {
     let mut clock = Instant::now();
     let root = &opts.root;

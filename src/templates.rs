@@ -57,6 +57,15 @@ fn reads_other(source: &str, field: &str) -> bool {
     })
 }
 
+/// Whether `source` applies the filter `name` (`| name`).
+fn filters_with(source: &str, name: &str) -> bool {
+    source.match_indices(name).any(|(i, _)| {
+        let next = source.as_bytes().get(i + name.len());
+        source[..i].trim_end().ends_with('|')
+            && !next.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    })
+}
+
 /// Reads `{# required: a, b #}` from a shortcode template.
 fn required_args(source: &str) -> Vec<String> {
     let Some(start) = source.find("{# required:") else {
@@ -259,7 +268,12 @@ pub fn load(
             Some((short.to_string(), required_args(text)))
         })
         .collect();
-    let shows_other = |field: &str| sources.values().any(|(_, text)| reads_other(text, field));
+    // The `json` filter shows a whole value, fields unnamed.
+    let shows_other = |field: &str| {
+        sources
+            .values()
+            .any(|(_, text)| reads_other(text, field) || filters_with(text, "json"))
+    };
     let (shows_other_content, shows_other_toc) = (shows_other("content"), shows_other("toc"));
     Ok(Templates {
         tera,
@@ -460,6 +474,9 @@ mod tests {
         ] {
             assert!(reads_other(other, "content"), "{other}");
         }
+        assert!(filters_with("{{ paginator.pages | json }}", "json"));
+        assert!(filters_with("{{ x|json(pretty=true) }}", "json"));
+        assert!(!filters_with("{{ page.jsonld }} ld+json", "json"));
         assert!(!reads_other("{% for h in page.toc %}", "toc"));
         assert!(reads_other("{% for h in item.toc %}", "toc"));
     }

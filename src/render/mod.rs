@@ -21,6 +21,7 @@ pub struct Copy {
 }
 
 /// Template values computed once per render and shared by every job.
+#[derive(Clone)]
 pub struct Values {
     pages: HashMap<String, Value>,
     site_value: Value,
@@ -76,14 +77,10 @@ impl<'a> PageWriter<'a> {
         series: Option<(String, Value)>,
         sink: &dyn Sink,
     ) -> Vec<Diagnostic> {
-        let c = &self.common;
         let v = Values {
             pages,
             series: series.into_iter().collect(),
-            site_value: c.site_value.clone(),
-            strings: c.strings.clone(),
-            boards: c.boards.clone(),
-            search: Value::none(),
+            ..self.common.clone()
         };
         let r = Renderer {
             site: self.site,

@@ -234,7 +234,6 @@ impl<'a> Counts<'a> {
         Counts { cjk, words }
     }
 
-    #[inline]
     fn add(&mut self, token: Token<'a>, w: u32) {
         let n = match token {
             // A CJK character is never 0, so the two kinds never collide.

@@ -86,4 +86,13 @@ mod tests {
         assert!(!s.contains("<!--"));
         assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
     }
+
+    #[test]
+    fn script_json_escapes_line_separators_alone() {
+        let v = serde_json::json!({"t": "甲\u{2029}乙"});
+        assert_eq!(script_json(&v), r#"{"t":"甲\u2029乙"}"#);
+        // U+2027 and U+20AC share the lead bytes and stay as they are.
+        let v = serde_json::json!({"t": "\u{2027}€"});
+        assert_eq!(script_json(&v), "{\"t\":\"\u{2027}€\"}");
+    }
 }

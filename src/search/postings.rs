@@ -96,9 +96,17 @@ impl DocTokens {
         push(&mut text, &doc.body[..end], 1, false);
 
         let mut counts = Counts::new();
+        // CJK tokens are gathered as keys first and counted in one tight
+        // loop: the tokenizer's callback then only appends.
+        let mut keys: Vec<u64> = Vec::with_capacity(text.len() / 3 + 1);
         for &(start, end, w, unigrams) in &segments {
             let seg = &text[start..end];
-            spans(seg, |t| counts.add(t, w));
+            keys.clear();
+            spans(seg, |t| match t {
+                Token::Word(_) => counts.add(t, w),
+                _ => keys.push(Counts::key(t)),
+            });
+            counts.add_keys(&keys, w);
             if unigrams {
                 for c in seg.chars().filter(|c| is_cjk(*c)) {
                     counts.add(Token::Single(c), w);
@@ -234,17 +242,28 @@ impl<'a> Counts<'a> {
         Counts { cjk, words }
     }
 
+    /// A CJK token's key (a CJK character is never 0, so the two kinds
+    /// never collide); 0 for a word.
+    fn key(token: Token<'_>) -> u64 {
+        match token {
+            Token::Bigram(a, b) => u64::from(a) << 32 | u64::from(b),
+            Token::Single(c) => u64::from(c),
+            Token::Word(_) => 0,
+        }
+    }
+
     fn add(&mut self, token: Token<'a>, w: u32) {
-        let n = match token {
-            // A CJK character is never 0, so the two kinds never collide.
-            Token::Bigram(a, b) => self.cjk.entry(u64::from(a) << 32 | u64::from(b)),
-            Token::Single(c) => self.cjk.entry(u64::from(c)),
-            Token::Word(t) => {
-                *self.words.entry(cut_token(t)).or_insert(0) += w;
-                return;
-            }
-        };
-        *n.or_insert(0) += w;
+        match token {
+            Token::Word(t) => *self.words.entry(cut_token(t)).or_insert(0) += w,
+            _ => *self.cjk.entry(Self::key(token)).or_insert(0) += w,
+        }
+    }
+
+    /// Counts CJK tokens by their keys.
+    fn add_keys(&mut self, keys: &[u64], w: u32) {
+        for &k in keys {
+            *self.cjk.entry(k).or_insert(0) += w;
+        }
     }
 
     fn into_iter(self) -> impl Iterator<Item = (Token<'a>, u32)> {

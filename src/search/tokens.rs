@@ -28,19 +28,33 @@ impl Token<'_> {
 
     /// Appends the token's text.
     pub fn push_to(self, out: &mut Vec<u8>) {
-        // CJK tokens are encoded on the stack and appended byte by byte: a
-        // library copy call costs more than six bytes do.
-        let mut buf = [0; 8];
-        let n = match self {
-            Token::Bigram(a, b) => {
-                let n = a.encode_utf8(&mut buf).len();
-                n + b.encode_utf8(&mut buf[n..]).len()
-            }
-            Token::Single(c) => c.encode_utf8(&mut buf).len(),
-            Token::Word(w) => return out.extend_from_slice(w.as_bytes()),
+        // Characters of three bytes (U+0800–U+FFFF, the common CJK ones)
+        // are encoded directly and appended with a length the compiler
+        // knows, as plain stores: a library copy call costs more than six
+        // bytes do.
+        let three = |c: char| {
+            let c = c as u32;
+            [
+                0xE0 | (c >> 12) as u8,
+                0x80 | (c >> 6 & 0x3F) as u8,
+                0x80 | (c & 0x3F) as u8,
+            ]
         };
-        for &b in &buf[..n] {
-            out.push(b);
+        let is_three = |c: char| c.len_utf8() == 3;
+        match self {
+            Token::Bigram(a, b) if is_three(a) && is_three(b) => {
+                let (a, b) = (three(a), three(b));
+                out.extend_from_slice(&[a[0], a[1], a[2], b[0], b[1], b[2]]);
+            }
+            Token::Single(c) if is_three(c) => out.extend_from_slice(&three(c)),
+            Token::Bigram(a, b) => {
+                let mut buf = [0; 8];
+                let n = a.encode_utf8(&mut buf).len();
+                let n = n + b.encode_utf8(&mut buf[n..]).len();
+                out.extend_from_slice(&buf[..n]);
+            }
+            Token::Single(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+            Token::Word(w) => out.extend_from_slice(w.as_bytes()),
         }
     }
 
@@ -228,6 +242,23 @@ mod tests {
             ["café", "öffnung", "2024", "年度"]
         );
         assert_eq!(all("x 读a书"), ["读", "书"]);
+    }
+
+    #[test]
+    fn tokens_are_written_as_utf8() {
+        // Three-byte characters (kana, ideographs, Hangul) take the direct
+        // path; four-byte ones (extension B) the general one.
+        let chars = ['あ', '乡', '\u{9FFF}', '한', '\u{F900}', '𠀀', '\u{2FA1F}'];
+        for &a in &chars {
+            let mut out = Vec::new();
+            Token::Single(a).push_to(&mut out);
+            assert_eq!(out, a.to_string().into_bytes());
+            for &b in &chars {
+                let mut out = vec![b'x'];
+                Token::Bigram(a, b).push_to(&mut out);
+                assert_eq!(out, format!("x{a}{b}").into_bytes());
+            }
+        }
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl<'a> LineIndex<'a> {
     pub fn line(&self, offset: usize) -> usize {
         let starts = self.starts.get_or_init(|| {
             let mut starts = vec![0];
-            starts.extend(self.src.match_indices('\n').map(|(i, _)| i + 1));
+            starts.extend(memchr::memchr_iter(b'\n', self.src.as_bytes()).map(|i| i + 1));
             starts
         });
         let idx = starts.partition_point(|s| *s <= offset);

@@ -166,7 +166,9 @@ fn run_shortcodes(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(String, Vec<String>)> {
     let renderer = opts.shortcodes?;
-    if !src.contains("{{") && !src.contains("{%") {
+    // One SIMD scan for `{{` or `{%` (most pages have neither).
+    let b = src.as_bytes();
+    if !memchr::memchr_iter(b'{', b).any(|i| matches!(b.get(i + 1), Some(b'{' | b'%'))) {
         return None;
     }
     let (text, calls) = match shortcodes::extract(src, opts.first_line) {

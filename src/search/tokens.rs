@@ -153,7 +153,9 @@ fn word<'a>(lower: &'a str, start: usize, emit: &mut impl FnMut(Token<'a>)) -> u
 /// `toLowerCase` mirrors), copying runs without case (ASCII other than
 /// capitals, and U+3000–U+9FFF: CJK punctuation, kana, ideographs) whole.
 pub fn push_lower(out: &mut String, s: &str) {
-    if s.contains('Σ') {
+    // 'Σ' is CE A3, and CE is never a continuation byte: one SIMD scan.
+    let b = s.as_bytes();
+    if memchr::memchr_iter(0xCE, b).any(|i| b.get(i + 1) == Some(&0xA3)) {
         // Final-sigma rules need the whole word: leave them to std.
         out.push_str(&s.to_lowercase());
         return;

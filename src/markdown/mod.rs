@@ -251,7 +251,10 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     let substituted = run_shortcodes(src, opts, depth, &mut out, &mut diags);
     let src = substituted.as_ref().map_or(src, |(text, _)| text.as_str());
     let lines = LineIndex::new(src, opts.first_line);
-    let mut events: Events = Parser::new_ext(src, options()).into_offset_iter().collect();
+    // Sized from the source (the parser gives no hint): growing the vector
+    // by doubling copied every event about once more.
+    let mut events: Events = Vec::with_capacity(src.len() / 16 + 8);
+    events.extend(Parser::new_ext(src, options()).into_offset_iter());
     if !opts.raw_html {
         escape_raw_html(&mut events);
     }

@@ -4,7 +4,7 @@
 use super::Events;
 use crate::slug;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TocEntry {
@@ -16,7 +16,7 @@ pub struct TocEntry {
 /// Gives every heading an id; returns the table of contents.
 pub fn anchor(events: &mut Events<'_>, anchors: &mut Vec<String>) -> Vec<TocEntry> {
     let mut toc = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: FxHashSet<String> = FxHashSet::default();
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {

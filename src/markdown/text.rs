@@ -49,11 +49,11 @@ fn is_cjk_stop(c: char) -> bool {
 
 /// The character starting at byte `i` (a character boundary) of `s`.
 ///
-/// This and the two tests above are inlined (`char_at` and `is_cjk` always):
-/// the search tokenizer calls them for every character from another module,
-/// and whether they were inlined used to depend on how the release build
-/// split the crate into codegen units (≈ 2% more instructions when it split
-/// them off).
+/// This and the two predicates above are inlined (`char_at` and `is_cjk`
+/// always): the search tokenizer calls them for every character from
+/// another module, and whether they were inlined used to depend on how the
+/// release build split the crate into codegen units (≈ 2% more
+/// instructions when it split them off).
 #[inline(always)]
 pub fn char_at(s: &str, i: usize) -> char {
     let b = s.as_bytes();

@@ -205,6 +205,15 @@ mod tests {
             text.push_str(["", " it's ", "-", "ab", "’s", "。"][i % 6]);
         }
         assert_eq!(count(&text), reference(&text));
+        // Every character of two edges: the end of ext A and the hexagrams
+        // before U+4E00, and the fullwidth forms.
+        let mut edges = String::new();
+        for c in ('\u{4D80}'..='\u{4E10}').chain('\u{FF00}'..='\u{FF70}') {
+            // Alone, so each letter or digit is a word of its own.
+            edges.push(c);
+            edges.push(' ');
+        }
+        assert_eq!(count(&edges), reference(&edges));
         for s in [
             "don't-stop",
             "中文English混合",

@@ -26,8 +26,8 @@ WORK = "/tmp/herald-bench"
 OUT = "/dev/shm/herald-bench"
 
 
-def run(cmd, cwd=None):
-    """Runs cmd; returns (wall s, cpu s, peak RSS MiB)."""
+def timed(cmd, cwd=None):
+    """Runs cmd; returns (wall s, user s, system s, peak RSS MiB)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -36,7 +36,13 @@ def run(cmd, cwd=None):
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def run(cmd, cwd=None):
+    """Runs cmd; returns (wall s, cpu s, peak RSS MiB)."""
+    wall, user, system, rss = timed(cmd, cwd)
+    return wall, user + system, rss
 
 
 def corpus(n, hugo):

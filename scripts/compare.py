@@ -25,28 +25,15 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import OUT, ROOT, WORK, corpus  # noqa: E402
+from bench import OUT, ROOT, WORK, corpus, timed  # noqa: E402
 
 
-def timed(binary, site, out):
+def build(binary, site, out):
     """Builds site with binary into out; returns (wall s, user s, sys s, peak RSS MiB)."""
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [binary, "build", "--root", site, "--output", out],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{binary} failed on {site}:\n{err}")
-    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024
+    return timed([binary, "build", "--root", site, "--output", out])
 
 
 def differences(a, b):
@@ -90,7 +77,7 @@ def main():
     runs = [[] for _ in binaries]
     for turn in range(args.runs + 1):
         for i, b in enumerate(binaries):
-            result = timed(b, site, outs[i])
+            result = build(b, site, outs[i])
             if turn > 0:
                 runs[i].append(result)
 

@@ -153,9 +153,9 @@ fn word<'a>(lower: &'a str, start: usize, emit: &mut impl FnMut(Token<'a>)) -> u
 /// `toLowerCase` mirrors), copying runs without case (ASCII other than
 /// capitals, and U+3000–U+9FFF: CJK punctuation, kana, ideographs) whole.
 pub fn push_lower(out: &mut String, s: &str) {
-    // 'Σ' is CE A3, and CE is never a continuation byte: one SIMD scan.
-    let b = s.as_bytes();
-    if memchr::memchr_iter(0xCE, b).any(|i| b.get(i + 1) == Some(&0xA3)) {
+    // A SIMD search: `str::contains` walks Chinese text one candidate byte
+    // at a time.
+    if memchr::memmem::find(s.as_bytes(), "Σ".as_bytes()).is_some() {
         // Final-sigma rules need the whole word: leave them to std.
         out.push_str(&s.to_lowercase());
         return;

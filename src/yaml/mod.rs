@@ -4,10 +4,13 @@
 //! on `saphyr-parser` (a maintained, pure-Rust YAML 1.2 parser) and builds its
 //! own tree so that every typed-field error can name a line, duplicate keys
 //! are rejected, and aliases are expanded under a budget (an "alias bomb"
-//! fails fast instead of eating memory).
+//! fails fast instead of eating memory). Front matter is mostly flat
+//! `key: value` lines, which [`flat`] reads without the parser.
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::HashMap;
+
+mod flat;
 
 /// Most nodes an alias expansion may create in one document.
 const ALIAS_BUDGET: usize = 100_000;
@@ -113,6 +116,14 @@ enum Frame {
 /// Parses one YAML document. `line_offset` is added to every line (front
 /// matter starts after the opening `---`). An empty document is `Null`.
 pub fn parse(src: &str, line_offset: usize) -> Result<Node, YamlError> {
+    match flat::parse(src, line_offset) {
+        Some(node) => Ok(node),
+        None => parse_events(src, line_offset),
+    }
+}
+
+/// [`parse`] through saphyr's events: any YAML.
+fn parse_events(src: &str, line_offset: usize) -> Result<Node, YamlError> {
     let mut parser = Parser::new_from_str(src);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
@@ -310,7 +321,7 @@ fn scan_error(line: usize, col: usize, info: &str) -> YamlError {
 }
 
 /// Resolves a plain scalar with the YAML 1.2 core schema. Dates stay text.
-fn resolve_plain(s: &str) -> Value {
+pub(crate) fn resolve_plain(s: &str) -> Value {
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),

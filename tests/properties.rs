@@ -83,7 +83,8 @@ proptest! {
         prop_assert_eq!(&attr, &expected);
         prop_assert_eq!(text.replace("\r\n", "\n"), expected.replace("\r\n", "\n").replace('\r', "\n"));
         let json = herald::escape::script_json(&serde_json::Value::from(title.clone()));
-        prop_assert!(!json.contains('<') && !json.contains('>') && !json.contains('&'));
+        let unsafe_in_script = ['<', '>', '&', '\u{2028}', '\u{2029}'];
+        prop_assert!(!json.contains(unsafe_in_script));
         let back: String = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, title);
     }

@@ -52,12 +52,24 @@ pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
     for c in s.chars() {
-        if c.is_alphanumeric() || c == '_' {
+        // ASCII and the unified ideographs (letters without case) skip
+        // the Unicode tables: every heading on every page is slugged.
+        let simple = c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c);
+        let keep = if simple {
+            c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()
+        } else {
+            c.is_alphanumeric()
+        };
+        if keep {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if simple {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             dash = true;
         }
@@ -87,6 +99,18 @@ mod tests {
         assert_eq!(slugify("Rust 与 CJK：混排"), "rust-与-cjk-混排");
         assert_eq!(slugify("a__b"), "a__b");
         assert_eq!(anchor("？？"), "section");
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_unicode_tables() {
+        // What `slugify` assumes instead of looking characters up.
+        for c in (0u8..0x80).map(char::from) {
+            assert_eq!(c.is_alphanumeric(), c.is_ascii_alphanumeric(), "{c:?}");
+            assert!(c.to_lowercase().eq([c.to_ascii_lowercase()]), "{c:?}");
+        }
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(c.is_alphanumeric() && c.to_lowercase().eq([c]), "{c}");
+        }
     }
 
     #[test]

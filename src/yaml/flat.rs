@@ -290,10 +290,39 @@ mod tests {
                     doc.push_str(VALUES[next(VALUES.len())]);
                 } else {
                     // Or a few characters that mean something to YAML.
-                    const CHARS: [char; 30] = [
-                        'a', '1', ' ', ':', '#', ',', '[', ']', '{', '}', '-', '?', '\'', '"', '.',
-                        '~', '中', '：', '!', '&', '*', '|', '>', '%', '\t', '\u{85}', '\u{A0}',
-                        '\u{2028}', '\u{FEFF}', '\u{7F}',
+                    const CHARS: [char; 32] = [
+                        'a',
+                        '1',
+                        ' ',
+                        ':',
+                        '#',
+                        ',',
+                        '[',
+                        ']',
+                        '{',
+                        '}',
+                        '-',
+                        '?',
+                        '\'',
+                        '"',
+                        '.',
+                        '~',
+                        '中',
+                        '：',
+                        '!',
+                        '&',
+                        '*',
+                        '|',
+                        '>',
+                        '%',
+                        '\t',
+                        '\u{85}',
+                        '\u{A0}',
+                        '\u{2028}',
+                        '\u{FEFF}',
+                        '\u{7F}',
+                        '\u{FFFE}',
+                        '\u{10FFFF}',
                     ];
                     for _ in 0..1 + next(6) {
                         doc.push(CHARS[next(CHARS.len())]);

@@ -415,6 +415,17 @@ mod tests {
     }
 
     #[test]
+    fn rejects_deep_nesting() {
+        for (open, close) in [("[", "]"), ("{a: ", "}")] {
+            let deep = format!("x: {}1{}\n", open.repeat(200), close.repeat(200));
+            let err = parse(&deep, 0).unwrap_err();
+            assert!(err.message.contains("nested more than"), "{}", err.message);
+            let fine = format!("x: {}1{}\n", open.repeat(100), close.repeat(100));
+            assert!(parse(&fine, 0).is_ok());
+        }
+    }
+
+    #[test]
     fn empty_is_null() {
         assert_eq!(parse("", 0).unwrap().value, Value::Null);
     }

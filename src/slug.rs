@@ -54,18 +54,18 @@ pub fn slugify(s: &str) -> String {
     for c in s.chars() {
         // ASCII and the unified ideographs (letters without case) skip
         // the Unicode tables: every heading on every page is slugged.
-        let simple = c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c);
-        let keep = if simple {
-            c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii()
+        let ideograph = ('\u{4E00}'..='\u{9FFF}').contains(&c);
+        let keep = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '_'
         } else {
-            c.is_alphanumeric()
+            ideograph || c.is_alphanumeric()
         };
         if keep {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
-            if simple {
+            if c.is_ascii() || ideograph {
                 out.push(c.to_ascii_lowercase());
             } else {
                 out.extend(c.to_lowercase());

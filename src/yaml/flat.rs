@@ -109,9 +109,7 @@ fn is_plain(v: &str, flow: bool) -> bool {
     if lone || b",[]{}#&*!|>'\"%@` ".contains(&first) || matches!(b[b.len() - 1], b' ' | b':') {
         return false;
     }
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
+    for (i, &c) in b.iter().enumerate() {
         let next = b.get(i + 1).copied().unwrap_or(0);
         let bad = match c {
             0..0x20 | 0x7F => true,
@@ -127,7 +125,6 @@ fn is_plain(v: &str, flow: bool) -> bool {
         if bad {
             return false;
         }
-        i += 1;
     }
     true
 }

@@ -163,10 +163,10 @@ fn parse_events(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                 }
                 continue;
             }
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(too_deep(line, col));
+            }
             Event::SequenceStart(anchor, _) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(too_deep(line, col));
-                }
                 stack.push(Frame::Seq(
                     Node {
                         line,
@@ -178,9 +178,6 @@ fn parse_events(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                 continue;
             }
             Event::MappingStart(anchor, _) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(too_deep(line, col));
-                }
                 stack.push(Frame::Map(
                     Node {
                         line,

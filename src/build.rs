@@ -200,7 +200,8 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: Option<&dyn Sink>) -> 
     diags.extend(link_diags);
     timings.lap("link", &mut clock);
 
-    let (copies, mut hashes) = collect_assets(root, &config, &content, &linked.links);
+    let (copies, mut hashes, asset_diags) = collect_assets(root, &config, &content, &linked.links);
+    diags.extend(asset_diags);
     let css = css.map_err(|e| {
         fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint(
             "set `highlight: { light: …, dark: … }` to theme names from the list",
@@ -421,33 +422,17 @@ fn collect_assets(
     config: &Config,
     content: &content::Content,
     links: &BTreeMap<String, crate::site::PageLinks>,
-) -> (Vec<Copy>, HashMap<String, String>) {
+) -> (Vec<Copy>, HashMap<String, String>, Vec<Diagnostic>) {
     let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut diags = Vec::new();
     let dirs = [
         templates::theme_dir(root, &config.theme).join("static"),
         root.join("static"),
     ];
     for dir in &dirs {
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file()
-                || content::is_ignored_name(&entry.file_name().to_string_lossy())
-            {
-                continue;
-            }
-            if let Ok(rel) = entry.path().strip_prefix(dir) {
-                statics.insert(
-                    rel.to_string_lossy().replace('\\', "/"),
-                    entry.path().to_path_buf(),
-                );
-            }
-        }
+        let found = crate::confine::walk_files(root, dir, content::is_ignored_name);
+        diags.extend(found.diags);
+        statics.extend(found.files);
     }
     let hashes: HashMap<String, String> = statics
         .par_iter()
@@ -486,7 +471,7 @@ fn collect_assets(
             });
         }
     }
-    (copies, hashes)
+    (copies, hashes, diags)
 }
 
 /// FNV-1a, 64 bits, as 10 hex digits: stable across runs and platforms.
@@ -639,17 +624,26 @@ pub fn build_to_memory(opts: &BuildOptions) -> Result<(Files, Vec<Diagnostic>)> 
 /// untouched unless the whole build succeeds.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let output = opts.output_dir();
-    output::check_output_dir(&opts.root, &output)?;
+    let owned = output::claim_output(&opts.root, &output)?;
     let mut timings = Timings::default();
-    let staging = Staging::new(&output)?;
+    let staging = Staging::new(&owned)?;
+    // What the old output holds that herald did not write is found while
+    // the site builds; `publish` keeps it or refuses.
+    let foreign = std::thread::Builder::new()
+        .name("herald-owner".into())
+        .spawn(move || owned.foreign_entries())
+        .map_err(|e| Error::io("cannot start a thread", e))?;
     let sink = staging.sink();
-    let mut loaded = load(opts, &mut timings, Some(&sink))?;
+    let mut loaded = load(opts, &mut timings, Some(sink))?;
     let tokens = std::mem::take(&mut loaded.tokens);
     let search = search_index(&loaded.site, tokens, false, &mut timings);
     let pages = loaded.page_values.take();
-    let (report, cache) = render_with(&loaded, search, pages, &sink, &mut timings, false)?;
+    let (report, cache) = render_with(&loaded, search, pages, sink, &mut timings, false)?;
     let mut clock = Instant::now();
-    staging.publish()?;
+    let foreign = foreign
+        .join()
+        .map_err(|_| Error::Refused("cannot read the output folder".into()))?;
+    staging.publish(&loaded.site.config.output_keep, &foreign)?;
     timings.lap("publish", &mut clock);
     let report = BuildReport {
         pages: loaded.site.content.pages.len(),

@@ -129,8 +129,14 @@ pub struct Config {
     /// Raw HTML in Markdown is passed through (editors are trusted); `false`
     /// shows it as text instead.
     pub raw_html: bool,
+    /// Top-level entries of the output folder that are the user's and
+    /// survive each build (`output: { keep: [...] }`; `*` and `?` match).
+    pub output_keep: Vec<String>,
     pub extra: serde_json::Value,
 }
+
+/// What `output.keep` is when site.yaml does not say.
+pub const DEFAULT_KEEP: [&str; 3] = [".git", "CNAME", ".nojekyll"];
 
 impl Config {
     pub fn board(&self, key: &str) -> Option<&BoardConfig> {
@@ -153,6 +159,9 @@ impl Config {
 
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
+        if let Err(e) = crate::confine::check(&crate::confine::real_root(root), &path) {
+            return Err(vec![e.diagnostic(CONFIG_FILE)]);
+        }
         let bytes = std::fs::read(&path).map_err(|e| {
             vec![
                 Diagnostic::error(CONFIG_FILE, format!("cannot read site settings: {e}"))
@@ -209,6 +218,40 @@ impl Config {
         let mut highlight_light = "InspiredGitHub".to_string();
         let mut highlight_dark = "Nord".to_string();
         let mut diags = Vec::new();
+        let mut output_keep: Vec<String> = DEFAULT_KEEP.map(String::from).to_vec();
+        if let Some(o) = r.node("output") {
+            let mut or = MapReader::new(file, o, "output");
+            if or.has("keep") {
+                output_keep = or.string_list("keep");
+                if let Some(bad) = output_keep.iter().find(|k| !plain_name(k, true)) {
+                    diags.push(
+                        Diagnostic::error(
+                            file,
+                            format!("output.keep: `{bad}` is not a name of the output's top level"),
+                        )
+                        .at(o.line)
+                        .hint(
+                            "list names such as .git, CNAME or MP_verify_*.txt (no `/`, no `..`)",
+                        ),
+                    );
+                }
+            }
+            diags.extend(or.finish(|_| None));
+        }
+        for (key, value) in [("theme", &theme), ("language", &language)] {
+            if !plain_name(value, false) {
+                let n = r.node(key).expect("read above");
+                r.invalid(
+                    key,
+                    n,
+                    format!("`{value}` is not a plain name"),
+                    format!(
+                        "{key} names one of herald's own (for example `{}`), never a path",
+                        if key == "theme" { "default" } else { "zh-CN" }
+                    ),
+                );
+            }
+        }
         if let Some(h) = r.node("highlight") {
             let mut hr = MapReader::new(file, h, "highlight");
             if let Some(l) = hr.string("light") {
@@ -325,6 +368,7 @@ impl Config {
             search,
             slugs,
             raw_html,
+            output_keep,
             extra,
         })
     }
@@ -332,6 +376,21 @@ impl Config {
 
 /// Keys that cannot be boards because herald publishes its own pages there.
 const RESERVED: [&str; 4] = ["page", "static", "search", "404"];
+
+/// A name, never a path: letters, digits, `-`, `_`, `.` (not leading), and
+/// with `wild` the wildcards `*` and `?`.
+fn plain_name(s: &str, wild: bool) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s != "."
+        && s != ".."
+        && (wild || !s.starts_with('.'))
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '_' | '.')
+                || (wild && matches!(c, '*' | '?'))
+        })
+}
 
 fn valid_segment(s: &str) -> bool {
     !s.is_empty()
@@ -458,6 +517,22 @@ fn parse_taxonomy(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Optio
 /// Splits `https://host/sub/` into (`https://host/sub/`, `/sub/`).
 pub fn split_base_url(url: &str) -> Result<(String, String), String> {
     let url = url.trim();
+    if url.starts_with("//") {
+        return Err(format!(
+            "`{url}` has no scheme: a URL starting with `//` points at another host"
+        ));
+    }
+    if url.contains(['\\', '\0']) || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!(
+            "`{url}` contains a backslash, a space or a control character"
+        ));
+    }
+    if url
+        .split(['/', '?', '#'])
+        .any(|seg| seg == ".." || seg == "." || seg.eq_ignore_ascii_case("%2e%2e"))
+    {
+        return Err(format!("`{url}` contains `.` or `..` segments"));
+    }
     if url.starts_with('/') {
         let path = normalize_path(url);
         return Ok((path.clone(), path));
@@ -470,8 +545,16 @@ pub fn split_base_url(url: &str) -> Result<(String, String), String> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    if host.is_empty() || host.contains(char::is_whitespace) {
+    if host.is_empty() {
         return Err(format!("`{url}` has no host name"));
+    }
+    if !host
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']' | '_'))
+    {
+        return Err(format!(
+            "`{url}`: the host `{host}` may hold only letters, digits, `-`, `.` and a `:port`"
+        ));
     }
     if path.contains(['?', '#']) {
         return Err(format!("`{url}` must not contain `?` or `#`"));
@@ -506,6 +589,39 @@ mod tests {
         );
         assert_eq!(split_base_url("http://127.0.0.1:1111").unwrap().1, "/");
         assert!(split_base_url("example.org").is_err());
+        for bad in [
+            "//evil.org/",
+            "https://e.org/../../",
+            "https://e.org/a/./b/",
+            "https://user@evil.org/",
+            "https://e.org\\@evil.org/",
+            "javascript:alert(1)",
+            "https://e.org/a b/",
+        ] {
+            assert!(split_base_url(bad).is_err(), "{bad}");
+        }
+        assert!(split_base_url("http://[::1]:1111/").is_ok());
+    }
+
+    #[test]
+    fn theme_and_language_are_plain_names() {
+        for bad in [
+            "theme: ../../x",
+            "theme: /etc",
+            "language: ../../../secret",
+            "output: { keep: [../x] }",
+        ] {
+            assert!(
+                Config::parse(&format!("title: T\n{bad}\n")).is_err(),
+                "{bad}"
+            );
+        }
+        let c = Config::parse("title: T\noutput: { keep: [.git, 'MP_verify_*.txt'] }\n").unwrap();
+        assert_eq!(c.output_keep, [".git", "MP_verify_*.txt"]);
+        assert_eq!(
+            Config::parse("title: T\n").unwrap().output_keep,
+            DEFAULT_KEEP
+        );
     }
 
     #[test]

@@ -158,102 +158,20 @@ struct Walked {
 }
 
 fn walk(root: &Path, content_dir: &Path) -> Walked {
+    let found = crate::confine::walk_files(root, content_dir, is_ignored_name);
     let mut w = Walked {
         markdown: Vec::new(),
         other: Vec::new(),
-        diags: Vec::new(),
+        diags: found.diags,
     };
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| CONTENT_DIR.into());
-                w.diags.push(
-                    Diagnostic::error(path, format!("cannot read: {e}"))
-                        .hint("check the file's permissions (herald needs to read it)"),
-                );
-                continue;
-            }
-        };
-        let path = entry.path();
-        let rel = match path.strip_prefix(content_dir) {
-            Ok(r) if !r.as_os_str().is_empty() => r,
-            _ => continue,
-        };
-        let Some(rel_str) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-            w.diags.push(
-                Diagnostic::error(display_path(root, path), "the file name is not valid UTF-8")
-                    .hint("rename the file"),
-            );
-            continue;
-        };
-        let mut file_type = entry.file_type();
-        if file_type.is_symlink() {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) => {
-                    file_type = match std::fs::metadata(&target) {
-                        Ok(m) => m.file_type(),
-                        Err(_) => continue,
-                    };
-                    if file_type.is_dir() {
-                        w.diags.push(
-                            Diagnostic::error(
-                                format!("{CONTENT_DIR}/{rel_str}"),
-                                "a link to a folder is not followed",
-                            )
-                            .hint("move or copy the folder into content/ instead of linking it"),
-                        );
-                        continue;
-                    }
-                }
-                Ok(target) => {
-                    w.diags.push(
-                        Diagnostic::error(
-                            format!("{CONTENT_DIR}/{rel_str}"),
-                            format!("a symbolic link points outside the site (to {}); it was not followed", target.display()),
-                        )
-                        .hint("copy the file into the site instead of linking to it"),
-                    );
-                    continue;
-                }
-                Err(_) => {
-                    w.diags.push(
-                        Diagnostic::error(
-                            format!("{CONTENT_DIR}/{rel_str}"),
-                            "a symbolic link points to nothing",
-                        )
-                        .hint("remove the broken link"),
-                    );
-                    continue;
-                }
-            }
-        }
-        if file_type.is_dir() {
-            continue;
-        }
-        if rel_str.ends_with(".md") {
-            w.markdown.push(rel_str);
+    for (rel, _) in found.files {
+        if rel.ends_with(".md") {
+            w.markdown.push(rel);
         } else {
-            w.other.push(rel_str);
+            w.other.push(rel);
         }
     }
     w
-}
-
-fn display_path(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root)
-        .unwrap_or(p)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 enum Loaded {

@@ -14,16 +14,10 @@ pub fn load(root: &Path) -> (Map<String, Value>, Vec<Diagnostic>) {
     let mut out = Map::new();
     let mut diags = Vec::new();
     let dir = root.join(DATA_DIR);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return (out, diags);
-    };
-    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if crate::content::is_ignored_name(name) || !path.is_file() {
+    let found = crate::confine::walk_files(root, &dir, crate::content::is_ignored_name);
+    diags.extend(found.diags);
+    for (name, path) in found.files {
+        if name.contains('/') {
             continue;
         }
         let Some((stem, ext)) = name.rsplit_once('.') else {

@@ -23,10 +23,16 @@ pub struct Responsive {
 /// Produces variants and remembers which files the output needs.
 pub struct Images {
     cache: PathBuf,
+    real_root: PathBuf,
     /// Output path → cached file.
     produced: Mutex<BTreeMap<String, PathBuf>>,
     /// How many variants were actually computed (not taken from the cache).
     pub computed: std::sync::atomic::AtomicUsize,
+}
+
+/// A regular file, not a symbolic link.
+fn is_regular(path: &Path) -> bool {
+    path.symlink_metadata().is_ok_and(|m| m.is_file())
 }
 
 fn raster_format(ext: &str) -> Option<image::ImageFormat> {
@@ -43,6 +49,7 @@ impl Images {
     pub fn new(root: &Path) -> Self {
         Images {
             cache: root.join(CACHE_DIR),
+            real_root: crate::confine::real_root(root),
             produced: Mutex::new(BTreeMap::new()),
             computed: std::sync::atomic::AtomicUsize::new(0),
         }
@@ -75,19 +82,33 @@ impl Images {
         let Some(format) = raster_format(&ext) else {
             return Ok(None);
         };
+        if let Err(e) = crate::confine::check(&self.real_root, &self.cache) {
+            return Err(match e {
+                crate::confine::Escape::Outside(to) => format!(
+                    "{CACHE_DIR} is a symbolic link out of the site (to {}); remove the link, herald makes the folder itself",
+                    to.display()
+                ),
+                crate::confine::Escape::Dangling => {
+                    format!("{CACHE_DIR} is a broken symbolic link; remove it")
+                }
+            });
+        }
         let bytes =
             std::fs::read(disk).map_err(|e| format!("cannot read {}: {e}", disk.display()))?;
         let hash = crate::build::short_hash(&bytes);
         let dims_file = self.cache.join(format!("{hash}.{ext}.size"));
-        let cached_dims = std::fs::read_to_string(&dims_file).ok().and_then(|s| {
-            let (w, h) = s.trim().split_once('x')?;
-            Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?))
-        });
+        let cached_dims = is_regular(&dims_file)
+            .then(|| std::fs::read_to_string(&dims_file).ok())
+            .flatten()
+            .and_then(|s| {
+                let (w, h) = s.trim().split_once('x')?;
+                Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?))
+            });
         let needed: Vec<u32> = widths.to_vec();
         let all_cached = cached_dims.is_some()
             && needed.iter().all(|w| {
                 cached_dims.is_some_and(|(ow, _)| *w >= ow)
-                    || self.cache.join(format!("{hash}-{w}.{ext}")).exists()
+                    || is_regular(&self.cache.join(format!("{hash}-{w}.{ext}")))
             });
         let mut decoded = None;
         let (width, height) = match (cached_dims, all_cached) {
@@ -114,7 +135,9 @@ impl Images {
             }
             let name = format!("{hash}-{w}.{ext}");
             let cached = self.cache.join(&name);
-            if !cached.exists() {
+            // Only a real file counts: a link planted in the cache is
+            // replaced (the rename below replaces the link, not its target).
+            if !is_regular(&cached) {
                 let img = match &decoded {
                     Some(i) => i,
                     None => {

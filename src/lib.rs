@@ -8,6 +8,7 @@
 pub mod build;
 pub mod check;
 pub mod config;
+pub mod confine;
 pub mod content;
 pub mod data;
 pub mod error;

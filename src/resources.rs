@@ -63,6 +63,19 @@ pub fn locate(
         };
         (disk, url)
     };
+    if let Err(e) = crate::confine::check(&crate::confine::real_root(root), &disk) {
+        return Err(match e {
+            crate::confine::Escape::Outside(to) => format!(
+                "{} is a symbolic link that points outside the site (to {}); herald reads nothing outside the site folder: copy the file in instead",
+                crate::confine::shown(root, &disk),
+                to.display()
+            ),
+            crate::confine::Escape::Dangling => format!(
+                "{} is a symbolic link that points to nothing",
+                crate::confine::shown(root, &disk)
+            ),
+        });
+    }
     match std::fs::metadata(&disk) {
         Ok(m) if m.is_file() => Ok(Located {
             url: format!("{base_path}{url_path}"),

@@ -93,32 +93,11 @@ fn collect(
     out: &mut BTreeMap<String, (String, String)>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .follow_links(false)
-    {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let name_os = entry.file_name().to_string_lossy();
-        if crate::content::is_ignored_name(&name_os) {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
-        let name = rel.to_string_lossy().replace('\\', "/");
-        let file = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        match std::fs::read(entry.path()) {
+    let found = crate::confine::walk_files(root, dir, crate::content::is_ignored_name);
+    diags.extend(found.diags);
+    for (name, path) in found.files {
+        let file = crate::confine::shown(root, &path);
+        match std::fs::read(&path) {
             Ok(bytes) => match decode_text(&file, &bytes) {
                 Ok(text) => {
                     out.insert(name, (file, text));
@@ -195,6 +174,10 @@ pub fn load(
 ) -> Result<Templates, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let theme = theme_dir(root, &config.theme);
+    let real = crate::confine::real_root(root);
+    if let Err(e) = crate::confine::check(&real, &theme) {
+        return Err(vec![e.diagnostic(&crate::confine::shown(root, &theme))]);
+    }
     if !theme.is_dir() {
         let available: Vec<String> = std::fs::read_dir(root.join("themes"))
             .map(|rd| {
@@ -300,9 +283,14 @@ fn load_strings(
     }
     candidates.push("en".into());
     let mut out = serde_json::Map::new();
+    let real = crate::confine::real_root(root);
     for dir in [theme.join("i18n"), root.join("i18n")] {
         for lang in candidates.iter().rev() {
             let path = dir.join(format!("{lang}.yaml"));
+            if let Err(e) = crate::confine::check(&real, &path) {
+                diags.push(e.diagnostic(&crate::confine::shown(root, &path)));
+                continue;
+            }
             let Ok(bytes) = std::fs::read(&path) else {
                 continue;
             };

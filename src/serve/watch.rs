@@ -64,12 +64,18 @@ pub fn spawn(
     report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
 ) -> Result<()> {
     let (tx, rx) = channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(tx)
+    // Links are not followed: a link out of the site (to /usr/share, say)
+    // would add watches on folders that are not the site's.
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = notify::RecommendedWatcher::new(tx, config)
         .map_err(|e| Error::Refused(format!("cannot watch files: {e}")))?;
     let root = root.canonicalize().unwrap_or(root);
+    let real = crate::confine::real_root(&root);
     for name in WATCHED {
         let p = root.join(name);
-        if p.exists() {
+        // A top-level folder linked out of the site is not watched (the
+        // build reports it).
+        if p.exists() && crate::confine::check(&real, &p).is_ok() {
             let mode = if p.is_dir() {
                 RecursiveMode::Recursive
             } else {

@@ -119,12 +119,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file under a folder with its bytes, for comparing trees.
+/// Every file under a folder with its bytes, for comparing trees; the
+/// output's manifest (herald's record of what it wrote) is left out.
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != herald::output::MANIFEST)
         .map(|e| {
             (
                 e.path()

@@ -1,0 +1,152 @@
+//! The one place that writes output: to a staging folder on disk that is
+//! swapped in atomically when the whole build succeeded, or to memory for
+//! the dev server. A failed or killed build never touches the previous site.
+//!
+//! herald writes only into an output folder it owns ([`owner`]: empty, new,
+//! or holding the manifest of what herald wrote there), and deletes only
+//! what it made ([`staging`]: never following a symbolic link).
+
+mod owner;
+mod staging;
+
+pub use owner::{MANIFEST, OutputDir, claim_output};
+pub use staging::Staging;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where rendered files go. Paths are `/`-separated and relative
+/// (`news/a/index.html`).
+pub trait Sink: Sync {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Copies a file from the site (a static asset).
+    fn copy(&self, path: &str, from: &Path) -> io::Result<()>;
+}
+
+/// Rejects absolute paths, `..` and control characters: output stays
+/// inside its folder, and every path fits on one line of the manifest.
+fn checked(path: &str) -> io::Result<&str> {
+    let p = Path::new(path);
+    let ok = !path.is_empty()
+        && p.components().all(|c| matches!(c, Component::Normal(_)))
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && path != MANIFEST;
+    if ok {
+        Ok(path)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write outside the output folder: {path}"),
+        ))
+    }
+}
+
+/// Writes files under a folder, creating parent folders as needed, and
+/// remembers every path it wrote (the output's manifest).
+pub struct DiskSink {
+    dir: PathBuf,
+    written: Mutex<Vec<String>>,
+}
+
+impl DiskSink {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        DiskSink {
+            dir: dir.into(),
+            written: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Every path written so far, sorted, without repeats.
+    pub fn written(&self) -> Vec<String> {
+        let mut all = self
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
+    fn target(&self, path: &str) -> io::Result<PathBuf> {
+        let target = self.dir.join(checked(path)?);
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        Ok(target)
+    }
+}
+
+impl Sink for DiskSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        std::fs::write(self.target(path)?, bytes)
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> io::Result<()> {
+        std::fs::copy(from, self.target(path)?).map(|_| ())
+    }
+}
+
+/// Files kept in memory, shared without copying.
+pub type SharedFiles = BTreeMap<String, std::sync::Arc<[u8]>>;
+
+/// Keeps every file in memory (the dev server, tests).
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<SharedFiles>,
+}
+
+impl MemorySink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.into_shared()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_vec()))
+            .collect()
+    }
+
+    pub fn into_shared(self) -> SharedFiles {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = checked(path)?.to_string();
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path, std::sync::Arc::from(bytes));
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> io::Result<()> {
+        let bytes = std::fs::read(from)?;
+        self.write(path, &bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_escaping_paths() {
+        assert!(checked("a/b.html").is_ok());
+        assert!(checked("../x").is_err());
+        assert!(checked("/etc/passwd").is_err());
+        assert!(checked("a\\..\\b").is_err());
+        assert!(checked("a\nb").is_err());
+        assert!(checked(MANIFEST).is_err());
+    }
+}

@@ -1,0 +1,336 @@
+//! herald touches only what is its own: victim folders with sentinel files
+//! must survive every build, whatever the site or the output folder holds.
+
+mod common;
+use common::{Fixture, stderr};
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+
+/// A folder outside the site with files that must survive.
+struct Victim {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Victim {
+    fn new() -> Victim {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("victim");
+        std::fs::create_dir_all(path.join("deep")).unwrap();
+        std::fs::write(path.join("sentinel.txt"), "precious").unwrap();
+        std::fs::write(path.join("deep/sentinel.txt"), "precious").unwrap();
+        std::fs::write(path.join("index.html"), "<p>someone else's site</p>").unwrap();
+        Victim { _dir: dir, path }
+    }
+
+    fn assert_intact(&self) {
+        for f in ["sentinel.txt", "deep/sentinel.txt", "index.html"] {
+            assert!(
+                self.path.join(f).is_file(),
+                "{} was deleted",
+                self.path.join(f).display()
+            );
+        }
+    }
+}
+
+fn code(o: &std::process::Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn leftover_staging_or_old_links_never_empty_their_target() {
+    for name in [".public.herald-staging-x", ".public.herald-old-x"] {
+        let f = Fixture::new();
+        let victim = Victim::new();
+        symlink(&victim.path, f.path().join(name)).unwrap();
+        let out = f.build();
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        victim.assert_intact();
+        // Also when the build fails.
+        f.write("site.yaml", "title: [broken\n");
+        let out = f.build();
+        assert_eq!(code(&out), 1);
+        victim.assert_intact();
+        // A real folder with such a name but no marker of herald's is not
+        // herald's either.
+        let fake = f.path().join(format!("{name}2"));
+        std::fs::create_dir(&fake).unwrap();
+        std::fs::write(fake.join("notes.txt"), "mine").unwrap();
+        f.write("site.yaml", common::SITE_YAML);
+        assert_eq!(code(&f.build()), 0);
+        assert!(fake.join("notes.txt").is_file());
+    }
+}
+
+#[test]
+fn a_folder_herald_did_not_write_is_refused_untouched() {
+    let f = Fixture::new();
+    let victim = Victim::new();
+    std::fs::create_dir(victim.path.join(".git")).unwrap();
+    std::fs::write(victim.path.join(".git/HEAD"), "ref").unwrap();
+    let out = f.herald(&["build", "--output", victim.path.to_str().unwrap()]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(".herald-manifest"),
+        "{}",
+        stderr(&out)
+    );
+    victim.assert_intact();
+    assert!(victim.path.join(".git/HEAD").is_file());
+    assert_eq!(std::fs::read_dir(&victim.path).unwrap().count(), 4);
+}
+
+#[test]
+fn a_symlinked_output_is_built_into_its_target_and_stays_a_link() {
+    let f = Fixture::new();
+    let deploy = tempfile::tempdir().unwrap();
+    let target = deploy.path().join("www");
+    std::fs::create_dir(&target).unwrap();
+    symlink(&target, f.path().join("public")).unwrap();
+    let out = f.build();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        f.path()
+            .join("public")
+            .symlink_metadata()
+            .unwrap()
+            .is_symlink()
+    );
+    assert!(target.join("index.html").is_file());
+    // A second build through the link replaces the first.
+    f.write(
+        "content/news/d.md",
+        "---\ntitle: 第四篇\ndate: 2024-05-04\n---\n新。\n",
+    );
+    assert_eq!(code(&f.build()), 0);
+    assert!(
+        f.path()
+            .join("public")
+            .symlink_metadata()
+            .unwrap()
+            .is_symlink()
+    );
+    assert!(target.join("news").read_dir().unwrap().count() >= 4);
+
+    // A link to a folder herald does not own is refused, the folder intact.
+    let f2 = Fixture::new();
+    let victim = Victim::new();
+    symlink(&victim.path, f2.path().join("public")).unwrap();
+    let out = f2.build();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    victim.assert_intact();
+    assert!(
+        f2.path()
+            .join("public")
+            .symlink_metadata()
+            .unwrap()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn kept_entries_survive_and_unknown_ones_refuse_the_swap() {
+    let f = Fixture::new();
+    assert_eq!(code(&f.build()), 0);
+    let public = f.path().join("public");
+    assert!(public.join(".herald-manifest").is_file());
+    // A gh-pages style deploy: .git and CNAME are kept by default.
+    std::fs::create_dir(public.join(".git")).unwrap();
+    std::fs::write(public.join(".git/HEAD"), "ref").unwrap();
+    std::fs::write(public.join("CNAME"), "example.org").unwrap();
+    let out = f.build();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(public.join(".git/HEAD").is_file());
+    assert!(public.join("CNAME").is_file());
+
+    // Something else of the user's: refused, nothing touched.
+    std::fs::create_dir(public.join("uploads")).unwrap();
+    std::fs::write(public.join("uploads/a.pdf"), "mine").unwrap();
+    std::fs::write(public.join("news/notes.txt"), "mine").unwrap();
+    let before = std::fs::read(public.join("index.html")).unwrap();
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: 改了\ndate: 2024-05-01\n---\n新。\n",
+    );
+    let out = f.build();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("uploads") && err.contains("news/notes.txt"),
+        "{err}"
+    );
+    assert!(err.contains("output"), "{err}");
+    assert!(public.join("uploads/a.pdf").is_file());
+    assert!(public.join("news/notes.txt").is_file());
+    assert_eq!(std::fs::read(public.join("index.html")).unwrap(), before);
+    assert!(public.join(".git/HEAD").is_file());
+    // No staging folder is left behind.
+    let left: Vec<_> = std::fs::read_dir(f.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("herald-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // Listed in output.keep, they survive.
+    std::fs::remove_file(public.join("news/notes.txt")).unwrap();
+    f.write(
+        "site.yaml",
+        &format!(
+            "{}output: {{ keep: [.git, CNAME, uploads] }}\n",
+            common::SITE_YAML
+        ),
+    );
+    let out = f.build();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(public.join("uploads/a.pdf").is_file());
+    assert!(public.join(".git/HEAD").is_file());
+}
+
+#[test]
+fn the_output_may_not_lie_in_the_site_however_spelled() {
+    let f = Fixture::new();
+    symlink(f.path().join("content"), f.path().join("c")).unwrap();
+    for output in [
+        "c/newdir",
+        "content/../content/x",
+        "static/out",
+        "themes/default/x",
+    ] {
+        let out = f.herald(&["build", "--output", f.path().join(output).to_str().unwrap()]);
+        assert_eq!(code(&out), 2, "{output}: {}", stderr(&out));
+    }
+    assert!(!f.path().join("content/newdir").exists());
+    assert!(!Path::new(&f.path().join("content/x")).exists());
+}
+
+/// A site whose build must fail with exit 1 naming `file`, having read
+/// nothing from outside (the secret never reaches the output).
+fn assert_refused_read(f: &Fixture, file: &str) {
+    let out = f.build();
+    let err = stderr(&out);
+    assert_eq!(code(&out), 1, "{file}: {err}");
+    assert!(err.contains(file), "{file} not named: {err}");
+    assert!(err.contains("outside the site"), "{err}");
+    if f.path().join("public").exists() {
+        for (path, bytes) in common::tree(&f.path().join("public")) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("TOP-SECRET"),
+                "{path} holds the outside file"
+            );
+        }
+    }
+}
+
+fn secret_dir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("secret.csv"), "name,value\nTOP-SECRET,1\n").unwrap();
+    std::fs::write(d.path().join("secret.yaml"), "title: TOP-SECRET\n").unwrap();
+    std::fs::write(d.path().join("photo.png"), "TOP-SECRET").unwrap();
+    std::fs::create_dir(d.path().join("templates")).unwrap();
+    std::fs::write(d.path().join("templates/base.html"), "TOP-SECRET").unwrap();
+    d
+}
+
+#[test]
+fn links_out_of_the_site_are_never_read() {
+    let secret = secret_dir();
+    let s = secret.path();
+    // A data file linked out (a template could publish it).
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.path().join("data")).unwrap();
+    symlink(s.join("secret.csv"), f.path().join("data/people.csv")).unwrap();
+    assert_refused_read(&f, "data/people.csv");
+    // A static file linked out.
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.path().join("static")).unwrap();
+    symlink(s.join("photo.png"), f.path().join("static/photo.png")).unwrap();
+    assert_refused_read(&f, "static/photo.png");
+    // Whole top-level folders linked out.
+    for folder in ["static", "data", "templates"] {
+        let f = Fixture::new();
+        symlink(s, f.path().join(folder)).unwrap();
+        assert_refused_read(&f, folder);
+    }
+    let f = Fixture::new();
+    std::fs::rename(f.path().join("content"), f.path().join("content-real")).unwrap();
+    symlink(s, f.path().join("content")).unwrap();
+    assert_refused_read(&f, "content");
+    // A theme linked out.
+    let f = Fixture::new();
+    std::fs::remove_dir_all(f.path().join("themes/default/templates")).unwrap();
+    symlink(
+        s.join("templates"),
+        f.path().join("themes/default/templates"),
+    )
+    .unwrap();
+    assert_refused_read(&f, "themes/default/templates");
+    // A cover linked out.
+    let f = Fixture::new();
+    f.remove("content/publications/book/cover.svg");
+    symlink(
+        s.join("photo.png"),
+        f.path().join("content/publications/book/cover.svg"),
+    )
+    .unwrap();
+    assert_refused_read(&f, "content/publications/book/cover.svg");
+}
+
+#[test]
+fn theme_and_language_take_plain_names_only() {
+    let secret = secret_dir();
+    for (key, value) in [
+        ("theme", format!("{}", secret.path().display())),
+        ("theme", "../../x".to_string()),
+        ("language", "../../../secret".to_string()),
+    ] {
+        let f = Fixture::new();
+        let yaml = common::SITE_YAML.replace("language: zh-CN\n", "");
+        f.write("site.yaml", &format!("{yaml}{key}: {value}\n"));
+        let out = f.build();
+        let err = stderr(&out);
+        assert_eq!(code(&out), 1, "{err}");
+        assert!(
+            err.contains("site.yaml") && err.contains("plain name"),
+            "{err}"
+        );
+        assert!(!f.path().join("public").exists());
+    }
+}
+
+#[test]
+fn a_planted_link_in_the_image_cache_is_not_published() {
+    let secret = secret_dir();
+    let f = Fixture::new();
+    // A real PNG cover, 1000 px wide, so variants are made.
+    let img = image::RgbImage::from_pixel(1000, 500, image::Rgb([200, 30, 30]));
+    let path = f.path().join("content/publications/book/cover.png");
+    img.save(&path).unwrap();
+    f.write(
+        "content/publications/book/index.md",
+        "---\ntitle: 一本书\ncover: cover.png\ncover_alt: 封面\nformat: book\nfile: book.pdf\n---\n简介。\n",
+    );
+    assert_eq!(code(&f.build()), 0);
+    let cache = f.path().join(".herald-cache/images");
+    let variant = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with("-480.png"))
+        .expect("a 480 px variant");
+    std::fs::remove_file(&variant).unwrap();
+    symlink(secret.path().join("photo.png"), &variant).unwrap();
+    let out = f.build();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for (path, bytes) in common::tree(&f.path().join("public")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("TOP-SECRET"),
+            "{path} holds the outside file"
+        );
+    }
+    assert_eq!(
+        std::fs::read(secret.path().join("photo.png")).unwrap(),
+        b"TOP-SECRET"
+    );
+}

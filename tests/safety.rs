@@ -334,3 +334,37 @@ fn a_planted_link_in_the_image_cache_is_not_published() {
         b"TOP-SECRET"
     );
 }
+
+/// Wall time of the fastest of three in-memory builds of a site whose one
+/// page has `n` identical headings.
+fn duplicate_headings_build(n: usize) -> std::time::Duration {
+    let f = Fixture::new();
+    f.write(
+        "content/news/a.md",
+        &format!(
+            "---\ntitle: 重复\ndate: 2024-05-01\n---\n{}",
+            "## a\n\n".repeat(n)
+        ),
+    );
+    (0..3)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            herald::build_to_memory(&herald::BuildOptions::new(f.path())).unwrap();
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+/// Scaling, not speed: doubling the duplicates must not quadruple the time
+/// (quadratic de-duplication took 15 s at 20,000 and 69 s at 40,000).
+#[test]
+fn duplicate_heading_ids_take_linear_time() {
+    let small = duplicate_headings_build(20_000);
+    let big = duplicate_headings_build(40_000);
+    eprintln!("20,000 duplicates: {small:?}; 40,000: {big:?}");
+    assert!(
+        big < small * 3 + std::time::Duration::from_millis(100),
+        "20,000: {small:?}, 40,000: {big:?}"
+    );
+}

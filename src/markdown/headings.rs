@@ -4,7 +4,7 @@
 use super::Events;
 use crate::slug;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TocEntry {
@@ -17,6 +17,9 @@ pub struct TocEntry {
 pub fn anchor(events: &mut Events<'_>, anchors: &mut Vec<String>) -> Vec<TocEntry> {
     let mut toc = Vec::new();
     let mut seen: FxHashSet<String> = FxHashSet::default();
+    // The next suffix to try per id: a page of 40,000 identical headings
+    // takes linear time, not a search from `-1` for each.
+    let mut next: FxHashMap<String, usize> = FxHashMap::default();
     let mut i = 0;
     while i < events.len() {
         let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
@@ -38,10 +41,15 @@ pub fn anchor(events: &mut Events<'_>, anchors: &mut Vec<String>) -> Vec<TocEntr
         }
         let base = custom.unwrap_or_else(|| slug::anchor(&title));
         let mut unique = base.clone();
-        let mut n = 1;
-        while !seen.insert(unique.clone()) {
-            unique = format!("{base}-{n}");
-            n += 1;
+        if !seen.insert(unique.clone()) {
+            let n = next.entry(base.clone()).or_insert(1);
+            loop {
+                unique = format!("{base}-{n}");
+                *n += 1;
+                if seen.insert(unique.clone()) {
+                    break;
+                }
+            }
         }
         if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
             *id = Some(CowStr::from(unique.clone()));

@@ -483,6 +483,13 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_ids_stay_unique_when_a_heading_spells_a_suffix() {
+        let (r, _) = render_str("## a\n\n## a-1\n\n## a\n\n## a\n\n## a-2\n");
+        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-2-1"]);
+    }
+
+    #[test]
     fn internal_links_resolve_or_report_line() {
         let (r, d) = render_str("See [a](@/news/a.md#top).\n\nAnd [b](@/news/missing.md).\n");
         assert!(r.html.contains("href=\"/portal/news/a/#top\""));

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 fn live(addr: std::net::SocketAddr) -> BufReader<TcpStream> {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-    write!(s, "GET /__herald/live HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(s, "GET /__herald/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
     let mut r = BufReader::new(s);
     let mut line = String::new();
     while r.read_line(&mut line).unwrap() > 2 {

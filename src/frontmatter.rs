@@ -193,13 +193,21 @@ fn read_common<'a>(r: &mut MapReader<'a>, fm: &mut FrontMatter, config: &'a Conf
     fm.expires = r.date("expires");
     fm.slug = r.string("slug");
     if let (Some(slug), Some(node)) = (&fm.slug, r.node("slug"))
-        && (slug.is_empty() || slug.contains(['/', '\\', '?', '#']) || slug == "." || slug == "..")
+        && (slug.is_empty()
+            || slug.contains(['/', '\\', '?', '#'])
+            || slug.chars().any(char::is_control)
+            || slug == "."
+            || slug == ".."
+            || slug.len() > crate::slug::MAX_SLUG_BYTES)
     {
         r.invalid(
             "slug",
             node,
             format!("`{slug}` cannot be used in a URL"),
-            "a slug is one URL segment, without `/`, `?` or `#`".into(),
+            format!(
+                "a slug is one URL segment of at most {} bytes, without `/`, `?`, `#` or control characters",
+                crate::slug::MAX_SLUG_BYTES
+            ),
         );
     }
     fm.summary = r.string("summary");

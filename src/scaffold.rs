@@ -76,6 +76,11 @@ fn write_theme(dir: &Dir, to: &Path) -> std::io::Result<()> {
             include_dir::DirEntry::Dir(d) => write_theme(d, to)?,
             include_dir::DirEntry::File(f) => {
                 let path = to.join(f.path());
+                // `init --force` only adds what is missing: an edited
+                // theme file is the user's.
+                if path.symlink_metadata().is_ok() {
+                    continue;
+                }
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
@@ -108,13 +113,13 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let mut written = Vec::new();
     let site_yaml = dir.join(crate::config::CONFIG_FILE);
-    if !site_yaml.exists() || force {
+    if site_yaml.symlink_metadata().is_err() {
         std::fs::write(&site_yaml, SITE_YAML).map_err(io)?;
         written.push(site_yaml);
     }
     for (rel, text) in sample_pages(&today) {
         let path = dir.join(rel);
-        if path.exists() {
+        if path.symlink_metadata().is_ok() {
             continue;
         }
         if let Some(parent) = path.parent() {
@@ -161,6 +166,15 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
             keys.join(", ")
         )));
     };
+    if title.chars().any(char::is_control) {
+        return Err(Error::Refused(
+            "the title contains a line break or another control character; write it on one line"
+                .into(),
+        ));
+    }
+    if title.trim().is_empty() {
+        return Err(Error::Refused("the title is empty".into()));
+    }
     let mut slug = crate::slug::slug(config.slugs, title);
     if slug.is_empty() {
         slug = "page".into();

@@ -24,8 +24,32 @@ impl SlugStyle {
     }
 }
 
-/// Makes a slug in the given style.
+/// The longest slug, in bytes: a URL segment is also a folder name, and
+/// file systems refuse names over 255 bytes ("File name too long").
+pub const MAX_SLUG_BYTES: usize = 200;
+
+/// Cuts `s` to at most [`MAX_SLUG_BYTES`], at a character boundary and
+/// without a trailing `-`.
+fn cap(mut s: String) -> String {
+    if s.len() > MAX_SLUG_BYTES {
+        let mut end = MAX_SLUG_BYTES;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        while s.ends_with('-') {
+            s.pop();
+        }
+    }
+    s
+}
+
+/// Makes a slug in the given style, at most [`MAX_SLUG_BYTES`] long.
 pub fn slug(style: SlugStyle, s: &str) -> String {
+    cap(slug_uncapped(style, s))
+}
+
+fn slug_uncapped(style: SlugStyle, s: &str) -> String {
     match style {
         SlugStyle::Unicode => slugify(s),
         SlugStyle::Pinyin => {
@@ -111,6 +135,17 @@ mod tests {
         for c in '\u{4E00}'..='\u{9FFF}' {
             assert!(c.is_alphanumeric() && c.to_lowercase().eq([c]), "{c}");
         }
+    }
+
+    #[test]
+    fn long_titles_make_slugs_a_file_system_accepts() {
+        let title = "很长的标题".repeat(60);
+        for style in [SlugStyle::Pinyin, SlugStyle::Unicode] {
+            let s = slug(style, &title);
+            assert!(s.len() <= MAX_SLUG_BYTES && !s.ends_with('-'), "{s}");
+            assert!(!s.is_empty());
+        }
+        assert_eq!(slug(SlugStyle::Unicode, "短"), "短");
     }
 
     #[test]

@@ -29,7 +29,10 @@ fn rss_kib() -> u64 {
 
 /// One keep-alive GET; returns (status, body).
 fn get(conn: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
-    write!(conn.get_mut(), "GET {path} HTTP/1.1\r\nHost: load\r\n\r\n")?;
+    write!(
+        conn.get_mut(),
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )?;
     let mut line = String::new();
     conn.read_line(&mut line)?;
     let status: u16 = line
@@ -109,7 +112,7 @@ fn serves_50k_requests_during_20_rebuilds_without_a_failure_or_a_mixed_response(
     };
     let opts = ServeOptions {
         port: 0,
-        workers: 8,
+        limits: herald::serve::Limits::default(),
         ..ServeOptions::new(f.path())
     };
     let r = start(&opts, Arc::new(report)).expect("server starts");
@@ -129,7 +132,11 @@ fn serves_50k_requests_during_20_rebuilds_without_a_failure_or_a_mixed_response(
     let mut idle = Vec::new();
     for _ in 0..200 {
         let mut s = TcpStream::connect(addr).unwrap();
-        write!(s, "GET {prefix}__herald/live HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {prefix}__herald/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
         idle.push(s);
     }
     for _ in 0..10 {

@@ -44,7 +44,7 @@ fn raw_get(addr: std::net::SocketAddr, target: &str, method: &str) -> (u16, Stri
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     write!(
         s,
-        "{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut all = Vec::new();
@@ -89,7 +89,7 @@ impl Live {
     fn connect(addr: std::net::SocketAddr) -> Live {
         let mut s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(s, "GET /__herald/live HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        write!(s, "GET /__herald/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
         let mut reader = BufReader::new(s);
         let mut line = String::new();
         while reader.read_line(&mut line).unwrap() > 2 {

@@ -337,15 +337,51 @@ fn join_cjk_lines(events: &mut Events<'_>) {
 }
 
 /// Turns raw HTML written in the Markdown into visible text (the
-/// `raw_html: false` setting). The `<!-- more -->` marker keeps working.
+/// `raw_html: false` setting), and link and image targets with a scheme
+/// that runs code (`javascript:`, `vbscript:`, `data:` other than raster
+/// images) into `#`. The `<!-- more -->` marker keeps working.
 fn escape_raw_html(events: &mut Events<'_>) {
     for (event, _) in events.iter_mut() {
         match event {
             Event::Html(h) if h.trim() != MORE => *event = Event::Text(h.clone()),
             Event::InlineHtml(h) => *event = Event::Text(h.clone()),
+            Event::Start(Tag::Link { dest_url, .. }) if dangerous_url(dest_url, false) => {
+                *dest_url = pulldown_cmark::CowStr::Borrowed("#");
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if dangerous_url(dest_url, true) => {
+                *dest_url = pulldown_cmark::CowStr::Borrowed("#");
+            }
             _ => {}
         }
     }
+}
+
+/// True for a URL whose scheme runs code or shows a document of its own,
+/// spelled in any case and with the blanks and control characters browsers
+/// skip.
+pub fn dangerous_url(url: &str, image: bool) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if cleaned.starts_with("javascript:") || cleaned.starts_with("vbscript:") {
+        return true;
+    }
+    if let Some(rest) = cleaned.strip_prefix("data:") {
+        let raster = [
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "image/avif",
+        ]
+        .iter()
+        .any(|t| rest.starts_with(t));
+        return !(image && raster);
+    }
+    false
 }
 
 /// Replaces each code block by its highlighted HTML; says whether there
@@ -554,6 +590,36 @@ mod tests {
             },
         );
         assert!(r.html.contains("a &lt;b&gt;bold&lt;/b&gt;"), "{}", r.html);
+        let (r2, _) = render(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](vbscript:x) [d](data:text/html,x) \
+             [e][ref] <javascript:alert(2)> [f]( java\tscript:x) ![g](data:image/svg+xml,x) \
+             ![ok](data:image/png;base64,AA) [fine](https://example.org/)\n\n\
+             [ref]: jAvAsCrIpT:alert(3)\n",
+            &MarkdownOptions {
+                file: "x.md",
+                first_line: 1,
+                resolver: &Links,
+                highlighter: &h,
+                summary_words: 10,
+                shortcodes: None,
+                page: Default::default(),
+                raw_html: false,
+                collect_refs: false,
+            },
+        );
+        let targets: Vec<&str> = [" href=\"", " src=\""]
+            .iter()
+            .flat_map(|attr| r2.html.split(attr).skip(1))
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(targets.len() >= 9, "{}", r2.html);
+        for t in targets {
+            assert!(
+                t == "#" || t.starts_with("https:") || t.starts_with("data:image/png"),
+                "{t}"
+            );
+        }
+        assert!(r2.html.contains("data:image/png;base64,AA"));
         assert!(r.html.contains("&lt;script&gt;") && !r.html.contains("<script>"));
         assert!(r.summary_html.is_some());
     }

@@ -8,9 +8,6 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 pub const LIVE_PATH: &str = "/__herald/live";
-/// Bytes each event is padded to, so tiny_http's 1 KiB write buffer passes
-/// it through at once instead of holding it back.
-const PAD_TO: usize = 1100;
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// Sends events to every open live-reload connection.
@@ -20,13 +17,7 @@ pub struct Broadcaster {
 }
 
 fn event(name: &str, data: &str) -> String {
-    let mut s = format!("event: {name}\ndata: {data}\n\n");
-    if s.len() < PAD_TO {
-        s.push(':');
-        s.push_str(&" ".repeat(PAD_TO - s.len()));
-        s.push_str("\n\n");
-    }
-    s
+    format!("event: {name}\ndata: {data}\n\n")
 }
 
 fn errors_json(diags: &[Diagnostic]) -> String {

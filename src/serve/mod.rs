@@ -4,6 +4,7 @@
 //! each request reads one snapshot, so no response mixes two builds.
 //! Nothing is written to `public/`.
 
+mod conn;
 mod http;
 mod incremental;
 pub mod live;
@@ -11,6 +12,7 @@ pub mod paths;
 mod state;
 mod watch;
 
+pub use conn::Limits;
 pub use state::{SiteState, Snapshot};
 
 use crate::build::BuildOptions;
@@ -29,8 +31,8 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
-    /// Threads answering page requests.
-    pub workers: usize,
+    /// Connections, sizes and timeouts the server allows.
+    pub limits: Limits,
     /// Quiet time after the last file event before rebuilding.
     pub debounce: Duration,
 }
@@ -42,7 +44,7 @@ impl ServeOptions {
             bind: IpAddr::from([127, 0, 0, 1]),
             port: 1111,
             drafts: false,
-            workers: 8,
+            limits: Limits::default(),
             debounce: Duration::from_millis(10),
         }
     }
@@ -80,19 +82,22 @@ pub fn start(
     opts: &ServeOptions,
     report: Arc<dyn Fn(ServeEvent) + Send + Sync>,
 ) -> Result<Running> {
-    let (server, addr, note) = bind(opts)?;
+    let (listener, addr, note) = bind(opts)?;
     if !opts.bind.is_loopback() {
         report(ServeEvent::Warning(format!(
             "serving on {} — other machines on the network can reach this preview (drafts included if --drafts)",
             opts.bind
         )));
     }
-    let host = if addr.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        addr.ip().to_string()
+    let shown = match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv6() => {
+            SocketAddr::new(IpAddr::from([0u16, 0, 0, 0, 0, 0, 0, 1]), addr.port())
+        }
+        ip if ip.is_unspecified() => SocketAddr::new(IpAddr::from([127, 0, 0, 1]), addr.port()),
+        _ => addr,
     };
-    let origin = format!("http://{host}:{}", addr.port());
+    // SocketAddr writes IPv6 addresses in brackets: http://[::1]:1111
+    let origin = format!("http://{shown}");
     let build = BuildOptions {
         root: opts.root.clone(),
         drafts: opts.drafts,
@@ -105,27 +110,30 @@ pub fn start(
         url: url.clone(),
         note,
     });
-    let server = Arc::new(server);
-    for _ in 0..opts.workers.max(1) {
-        let server = server.clone();
+    let handler: Arc<conn::Handler> = {
         let state = state.clone();
-        std::thread::spawn(move || http::worker(&server, &state));
-    }
+        Arc::new(move |req: &conn::Request| http::answer(req, &state, addr))
+    };
+    let limits = opts.limits.clone();
+    std::thread::Builder::new()
+        .name("herald-accept".into())
+        .spawn(move || conn::run(listener, limits, handler))
+        .map_err(|e| Error::io("cannot start the server thread", e))?;
     watch::spawn(opts.root.clone(), opts.debounce, state.clone(), report)?;
     Ok(Running { url, addr, state })
 }
 
-/// A server on `addr` whose connections send small responses at once: with
-/// Nagle's algorithm a response written as headers then body waits for the
-/// client's delayed ACK (~40 ms per keep-alive request). Linux copies
+/// A listener on `addr` whose connections send small responses at once:
+/// with Nagle's algorithm a response written as headers then body waits for
+/// the client's delayed ACK (~40 ms per keep-alive request). Linux copies
 /// TCP_NODELAY from the listening socket to the accepted ones.
-fn listen(addr: SocketAddr) -> std::result::Result<tiny_http::Server, String> {
-    let listener = std::net::TcpListener::bind(addr).map_err(|e| e.to_string())?;
+fn listen(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(addr)?;
     let _ = rustix::net::sockopt::set_tcp_nodelay(&listener, true);
-    tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())
+    Ok(listener)
 }
 
-fn bind(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr, Option<String>)> {
+fn bind(opts: &ServeOptions) -> Result<(std::net::TcpListener, SocketAddr, Option<String>)> {
     let tries: Vec<u16> = if opts.port == 0 {
         vec![0]
     } else {
@@ -134,21 +142,20 @@ fn bind(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr, Option<St
     let mut last = String::new();
     for port in tries {
         match listen(SocketAddr::new(opts.bind, port)) {
-            Ok(server) => {
-                let addr = server
-                    .server_addr()
-                    .to_ip()
-                    .ok_or_else(|| Error::Refused("not an IP listener".into()))?;
+            Ok(listener) => {
+                let addr = listener
+                    .local_addr()
+                    .map_err(|e| Error::io("cannot read the listening address", e))?;
                 let note = (opts.port != 0 && port != opts.port)
                     .then(|| format!("port {} is busy; using {port} instead", opts.port));
-                return Ok((server, addr, note));
+                return Ok((listener, addr, note));
             }
             Err(e) => last = e.to_string(),
         }
     }
     Err(Error::Refused(format!(
-        "cannot listen on {}:{} or the next 9 ports ({last}); pass another --port, or stop the program using it",
-        opts.bind, opts.port
+        "cannot listen on {} or the next 9 ports ({last}); pass another --port, or stop the program using it",
+        SocketAddr::new(opts.bind, opts.port)
     )))
 }
 

@@ -13,7 +13,9 @@ pub enum Resolved {
     /// A folder without its slash: redirect here.
     Redirect(String),
     NotFound,
-    /// Malformed or hostile.
+    /// Longer than [`MAX_URL`].
+    TooLong,
+    /// Malformed or hostile (encoded slashes included).
     BadRequest,
 }
 
@@ -38,10 +40,18 @@ fn decode(s: &str) -> Option<Vec<u8>> {
 /// Resolves `target` (the raw request target) under `base_path` against
 /// `exists`, which answers for output paths.
 pub fn resolve(target: &str, base_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
-    if target.len() > MAX_URL || !target.starts_with('/') {
+    if target.len() > MAX_URL {
+        return Resolved::TooLong;
+    }
+    if !target.starts_with('/') {
         return Resolved::BadRequest;
     }
     let path = target.split(['?', '#']).next().unwrap_or("");
+    // An encoded `/` or `\` would name a path the site cannot have.
+    let lower = path.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") {
+        return Resolved::BadRequest;
+    }
     let Some(bytes) = decode(path) else {
         return Resolved::BadRequest;
     };
@@ -168,6 +178,8 @@ mod tests {
             "/portal/%00",
             "portal/x",
             "/portal/%zz",
+            "/portal/news%2fa/",
+            "/portal/news%2Fa/",
         ] {
             assert!(
                 matches!(r(t), Resolved::BadRequest | Resolved::NotFound),
@@ -175,9 +187,10 @@ mod tests {
                 r(t)
             );
         }
+        assert_eq!(r("/portal/news%2fa/"), Resolved::BadRequest);
         assert_eq!(
             r(&format!("/portal/{}", "a".repeat(5000))),
-            Resolved::BadRequest
+            Resolved::TooLong
         );
     }
 }

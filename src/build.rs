@@ -144,7 +144,7 @@ pub struct Loaded {
 
 fn fail(mut diags: Vec<Diagnostic>) -> Error {
     sort_diagnostics(&mut diags);
-    Error::Site(diags)
+    Error::Site(crate::error::fold_repeated(diags))
 }
 
 /// Loads config and content, links, and renders every page's Markdown.

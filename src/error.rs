@@ -5,14 +5,14 @@
 use std::fmt;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Warning,
     Error,
 }
 
 /// One problem found in the site's files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file, relative to the site root where possible (`content/news/a.md`).
@@ -137,6 +137,47 @@ pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
     });
 }
 
+/// Folds repeats, keeping the order: a diagnostic identical in every part
+/// to an earlier one is dropped, and diagnostics without a line that share
+/// message, hint and severity across files (a full disk failing every
+/// write) become the first one, naming a few of the others and the count.
+/// Problems with a line stay one per place: each needs its own fix.
+pub fn fold_repeated(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    let mut exact: std::collections::HashSet<Diagnostic> = Default::default();
+    let mut groups: HashMap<(Severity, String, Option<String>), (usize, Vec<String>)> =
+        HashMap::new();
+    for d in diags {
+        if !exact.insert(d.clone()) {
+            continue;
+        }
+        if d.line.is_none() {
+            let key = (d.severity, d.message.clone(), d.hint.clone());
+            if let Some((_, others)) = groups.get_mut(&key) {
+                others.push(d.file);
+                continue;
+            }
+            groups.insert(key, (out.len(), Vec::new()));
+        }
+        out.push(d);
+    }
+    for (_, (i, others)) in groups {
+        if others.is_empty() {
+            continue;
+        }
+        let shown: Vec<&str> = others.iter().take(3).map(String::as_str).collect();
+        let more = others.len() - shown.len();
+        out[i].message.push_str(&format!(
+            " (the same for {} more: {}{})",
+            others.len(),
+            shown.join(", "),
+            if more > 0 { ", …" } else { "" }
+        ));
+    }
+    out
+}
+
 /// Suggests the nearest of `candidates` to `word`, if one is close enough.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -156,6 +197,32 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_errors_fold_into_one_with_a_count() {
+        let mut diags: Vec<Diagnostic> = (0..91)
+            .map(|i| {
+                Diagnostic::error(
+                    format!("news/{i}/index.html"),
+                    "cannot write: No space left on device (os error 28)",
+                )
+            })
+            .collect();
+        diags.push(Diagnostic::error("content/a.md", "bad").at(3));
+        diags.push(Diagnostic::error("content/a.md", "bad").at(3));
+        diags.push(Diagnostic::error("content/b.md", "bad").at(3));
+        let folded = fold_repeated(diags);
+        assert_eq!(folded.len(), 3, "{folded:?}");
+        assert!(
+            folded[0]
+                .message
+                .contains("the same for 90 more: news/1/index.html"),
+            "{}",
+            folded[0].message
+        );
+        assert_eq!(folded[1].location(), "content/a.md:3");
+        assert_eq!(folded[2].location(), "content/b.md:3");
+    }
 
     #[test]
     fn suggests_near_keys() {

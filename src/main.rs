@@ -108,6 +108,11 @@ enum Command {
         /// Also request every external URL (with a timeout).
         #[arg(long)]
         external: bool,
+        /// With --external, also request URLs on loopback, private and
+        /// link-local addresses (refused by default: in CI they could reach
+        /// internal services).
+        #[arg(long)]
+        allow_private: bool,
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
@@ -234,12 +239,14 @@ fn main() -> ExitCode {
         Command::Check {
             root,
             external,
+            allow_private,
             drafts,
         } => {
             let opts = herald::check::CheckOptions {
                 root,
                 drafts,
                 external,
+                allow_private,
             };
             match herald::check::check(&opts) {
                 Ok(report) => {

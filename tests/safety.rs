@@ -368,3 +368,80 @@ fn duplicate_heading_ids_take_linear_time() {
         "20,000: {small:?}, 40,000: {big:?}"
     );
 }
+
+#[test]
+fn every_url_clash_is_an_error_naming_both_sources() {
+    for (file, text, expected) in [
+        (
+            "content/search.md",
+            "---\ntitle: 搜\n---\n搜。\n",
+            "search page",
+        ),
+        (
+            "content/tags.md",
+            "---\ntitle: 标签\n---\n标签。\n",
+            "list of tags",
+        ),
+        ("static/index.html", "<p>mine</p>", "home page"),
+        (
+            "static/news/a/index.html",
+            "<p>mine</p>",
+            "content/news/a.md",
+        ),
+    ] {
+        let f = Fixture::new();
+        f.write(file, text);
+        for cmd in ["build", "check"] {
+            let out = f.herald(&[cmd]);
+            let err = stderr(&out);
+            assert_eq!(code(&out), 1, "{cmd} {file}: {err}");
+            assert!(
+                err.contains("published twice") && err.contains(file) && err.contains(expected),
+                "{cmd} {file}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn init_force_keeps_existing_files_and_new_refuses_line_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("s");
+    let herald = env!("CARGO_BIN_EXE_herald");
+    let run = |args: &[&str]| {
+        std::process::Command::new(herald)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(code(&run(&["init", site.to_str().unwrap()])), 0);
+    std::fs::write(site.join("site.yaml"), "title: 我的\n").unwrap();
+    let css = site.join("themes/default/static/style.css");
+    std::fs::write(&css, "/* edited */").unwrap();
+    std::fs::remove_file(site.join("content/about.md")).unwrap();
+    assert_eq!(code(&run(&["init", site.to_str().unwrap(), "--force"])), 0);
+    assert_eq!(
+        std::fs::read_to_string(site.join("site.yaml")).unwrap(),
+        "title: 我的\n"
+    );
+    assert_eq!(std::fs::read_to_string(&css).unwrap(), "/* edited */");
+    assert!(
+        site.join("content/about.md").is_file(),
+        "missing files are added"
+    );
+
+    let f = Fixture::new();
+    let out = f.herald(&["new", "news", "x\n---\ndraft: true"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(!f.path().join("content/news/x.md").exists());
+    // A very long title still makes a file (the slug is capped).
+    let out = f.herald(&["new", "news", &"很长的标题".repeat(60)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let long_tag = "很长的标签".repeat(12);
+    f.write(
+        "content/news/t.md",
+        &format!("---\ntitle: 长标签\ndate: 2024-05-05\ntags: [{long_tag}]\n---\n文。\n"),
+    );
+    let out = f.build();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}

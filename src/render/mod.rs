@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use tera::{Context, Value};
 
+mod clash;
 mod plan;
 use plan::{Job, Plan, jobs, pagination};
 
@@ -189,6 +190,15 @@ pub fn render_site(
             generated.extend(crate::feeds::feeds(site));
             generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
             generated.extend(plan.redirects(&jobs, &mut diags));
+            let search_files = input
+                .search
+                .as_ref()
+                .map_or(&[][..], |i| i.files.as_slice());
+            let generated_paths = generated
+                .iter()
+                .chain(search_files)
+                .map(|(p, _)| p.as_str());
+            diags.extend(plan.clashes(&jobs, input.copies, generated_paths));
             (diags, generated)
         },
     );

@@ -3,6 +3,8 @@
 //! that do not exist, pages no index or page links to, and external URLs
 //! (listed; requested only with `--external`).
 
+mod external;
+
 use crate::build::{self, BuildOptions, Timings};
 use crate::error::{Diagnostic, Result, sort_diagnostics};
 use crate::escape::percent_decode;
@@ -11,7 +13,6 @@ use crate::output::MemorySink;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -19,6 +20,8 @@ pub struct CheckOptions {
     pub drafts: bool,
     /// Request every external URL.
     pub external: bool,
+    /// Also request URLs on loopback, private and link-local addresses.
+    pub allow_private: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -239,22 +242,10 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
 
     report.external = external.keys().cloned().collect();
     if opts.external {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(10)))
-            .http_status_as_error(false)
-            .build()
-            .into();
         let results: Vec<(String, Option<String>)> = report
             .external
             .par_iter()
-            .map(|url| {
-                let outcome = match agent.get(url).call() {
-                    Ok(resp) if resp.status().as_u16() < 400 => None,
-                    Ok(resp) => Some(format!("answered HTTP {}", resp.status().as_u16())),
-                    Err(e) => Some(format!("could not be reached: {e}")),
-                };
-                (url.clone(), outcome)
-            })
+            .map(|url| (url.clone(), external::probe(url, opts.allow_private)))
             .collect();
         for (url, failure) in results {
             if let Some(why) = failure {

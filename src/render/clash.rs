@@ -1,0 +1,98 @@
+//! Every output path has one source: a page, a static file, a built-in
+//! page or a generated file. Two sources for one path (`content/search.md`
+//! and the search page, `static/index.html` and the home page) are an error
+//! naming both, never a silent replacement.
+
+use super::Copy;
+use super::plan::{Job, Plan};
+use crate::error::Diagnostic;
+use std::collections::HashMap;
+
+/// Where an output file comes from: (file to name in messages, description).
+type Source = (Option<String>, String);
+
+impl Plan<'_> {
+    fn job_source(&self, job: &Job) -> Source {
+        let site = self.site;
+        match job {
+            Job::Page(key) => {
+                let file = site.content.pages[key].file.clone();
+                (Some(file.clone()), file)
+            }
+            Job::Board { index, number } => (
+                None,
+                format!(
+                    "the index of board `{}` (page {number})",
+                    site.boards[*index].config.key
+                ),
+            ),
+            Job::Home => (None, "the home page".into()),
+            Job::NotFound => (None, "the 404 page".into()),
+            Job::TaxonomyList(t) => (
+                None,
+                format!("herald's list of {}", site.taxonomies[*t].name),
+            ),
+            Job::Term { taxonomy, slug, .. } => (
+                None,
+                format!("the {} page `{slug}`", site.taxonomies[*taxonomy].name),
+            ),
+            Job::Search => (None, "herald's search page".into()),
+        }
+    }
+
+    /// Output paths claimed by two sources.
+    pub(super) fn clashes<'g>(
+        &self,
+        jobs: &[Job],
+        copies: &[Copy],
+        generated: impl Iterator<Item = &'g str>,
+    ) -> Vec<Diagnostic> {
+        let root = &self.site.root;
+        let mut owners: HashMap<String, Source> =
+            HashMap::with_capacity(jobs.len() + copies.len() + 64);
+        let mut diags = Vec::new();
+        let mut claim = |path: String, source: Source, diags: &mut Vec<Diagnostic>| {
+            if let Some(first) = owners.get(&path) {
+                let file = source
+                    .0
+                    .clone()
+                    .or_else(|| first.0.clone())
+                    .unwrap_or_else(|| crate::config::CONFIG_FILE.to_string());
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "/{path} is published twice: by {} and by {}",
+                            first.1, source.1
+                        ),
+                    )
+                    .hint("rename or move one of them: herald's own pages are /search/, the taxonomy lists (/tags/), the board indexes and /404.html"),
+                );
+            } else {
+                owners.insert(path, source);
+            }
+        };
+        for job in jobs {
+            let path = match job {
+                Job::NotFound => "404.html".to_string(),
+                _ => match self.output_path(job) {
+                    Some(p) => format!("{p}index.html"),
+                    None => continue,
+                },
+            };
+            claim(path, self.job_source(job), &mut diags);
+        }
+        for c in copies {
+            let from = crate::confine::shown(root, &c.from);
+            claim(c.to.clone(), (Some(from.clone()), from), &mut diags);
+        }
+        for path in generated {
+            claim(
+                path.to_string(),
+                (None, format!("herald's generated {path}")),
+                &mut diags,
+            );
+        }
+        diags
+    }
+}

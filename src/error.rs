@@ -146,8 +146,10 @@ pub fn fold_repeated(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     use std::collections::HashMap;
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
     let mut exact: std::collections::HashSet<Diagnostic> = Default::default();
-    let mut groups: HashMap<(Severity, String, Option<String>), (usize, Vec<String>)> =
-        HashMap::new();
+    /// Severity, message and hint of a line-less diagnostic.
+    type Kind = (Severity, String, Option<String>);
+    // Where the first of a kind is in `out`, and the other files.
+    let mut groups: HashMap<Kind, (usize, Vec<String>)> = HashMap::new();
     for d in diags {
         if !exact.insert(d.clone()) {
             continue;

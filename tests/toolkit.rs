@@ -153,7 +153,12 @@ fn check_external_requests_urls_with_local_servers_only() {
         "content/news/ext.md",
         &format!("---\ntitle: 外链\n---\n[ok](http://127.0.0.1:{port}/ok.html)\n\n[missing](http://127.0.0.1:{port}/missing.html)\n\n[closed](http://127.0.0.1:{closed}/)\n"),
     );
+    // Local and private addresses are refused unless allowed.
     let out = f.herald(&["check", "--external"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("private or local address").count(), 3, "{err}");
+    let out = f.herald(&["check", "--external", "--allow-private"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains(&format!("content/news/ext.md:6: external link http://127.0.0.1:{port}/missing.html answered HTTP 404")), "{err}");

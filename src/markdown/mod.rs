@@ -572,40 +572,32 @@ mod tests {
         );
     }
 
+    /// Renders with `raw_html: false`.
+    fn render_untrusted(src: &str) -> Rendered {
+        let h = Highlighter::new();
+        let opts = MarkdownOptions {
+            file: "x.md",
+            first_line: 1,
+            resolver: &Links,
+            highlighter: &h,
+            summary_words: 10,
+            shortcodes: None,
+            page: Default::default(),
+            raw_html: false,
+            collect_refs: true,
+        };
+        render(src, &opts).0
+    }
+
     #[test]
     fn raw_html_can_be_shown_as_text() {
-        let h = Highlighter::new();
-        let (r, _) = render(
-            "a <b>bold</b>\n\n<script>x()</script>\n\n<!-- more -->\n",
-            &MarkdownOptions {
-                file: "x.md",
-                first_line: 1,
-                resolver: &Links,
-                highlighter: &h,
-                summary_words: 10,
-                shortcodes: None,
-                page: Default::default(),
-                raw_html: false,
-                collect_refs: true,
-            },
-        );
+        let r = render_untrusted("a <b>bold</b>\n\n<script>x()</script>\n\n<!-- more -->\n");
         assert!(r.html.contains("a &lt;b&gt;bold&lt;/b&gt;"), "{}", r.html);
-        let (r2, _) = render(
+        let r2 = render_untrusted(
             "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](vbscript:x) [d](data:text/html,x) \
              [e][ref] <javascript:alert(2)> [f]( java\tscript:x) ![g](data:image/svg+xml,x) \
              ![ok](data:image/png;base64,AA) [fine](https://example.org/)\n\n\
              [ref]: jAvAsCrIpT:alert(3)\n",
-            &MarkdownOptions {
-                file: "x.md",
-                first_line: 1,
-                resolver: &Links,
-                highlighter: &h,
-                summary_words: 10,
-                shortcodes: None,
-                page: Default::default(),
-                raw_html: false,
-                collect_refs: false,
-            },
         );
         let targets: Vec<&str> = [" href=\"", " src=\""]
             .iter()

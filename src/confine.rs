@@ -31,20 +31,24 @@ pub enum Escape {
 }
 
 impl Escape {
+    /// What is wrong, in a sentence.
+    pub fn message(&self) -> String {
+        match self {
+            Escape::Outside(to) => format!(
+                "a symbolic link points outside the site (to {}); herald reads nothing outside the site folder",
+                to.display()
+            ),
+            Escape::Dangling => "a symbolic link points to nothing".into(),
+        }
+    }
+
     /// A diagnostic for `file` (as shown to the user).
     pub fn diagnostic(&self, file: &str) -> Diagnostic {
-        match self {
-            Escape::Outside(to) => Diagnostic::error(
-                file,
-                format!(
-                    "a symbolic link points outside the site (to {}); herald reads nothing outside the site folder",
-                    to.display()
-                ),
-            )
-            .hint("copy the file or folder into the site instead of linking to it"),
-            Escape::Dangling => Diagnostic::error(file, "a symbolic link points to nothing")
-                .hint("remove the broken link, or point it at a file inside the site"),
-        }
+        let hint = match self {
+            Escape::Outside(_) => "copy the file or folder into the site instead of linking to it",
+            Escape::Dangling => "remove the broken link, or point it at a file inside the site",
+        };
+        Diagnostic::error(file, self.message()).hint(hint)
     }
 }
 

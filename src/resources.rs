@@ -63,18 +63,17 @@ pub fn locate(
         };
         (disk, url)
     };
-    if let Err(e) = crate::confine::check(&crate::confine::real_root(root), &disk) {
-        return Err(match e {
-            crate::confine::Escape::Outside(to) => format!(
-                "{} is a symbolic link that points outside the site (to {}); herald reads nothing outside the site folder: copy the file in instead",
-                crate::confine::shown(root, &disk),
-                to.display()
-            ),
-            crate::confine::Escape::Dangling => format!(
-                "{} is a symbolic link that points to nothing",
-                crate::confine::shown(root, &disk)
-            ),
-        });
+    // The walks of content/ and static/ already refuse folders linked out
+    // of the site, so only a file that is itself a link needs resolving
+    // (not every cover of every page).
+    if disk.symlink_metadata().is_ok_and(|m| m.is_symlink())
+        && let Err(e) = crate::confine::check(&crate::confine::real_root(root), &disk)
+    {
+        return Err(format!(
+            "{}: {}",
+            crate::confine::shown(root, &disk),
+            e.message()
+        ));
     }
     match std::fs::metadata(&disk) {
         Ok(m) if m.is_file() => Ok(Located {

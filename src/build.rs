@@ -226,7 +226,7 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: Option<&dyn Sink>) -> 
     };
     let inputs = crate::functions::Inputs {
         assets: Arc::new(hashes),
-        data,
+        data: tera::Value::from(data),
         pages: Arc::new(page_index),
         images: Arc::new(crate::images::Images::new(root)),
     };

@@ -1,16 +1,21 @@
 //! Data files: `data/*.yaml`, `*.json` and `*.csv`, loaded once and given to
 //! templates and shortcodes as `data.NAME` (the file name without extension).
 //! A parse error names the file and line.
+//!
+//! Files become template values directly (not JSON first): a CSV row shares
+//! its header names with every other row, and short cells are stored inline,
+//! so a large table costs a small multiple of its size on disk.
 
 use crate::content::decode_text;
 use crate::error::Diagnostic;
-use serde_json::{Map, Value};
 use std::path::Path;
+use std::sync::Arc;
+use tera::value::{Key, Map, Value};
 
 pub const DATA_DIR: &str = "data";
 
 /// Loads every data file; returns the `data` map and the problems found.
-pub fn load(root: &Path) -> (Map<String, Value>, Vec<Diagnostic>) {
+pub fn load(root: &Path) -> (Map, Vec<Diagnostic>) {
     let mut out = Map::new();
     let mut diags = Vec::new();
     let dir = root.join(DATA_DIR);
@@ -24,32 +29,23 @@ pub fn load(root: &Path) -> (Map<String, Value>, Vec<Diagnostic>) {
             continue;
         };
         let file = format!("{DATA_DIR}/{name}");
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(&file, format!("cannot read: {e}"))
-                        .hint("check the file's permissions"),
-                );
-                continue;
-            }
-        };
-        let text = match decode_text(&file, &bytes) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let parsed = match ext {
-            "yaml" | "yml" => parse_yaml(&file, &text),
-            "json" => parse_json(&file, &text),
-            "csv" => parse_csv(&file, &text),
-            _ => continue,
+        if !matches!(ext, "yaml" | "yml" | "json" | "csv") {
+            continue;
+        }
+        let parsed = if ext == "csv" {
+            // Read as a stream: the whole text is never held beside the rows.
+            std::fs::File::open(&path)
+                .map_err(|e| cannot_read(&file, &e))
+                .and_then(|f| parse_csv(&file, std::io::BufReader::new(f)))
+        } else {
+            read_text(&file, &path).and_then(|text| match ext {
+                "json" => parse_json(&file, &text),
+                _ => parse_yaml(&file, &text),
+            })
         };
         match parsed {
             Ok(v) => {
-                if out.insert(stem.to_string(), v).is_some() {
+                if out.insert(Key::from(stem.to_string()), v).is_some() {
                     diags.push(
                         Diagnostic::error(&file, format!("two data files are named `{stem}`"))
                             .hint("rename one: data files are reached by name, without extension"),
@@ -62,9 +58,18 @@ pub fn load(root: &Path) -> (Map<String, Value>, Vec<Diagnostic>) {
     (out, diags)
 }
 
+fn cannot_read(file: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(file, format!("cannot read: {e}")).hint("check the file's permissions")
+}
+
+fn read_text(file: &str, path: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(file, &e))?;
+    decode_text(file, &bytes)
+}
+
 fn parse_yaml(file: &str, text: &str) -> Result<Value, Diagnostic> {
     crate::yaml::parse(text, 0)
-        .map(|n| n.to_json())
+        .map(|n| Value::from_serializable(&n.to_json()))
         .map_err(|e| Diagnostic {
             hint: e.hint,
             ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
@@ -72,29 +77,34 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, Diagnostic> {
 }
 
 fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
-    serde_json::from_str(text).map_err(|e| {
-        Diagnostic::error(file, format!("invalid JSON: {e}"))
-            .at_col(e.line(), e.column())
-            .hint("check commas between items, quotes around keys, and matching brackets")
-    })
+    serde_json::from_str::<serde_json::Value>(text)
+        .map(|v| Value::from_serializable(&v))
+        .map_err(|e| {
+            Diagnostic::error(file, format!("invalid JSON: {e}"))
+                .at_col(e.line(), e.column())
+                .hint("check commas between items, quotes around keys, and matching brackets")
+        })
 }
 
 /// A CSV file becomes a list of maps keyed by the header row; cells that
 /// look like numbers become numbers.
-fn parse_csv(file: &str, text: &str) -> Result<Value, Diagnostic> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
+fn parse_csv(file: &str, input: impl std::io::Read) -> Result<Value, Diagnostic> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
     let headers = reader
         .headers()
         .map_err(|e| csv_error(file, &e))?
         .iter()
-        .map(|h| h.trim().to_string())
+        .map(|h| Key::String(Arc::from(h.trim())))
         .collect::<Vec<_>>();
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(file, &e))?;
-        let mut row = Map::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(file, &e)),
+        }
+        let mut row = Map::with_capacity(headers.len());
         for (h, cell) in headers.iter().zip(record.iter()) {
             let cell = cell.trim();
             let v = if let Ok(i) = cell.parse::<i64>() {
@@ -110,13 +120,19 @@ fn parse_csv(file: &str, text: &str) -> Result<Value, Diagnostic> {
             };
             row.insert(h.clone(), v);
         }
-        rows.push(Value::Object(row));
+        rows.push(Value::from(row));
     }
+    rows.shrink_to_fit();
     Ok(Value::from(rows))
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
     let line = e.position().map_or(1, |p| p.line() as usize);
+    if let csv::ErrorKind::Utf8 { .. } = e.kind() {
+        return Diagnostic::error(file, "the file is not valid UTF-8 text")
+            .at(line)
+            .hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)");
+    }
     Diagnostic::error(file, format!("invalid CSV: {e}"))
         .at(line)
         .hint("every row needs as many cells as the header row; quote cells that contain commas")
@@ -137,6 +153,7 @@ mod tests {
         std::fs::write(d.join("bad.json"), "{\n\"x\": 1\n\"y\": 2\n}").unwrap();
         std::fs::write(d.join("bad2.csv"), "a,b\n1,2\n3\n").unwrap();
         let (data, diags) = load(dir.path());
+        let data = serde_json::to_value(Value::from(data)).unwrap();
         assert_eq!(data["a"]["k"][1], 2);
         assert_eq!(data["b"]["x"], true);
         assert_eq!(data["c"][0]["name"], "张三");
@@ -145,5 +162,21 @@ mod tests {
         assert_eq!(diags[0].location(), "data/bad.json:3:1");
         assert_eq!(diags[1].file, "data/bad2.csv");
         assert_eq!(diags[1].line, Some(3));
+    }
+
+    #[test]
+    fn csv_streams_bom_crlf_and_reports_bad_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("data");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("a.csv"), "\u{feff}name,n\r\n甲,1\r\n乙,2\r\n").unwrap();
+        std::fs::write(d.join("b.csv"), b"x\nok\nbad\xff\n").unwrap();
+        let (data, diags) = load(dir.path());
+        let data = serde_json::to_value(Value::from(data)).unwrap();
+        assert_eq!(data["a"][1]["name"], "乙");
+        assert_eq!(data["a"][1]["n"], 2);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].message, "the file is not valid UTF-8 text");
+        assert_eq!(diags[0].line, Some(3));
     }
 }

@@ -14,8 +14,8 @@ use tera::{Kwargs, State, Tera, Value};
 pub struct Inputs {
     /// Static file → content hash (for `asset()`).
     pub assets: Arc<HashMap<String, String>>,
-    /// `data/` files by name.
-    pub data: serde_json::Map<String, serde_json::Value>,
+    /// `data/` files by name, as one template value.
+    pub data: tera::Value,
     /// Where pages are (for `file()`).
     pub pages: Arc<PageIndex>,
     /// Resized image variants (for `image()`).

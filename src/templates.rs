@@ -238,7 +238,7 @@ pub fn load(
     tera.global_context()
         .insert_value("t", tera::Value::from_serializable(&strings));
     tera.global_context()
-        .insert_value("data", tera::Value::from_serializable(&inputs.data));
+        .insert_value("data", inputs.data.clone());
     tera.global_context()
         .insert_value("site_base", tera::Value::from(config.base_path.as_str()));
     if diags.iter().any(Diagnostic::is_error) {

@@ -65,6 +65,17 @@ pub fn check(real_root: &Path, path: &Path) -> Result<(), Escape> {
     }
 }
 
+/// Checks a path herald is about to create: the nearest part of it that
+/// exists (a folder, or a link to one) must lie inside the site, so that
+/// writing never goes through a link out of it.
+pub fn check_new(real_root: &Path, path: &Path) -> Result<(), Escape> {
+    let existing = path
+        .ancestors()
+        .find(|a| a.symlink_metadata().is_ok())
+        .unwrap_or(path);
+    check(real_root, existing)
+}
+
 /// The files under one folder of the site.
 #[derive(Debug, Default)]
 pub struct Walked {

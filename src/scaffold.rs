@@ -4,6 +4,7 @@
 use crate::config::{Config, Kind};
 use crate::error::{Error, Result, did_you_mean};
 use include_dir::{Dir, include_dir};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// The default theme, built into the binary so `init` works anywhere.
@@ -70,25 +71,14 @@ fn sample_pages(today: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn write_theme(dir: &Dir, to: &Path) -> std::io::Result<()> {
+/// The files of the built-in theme, as (path under the theme, contents).
+fn theme_files(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
     for entry in dir.entries() {
         match entry {
-            include_dir::DirEntry::Dir(d) => write_theme(d, to)?,
-            include_dir::DirEntry::File(f) => {
-                let path = to.join(f.path());
-                // `init --force` only adds what is missing: an edited
-                // theme file is the user's.
-                if path.symlink_metadata().is_ok() {
-                    continue;
-                }
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::write(path, f.contents())?;
-            }
+            include_dir::DirEntry::Dir(d) => theme_files(d, out),
+            include_dir::DirEntry::File(f) => out.push((f.path().to_path_buf(), f.contents())),
         }
     }
-    Ok(())
 }
 
 /// Creates a working site in `dir`. Refuses a non-empty folder unless `force`.
@@ -108,28 +98,49 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
             dir.display()
         )));
     }
-    let io = |e: std::io::Error| Error::io(format!("cannot write in {}", dir.display()), e);
-    std::fs::create_dir_all(dir).map_err(io)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("cannot write in {}", dir.display()), e))?;
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-    let mut written = Vec::new();
-    let site_yaml = dir.join(crate::config::CONFIG_FILE);
-    if site_yaml.symlink_metadata().is_err() {
-        std::fs::write(&site_yaml, SITE_YAML).map_err(io)?;
-        written.push(site_yaml);
-    }
+    let mut plan: Vec<(PathBuf, Cow<[u8]>)> = vec![(
+        dir.join(crate::config::CONFIG_FILE),
+        SITE_YAML.as_bytes().into(),
+    )];
     for (rel, text) in sample_pages(&today) {
-        let path = dir.join(rel);
-        if path.symlink_metadata().is_ok() {
-            continue;
+        plan.push((dir.join(rel), text.into_bytes().into()));
+    }
+    let theme = dir.join("themes/default");
+    let mut files = Vec::new();
+    theme_files(&DEFAULT_THEME, &mut files);
+    plan.extend(
+        files
+            .into_iter()
+            .map(|(rel, c)| (theme.join(rel), c.into())),
+    );
+    // `init --force` only adds what is missing (an edited file is the
+    // user's), and never writes through a link out of the site: all is
+    // checked before anything is written.
+    plan.retain(|(path, _)| path.symlink_metadata().is_err());
+    let real = crate::confine::real_root(dir);
+    for (path, _) in &plan {
+        if let Err(e) = crate::confine::check_new(&real, path) {
+            return Err(Error::Refused(format!(
+                "will not write {}: {}",
+                path.display(),
+                e.message()
+            )));
         }
+    }
+    let mut written = Vec::new();
+    for (path, contents) in plan {
+        let io = |e: std::io::Error| Error::io(format!("cannot write {}", path.display()), e);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        std::fs::write(&path, text).map_err(io)?;
-        written.push(path);
+        std::fs::write(&path, contents).map_err(io)?;
+        if !path.starts_with(&theme) {
+            written.push(path);
+        }
     }
-    let theme = dir.join("themes/default");
-    write_theme(&DEFAULT_THEME, &theme).map_err(io)?;
     written.push(theme);
     Ok(written)
 }
@@ -187,6 +198,13 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
         return Err(Error::Refused(format!(
             "{} already exists; herald new never overwrites a page — choose another title or edit that file",
             path.display()
+        )));
+    }
+    if let Err(e) = crate::confine::check_new(&crate::confine::real_root(root), &path) {
+        return Err(Error::Refused(format!(
+            "will not write {}: {}",
+            path.display(),
+            e.message()
         )));
     }
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();

@@ -445,3 +445,40 @@ fn init_force_keeps_existing_files_and_new_refuses_line_breaks() {
     let out = f.build();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+#[test]
+fn init_and_new_never_write_through_a_link_out_of_the_site() {
+    let herald = env!("CARGO_BIN_EXE_herald");
+    let run = |args: &[&str]| {
+        std::process::Command::new(herald)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let victim = Victim::new();
+    let before = std::fs::read_dir(&victim.path).unwrap().count();
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("s");
+    std::fs::create_dir(&site).unwrap();
+    symlink(&victim.path, site.join("content")).unwrap();
+    let out = run(&["init", site.to_str().unwrap(), "--force"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("outside the site"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_dir(&victim.path).unwrap().count(), before);
+    assert!(
+        !site.join("site.yaml").exists(),
+        "nothing is written on refusal"
+    );
+    victim.assert_intact();
+
+    let f = Fixture::new();
+    std::fs::remove_dir_all(f.path().join("content/news")).unwrap();
+    symlink(&victim.path, f.path().join("content/news")).unwrap();
+    let out = f.herald(&["new", "news", "标题"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&victim.path).unwrap().count(), before);
+}

@@ -31,7 +31,13 @@ impl Server {
     }
 
     fn start_on(bind: &str) -> Option<Server> {
+        Server::start_with(bind, |_| {})
+    }
+
+    /// Starts on `bind` after `prepare` has changed the fixture site.
+    fn start_with(bind: &str, prepare: impl FnOnce(&Fixture)) -> Option<Server> {
         let site = Fixture::new();
+        prepare(&site);
         // A page big enough that pipelined responses fill the socket.
         site.write(
             "content/news/big.md",
@@ -85,6 +91,25 @@ impl Server {
             .and_then(|v| v.parse().ok())
             .unwrap();
         kb / 1024
+    }
+
+    /// Inotify watches the server holds (from /proc/PID/fdinfo).
+    fn inotify_watches(&self) -> usize {
+        let pid = self.child.id();
+        let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap();
+        fds.filter_map(|e| e.ok())
+            .filter(|e| {
+                std::fs::read_link(e.path()).is_ok_and(|t| t.to_string_lossy().contains("inotify"))
+            })
+            .map(|e| {
+                let info = format!("/proc/{pid}/fdinfo/{}", e.file_name().to_string_lossy());
+                std::fs::read_to_string(info)
+                    .unwrap_or_default()
+                    .lines()
+                    .filter(|l| l.starts_with("inotify wd:"))
+                    .count()
+            })
+            .sum()
     }
 
     fn threads(&self) -> usize {
@@ -269,4 +294,36 @@ fn ipv6_urls_are_bracketed() {
         srv.addr.port()
     ));
     assert_eq!(status, 200);
+}
+
+#[test]
+fn the_watcher_does_not_follow_links_out_of_the_site() {
+    let outside = std::path::Path::new("/usr/share");
+    let srv = Server::start_with("127.0.0.1", |site| {
+        std::os::unix::fs::symlink(outside, site.path().join("content/news/linked")).unwrap();
+        std::fs::create_dir_all(site.path().join("static")).unwrap();
+        std::os::unix::fs::symlink(outside, site.path().join("static/linked")).unwrap();
+    })
+    .unwrap();
+    // The watches are set up beside the first build; give them a moment.
+    let mut watches = 0;
+    for _ in 0..20 {
+        std::thread::sleep(Duration::from_millis(100));
+        watches = srv.inotify_watches();
+        if watches > 0 {
+            break;
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    watches = watches.max(srv.inotify_watches());
+    eprintln!(
+        "inotify watches with two links to {}: {watches}",
+        outside.display()
+    );
+    // The fixture site has a few dozen folders; /usr/share has thousands.
+    assert!(watches > 0, "no watches found: is the watcher running?");
+    assert!(
+        watches < 100,
+        "{watches} watches: links out of the site were followed"
+    );
 }

@@ -64,7 +64,7 @@ fn host_port(url: &str) -> Option<(String, u16)> {
 
 /// Why `url` may not be requested, if it may not: every address its host
 /// resolves to must pass `allowed`.
-fn refused(url: &str, allowed: &dyn Fn(IpAddr) -> bool) -> Option<String> {
+fn refused(url: &str, allowed: fn(IpAddr) -> bool) -> Option<String> {
     let Some((host, port)) = host_port(url) else {
         return Some("is not an http(s) URL".into());
     };
@@ -82,16 +82,53 @@ fn refused(url: &str, allowed: &dyn Fn(IpAddr) -> bool) -> Option<String> {
 /// Requests `url`, following redirects by hand so each hop is checked;
 /// `None` when it answered below 400.
 pub fn probe(url: &str, allow_private: bool) -> Option<String> {
-    probe_with(url, &|ip| allow_private || !is_private(ip))
+    if allow_private {
+        probe_with(url, |_| true)
+    } else {
+        probe_with(url, |ip| !is_private(ip))
+    }
 }
 
-fn probe_with(url: &str, allowed: &dyn Fn(IpAddr) -> bool) -> Option<String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// ureq's resolver, refusing addresses that `allowed` refuses when the
+/// connection is made: a name that resolved to a public address for the
+/// check above and to a private one a moment later (DNS rebinding) is not
+/// connected to. Through a proxy the proxy's address is the user's choice;
+/// the target's name was checked above.
+#[derive(Debug)]
+struct Guarded(fn(IpAddr) -> bool);
+
+impl ureq::unversioned::resolver::Resolver for Guarded {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        use ureq::unversioned::resolver::{DefaultResolver, Resolver};
+        let addrs = DefaultResolver::default().resolve(uri, config, timeout)?;
+        if config.proxy().is_none()
+            && let Some(bad) = addrs.iter().find(|a| !(self.0)(a.ip()))
+        {
+            return Err(ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!("now resolves to a private or local address ({})", bad.ip()),
+            )));
+        }
+        Ok(addrs)
+    }
+}
+
+fn probe_with(url: &str, allowed: fn(IpAddr) -> bool) -> Option<String> {
+    let config = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
         .http_status_as_error(false)
         .max_redirects(0)
-        .build()
-        .into();
+        .build();
+    let agent = ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::default(),
+        Guarded(allowed),
+    );
     let mut current = url.to_string();
     for _ in 0..=MAX_REDIRECTS {
         if let Some(why) = refused(&current, allowed) {
@@ -167,8 +204,20 @@ mod tests {
             let why = probe(url, false).unwrap_or_default();
             assert!(why.contains("private or local"), "{url}: {why}");
         }
-        assert!(refused("http://127.0.0.1/", &|_| true).is_none());
+        assert!(refused("http://127.0.0.1/", |_| true).is_none());
         assert!(!is_private("93.184.216.34".parse().unwrap()));
+    }
+
+    #[test]
+    fn the_connection_itself_refuses_private_addresses() {
+        // As if the name had resolved elsewhere when it was checked.
+        let agent = ureq::Agent::with_parts(
+            ureq::Agent::config_builder().build(),
+            ureq::unversioned::transport::DefaultConnector::default(),
+            Guarded(|ip| !is_private(ip)),
+        );
+        let err = agent.get("http://127.0.0.1:9/").call().unwrap_err();
+        assert!(err.to_string().contains("private or local"), "{err}");
     }
 
     #[test]
@@ -185,7 +234,7 @@ mod tests {
             }
         });
         // Loopback allowed here only to reach the test server.
-        let why = probe_with(&format!("http://127.0.0.1:{port}/"), &|ip| {
+        let why = probe_with(&format!("http://127.0.0.1:{port}/"), |ip| {
             ip.is_loopback() || !is_private(ip)
         })
         .unwrap_or_default();

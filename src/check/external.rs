@@ -104,7 +104,7 @@ impl ureq::unversioned::resolver::Resolver for Guarded {
         config: &ureq::config::Config,
         timeout: ureq::unversioned::transport::NextTimeout,
     ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
-        use ureq::unversioned::resolver::{DefaultResolver, Resolver};
+        use ureq::unversioned::resolver::DefaultResolver;
         let addrs = DefaultResolver::default().resolve(uri, config, timeout)?;
         if config.proxy().is_none()
             && let Some(bad) = addrs.iter().find(|a| !(self.0)(a.ip()))

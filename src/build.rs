@@ -2,21 +2,24 @@
 //! [`load_site`] gives a [`Site`] that stays usable in memory (the dev server
 //! keeps it); [`build`] writes it to disk through a staging folder.
 
+use crate::bodies::{MarkdownInputs, check_anchors};
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Error, Result, sort_diagnostics};
-use crate::link::{self, ContentResolver};
-use crate::markdown::{self, MarkdownOptions, Rendered, highlight::Highlighter};
+use crate::hash::short_hash;
+use crate::link;
+use crate::markdown::{self, highlight::Highlighter};
 use crate::output::{self, MemorySink, Sink, Staging};
 use crate::render::{self, Copy};
 use crate::search::{DocTokens, SearchIndex};
 use crate::site::Site;
 use crate::templates::{self, Templates};
+use crate::timings::Timings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What to build, and how.
 #[derive(Debug, Clone, Default)]
@@ -48,67 +51,6 @@ impl BuildOptions {
             .clone()
             .unwrap_or_else(|| self.root.join("public"))
     }
-}
-
-/// Time spent per phase, and the resident memory at its end.
-#[derive(Debug, Clone, Default)]
-pub struct Timings {
-    pub phases: Vec<(&'static str, Duration)>,
-    /// Resident set size in bytes after each phase (Linux; 0 elsewhere).
-    pub resident: Vec<u64>,
-    /// CPU time of the whole process (all threads) at the end of each
-    /// phase (Linux, in 10 ms ticks; zero elsewhere): the difference from
-    /// the previous phase over its wall time shows how parallel it was.
-    pub cpu: Vec<Duration>,
-}
-
-impl Timings {
-    /// Records the time since `since` under `name` and restarts the clock.
-    pub fn lap(&mut self, name: &'static str, since: &mut Instant) {
-        let now = Instant::now();
-        self.phases.push((name, now - *since));
-        self.resident.push(resident_bytes());
-        self.cpu.push(process_cpu());
-        *since = now;
-    }
-
-    /// CPU time spent in phase `i` (all threads).
-    pub fn cpu_in(&self, i: usize) -> Duration {
-        let end = self.cpu.get(i).copied().unwrap_or_default();
-        let start = match i {
-            0 => Duration::ZERO,
-            _ => self.cpu.get(i - 1).copied().unwrap_or_default(),
-        };
-        end.saturating_sub(start)
-    }
-}
-
-/// User plus system time of this process so far, from `/proc/self/stat`
-/// (fields 14 and 15, in the kernel's fixed 100 Hz user ticks).
-fn process_cpu() -> Duration {
-    let ticks = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            // The command name (field 2) may hold spaces: count after its `)`.
-            let rest = &s[s.rfind(')')? + 1..];
-            let mut fields = rest.split_whitespace().skip(11);
-            let user: u64 = fields.next()?.parse().ok()?;
-            let system: u64 = fields.next()?.parse().ok()?;
-            Some(user + system)
-        });
-    Duration::from_millis(ticks.unwrap_or(0) * 10)
-}
-
-/// The process's resident memory now, from the `VmRSS` line of
-/// `/proc/self/status` (in kB there, so no page size is needed).
-fn resident_bytes() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
-            line.split_whitespace().nth(1)?.parse::<u64>().ok()
-        })
-        .map_or(0, |kb| kb << 10)
 }
 
 /// What a successful build did.
@@ -362,59 +304,6 @@ fn load(opts: &BuildOptions, timings: &mut Timings, once: Option<&dyn Sink>) -> 
     })
 }
 
-/// The links of `r` to an anchor the target page does not have, with the
-/// anchor and the target.
-pub fn broken_anchors<'a>(
-    r: &'a Rendered,
-    rendered: &'a BTreeMap<String, Rendered>,
-) -> impl Iterator<Item = (&'a markdown::links::InternalLink, &'a String, &'a Rendered)> {
-    r.links.iter().filter_map(move |link| {
-        let anchor = link.anchor.as_ref()?;
-        let target = rendered.get(&link.target)?;
-        (!target.anchors.contains(anchor)).then_some((link, anchor, target))
-    })
-}
-
-/// `@/page.md#anchor` must name a heading of the target page.
-fn check_anchors(
-    content: &content::Content,
-    rendered: &BTreeMap<String, Rendered>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for (key, r) in rendered {
-        for (link, anchor, target) in broken_anchors(r, rendered) {
-            let mut hint = String::from("anchors are the ids of the target's headings");
-            if let Some(s) =
-                crate::error::did_you_mean(anchor, target.anchors.iter().map(String::as_str))
-            {
-                hint = format!("did you mean #{s}?");
-            } else if !target.anchors.is_empty() {
-                hint.push_str(&format!(
-                    ": {}",
-                    target
-                        .anchors
-                        .iter()
-                        .take(8)
-                        .map(|a| format!("#{a}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            diags.push(
-                Diagnostic::error(
-                    &content.pages[key].file,
-                    format!(
-                        "broken anchor: @/{}#{anchor} — the page has no heading with that id",
-                        link.target
-                    ),
-                )
-                .at(link.line)
-                .hint(hint),
-            );
-        }
-    }
-}
-
 /// Static files (theme, then site, overriding), content assets and bundle
 /// assets, plus a short content hash per static file for cache busting.
 fn collect_assets(
@@ -430,7 +319,7 @@ fn collect_assets(
         root.join("static"),
     ];
     for dir in &dirs {
-        let found = crate::confine::walk_files(root, dir, content::is_ignored_name);
+        let found = crate::confine::walk_files(root, dir, crate::source::is_ignored_name);
         diags.extend(found.diags);
         statics.extend(found.files);
     }
@@ -472,78 +361,6 @@ fn collect_assets(
         }
     }
     (copies, hashes, diags)
-}
-
-/// FNV-1a, 64 bits, as 10 hex digits: stable across runs and platforms.
-pub fn short_hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{:010x}", h & 0xff_ffff_ffff)
-}
-
-/// What rendering one Markdown body needs.
-pub struct MarkdownInputs<'a> {
-    pub config: &'a Config,
-    pub content: &'a content::Content,
-    pub links: &'a BTreeMap<String, crate::site::PageLinks>,
-    pub templates: &'a Templates,
-    pub highlighter: &'a Highlighter,
-    /// Collect each page's references for `herald check`.
-    pub collect_refs: bool,
-}
-
-impl<'a> MarkdownInputs<'a> {
-    pub fn new(
-        site: &'a Site,
-        templates: &'a Templates,
-        highlighter: &'a Highlighter,
-        collect_refs: bool,
-    ) -> Self {
-        MarkdownInputs {
-            config: &site.config,
-            content: &site.content,
-            links: &site.links,
-            templates,
-            highlighter,
-            collect_refs,
-        }
-    }
-
-    /// Renders the body of `file` (page `key` at output `path`).
-    pub fn render(
-        &self,
-        file: &str,
-        body: &str,
-        first_line: usize,
-        key: &str,
-        path: &str,
-    ) -> (Rendered, Vec<Diagnostic>) {
-        let resolver = ContentResolver {
-            config: self.config,
-            content: self.content,
-            links: self.links,
-        };
-        markdown::render(
-            body,
-            &MarkdownOptions {
-                file,
-                first_line,
-                resolver: &resolver,
-                highlighter: self.highlighter,
-                summary_words: self.config.summary_words,
-                shortcodes: Some(self.templates),
-                page: markdown::shortcodes::PageInfo {
-                    key: key.to_string(),
-                    url: format!("{}{path}", self.config.base_path),
-                },
-                raw_html: self.config.raw_html,
-                collect_refs: self.collect_refs,
-            },
-        )
-    }
 }
 
 /// Renders a loaded site into a sink.

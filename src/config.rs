@@ -168,7 +168,7 @@ impl Config {
                     .hint("run herald in a site folder (one with site.yaml), pass --root DIR, or create a site with `herald init`"),
             ]
         })?;
-        let text = crate::content::decode_text(CONFIG_FILE, &bytes).map_err(|d| vec![d])?;
+        let text = crate::source::decode_text(CONFIG_FILE, &bytes).map_err(|d| vec![d])?;
         Config::parse(&text)
     }
 

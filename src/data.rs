@@ -6,8 +6,8 @@
 //! its header names with every other row, and short cells are stored inline,
 //! so a large table costs a small multiple of its size on disk.
 
-use crate::content::decode_text;
 use crate::error::Diagnostic;
+use crate::source::decode_text;
 use std::path::Path;
 use std::sync::Arc;
 use tera::value::{Key, Map, Value};
@@ -19,7 +19,7 @@ pub fn load(root: &Path) -> (Map, Vec<Diagnostic>) {
     let mut out = Map::new();
     let mut diags = Vec::new();
     let dir = root.join(DATA_DIR);
-    let found = crate::confine::walk_files(root, &dir, crate::content::is_ignored_name);
+    let found = crate::confine::walk_files(root, &dir, crate::source::is_ignored_name);
     diags.extend(found.diags);
     for (name, path) in found.files {
         if name.contains('/') {

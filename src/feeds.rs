@@ -275,7 +275,7 @@ mod tests {
         .unwrap();
         std::fs::create_dir(dir.path().join("content")).unwrap();
         std::fs::create_dir_all(dir.path().join("themes/default/templates")).unwrap();
-        let mut timings = crate::build::Timings::default();
+        let mut timings = crate::timings::Timings::default();
         let loaded =
             crate::build::load_site(&crate::BuildOptions::new(dir.path()), &mut timings).unwrap();
         let urls: Vec<(String, Option<String>)> = (0..SITEMAP_LIMIT + 10)

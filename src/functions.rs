@@ -2,8 +2,8 @@
 //! `asset()`, `file()` and `ranked()`.
 
 use crate::config::Config;
+use crate::format::{format_date, format_size};
 use crate::resources::{PageSpot, locate};
-use crate::templates::{format_date, format_size};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -95,7 +95,7 @@ impl Images {
         }
         let bytes =
             std::fs::read(disk).map_err(|e| format!("cannot read {}: {e}", disk.display()))?;
-        let hash = crate::build::short_hash(&bytes);
+        let hash = crate::hash::short_hash(&bytes);
         let dims_file = self.cache.join(format!("{hash}.{ext}.size"));
         let cached_dims = is_regular(&dims_file)
             .then(|| std::fs::read_to_string(&dims_file).ok())

@@ -1,10 +1,14 @@
 //! herald: a static site generator for publicity and learning portals.
 //!
-//! Data flows one way: [`config`] and [`content`] load the site, [`link`]
-//! computes URLs and relations into the [`site`] model, [`markdown`] renders
-//! page bodies, [`render`] runs the templates ([`templates`], [`values`]),
-//! and [`output`] writes the result. [`build`] ties the steps together.
+//! Layers point down only (`layers.rs` lists them and a test enforces it):
+//! a base of diagnostics, decoding, hashing, timings, formatting, escaping
+//! and slugs; the site model ([`config`], [`content`], [`markdown`],
+//! [`site`], [`output`]); [`link`] for URLs and relations; the template
+//! layer ([`values`], [`functions`], [`templates`]); rendering ([`bodies`],
+//! [`search`], [`feeds`], [`render`], [`stream`]); [`build`], the pipeline;
+//! and the commands on top ([`check`], [`serve`], [`scaffold`]).
 
+pub mod bodies;
 pub mod build;
 pub mod check;
 pub mod config;
@@ -14,9 +18,12 @@ pub mod data;
 pub mod error;
 pub mod escape;
 pub mod feeds;
+pub mod format;
 pub mod frontmatter;
 pub mod functions;
+pub mod hash;
 pub mod images;
+mod layers;
 pub mod link;
 pub mod markdown;
 pub mod output;
@@ -28,8 +35,10 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod source;
 pub mod stream;
 pub mod templates;
+pub mod timings;
 pub mod values;
 pub mod yaml;
 

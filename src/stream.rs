@@ -10,7 +10,7 @@
 //! every page keeps it, as the dev server's builds do); lists see a page's
 //! table of contents only if some template may show another page's `toc`.
 
-use crate::build::MarkdownInputs;
+use crate::bodies::MarkdownInputs;
 use crate::error::Diagnostic;
 use crate::markdown::{Html, Rendered};
 use crate::output::Sink;

@@ -4,9 +4,8 @@
 //! templates use.
 
 use crate::config::Config;
-use crate::content::decode_text;
 use crate::error::Diagnostic;
-use chrono::{DateTime, Datelike};
+use crate::source::decode_text;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use tera::Tera;
@@ -93,7 +92,7 @@ fn collect(
     out: &mut BTreeMap<String, (String, String)>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let found = crate::confine::walk_files(root, dir, crate::content::is_ignored_name);
+    let found = crate::confine::walk_files(root, dir, crate::source::is_ignored_name);
     diags.extend(found.diags);
     for (name, path) in found.files {
         let file = crate::confine::shown(root, &path);
@@ -322,34 +321,6 @@ fn load_strings(
     out
 }
 
-/// `2024年5月1日` for Chinese, `1 May 2024` otherwise.
-pub fn format_date(date: &DateTime<chrono::FixedOffset>, zh: bool) -> String {
-    if zh {
-        format!("{}年{}月{}日", date.year(), date.month(), date.day())
-    } else {
-        date.format("%-d %B %Y").to_string()
-    }
-}
-
-/// `1.2 MB`, `340 KB`, `12 B`.
-pub fn format_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut size = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < UNITS.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
-    }
-    if size < 10.0 {
-        format!("{size:.1} {}", UNITS[unit])
-    } else {
-        format!("{size:.0} {}", UNITS[unit])
-    }
-}
-
 /// Shortcodes are the templates `shortcodes/NAME.html`.
 impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
     fn exists(&self, name: &str) -> bool {
@@ -434,16 +405,6 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_and_dates() {
-        assert_eq!(format_size(12), "12 B");
-        assert_eq!(format_size(1536), "1.5 KB");
-        assert_eq!(format_size(5 * 1024 * 1024), "5.0 MB");
-        let d = crate::schema::parse_date("2024-05-01").unwrap();
-        assert_eq!(format_date(&d, true), "2024年5月1日");
-        assert_eq!(format_date(&d, false), "1 May 2024");
-    }
 
     #[test]
     fn finds_templates_that_show_other_pages_content() {

@@ -2,9 +2,9 @@
 //! once and shared (Tera 2 values are reference-counted), so a board index
 //! or a feed that lists a page costs a pointer copy, not a re-serialization.
 
+use crate::format::format_size;
 use crate::frontmatter::KindFields;
 use crate::site::{Resource, Site};
-use crate::templates::format_size;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use tera::Value;

@@ -5,11 +5,12 @@
 
 mod external;
 
-use crate::build::{self, BuildOptions, Timings};
+use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Result, sort_diagnostics};
 use crate::escape::percent_decode;
 use crate::markdown::links::attributes;
 use crate::output::MemorySink;
+use crate::timings::Timings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;

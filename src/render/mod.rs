@@ -164,7 +164,7 @@ fn search_value(site: &Site, index: &crate::search::SearchIndex) -> Value {
 pub fn render_site(
     input: RenderInput<'_>,
     sink: &dyn Sink,
-    timings: &mut crate::build::Timings,
+    timings: &mut crate::timings::Timings,
 ) -> Result<(RenderReport, RenderCache), Vec<Diagnostic>> {
     let (site, templates) = (input.site, input.templates);
     let mut clock = std::time::Instant::now();

@@ -115,7 +115,7 @@ fn doc_row(site: &Site, key: &str) -> Value {
     let date = page
         .meta
         .date
-        .map(|d| crate::templates::format_date(&d, zh))
+        .map(|d| crate::format::format_date(&d, zh))
         .unwrap_or_default();
     json!([
         page.meta.title,
@@ -251,7 +251,7 @@ impl SearchIndex {
         for (_, bytes) in &self.files {
             all.extend_from_slice(bytes);
         }
-        crate::build::short_hash(&all)
+        crate::hash::short_hash(&all)
     }
 
     /// Re-indexes one page whose text changed (its title, terms and date

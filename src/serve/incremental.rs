@@ -8,7 +8,8 @@
 //! also what reports errors. The randomized test in `tests/serve.rs`
 //! checks that both paths serve byte-identical files.
 
-use crate::build::{BuildOptions, Loaded, MarkdownInputs, broken_anchors};
+use crate::bodies::{MarkdownInputs, broken_anchors};
+use crate::build::{BuildOptions, Loaded};
 use crate::content::{self, LoadOptions};
 use crate::output::{MemorySink, SharedFiles};
 use crate::render::RenderCache;

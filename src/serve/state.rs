@@ -2,9 +2,10 @@
 
 use super::incremental::{self, Cache, Outcome};
 use super::live::Broadcaster;
-use crate::build::{BuildOptions, Timings};
+use crate::build::BuildOptions;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{MemorySink, SharedFiles};
+use crate::timings::Timings;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};

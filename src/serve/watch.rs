@@ -42,7 +42,7 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
         .unwrap_or_default();
     // Editor droppings: swap files, backups, lock files. Their final rename
     // onto the real file is what counts.
-    !(crate::content::is_ignored_name(&name) || name.ends_with(".swo") || name == "4913")
+    !(crate::source::is_ignored_name(&name) || name.ends_with(".swo") || name == "4913")
 }
 
 /// Adds the relevant paths of a change event to `changed`.

@@ -1,0 +1,127 @@
+//! Page bodies: each Markdown body rendered with the site's links and the
+//! theme's shortcodes, and the anchors of `@/page.md#anchor` links checked
+//! against the headings of their targets.
+
+use crate::config::Config;
+use crate::content;
+use crate::error::Diagnostic;
+use crate::link::ContentResolver;
+use crate::markdown::{self, MarkdownOptions, Rendered, highlight::Highlighter};
+use crate::site::Site;
+use crate::templates::Templates;
+use std::collections::BTreeMap;
+
+/// What rendering one Markdown body needs.
+pub struct MarkdownInputs<'a> {
+    pub config: &'a Config,
+    pub content: &'a content::Content,
+    pub links: &'a BTreeMap<String, crate::site::PageLinks>,
+    pub templates: &'a Templates,
+    pub highlighter: &'a Highlighter,
+    /// Collect each page's references for `herald check`.
+    pub collect_refs: bool,
+}
+
+impl<'a> MarkdownInputs<'a> {
+    pub fn new(
+        site: &'a Site,
+        templates: &'a Templates,
+        highlighter: &'a Highlighter,
+        collect_refs: bool,
+    ) -> Self {
+        MarkdownInputs {
+            config: &site.config,
+            content: &site.content,
+            links: &site.links,
+            templates,
+            highlighter,
+            collect_refs,
+        }
+    }
+
+    /// Renders the body of `file` (page `key` at output `path`).
+    pub fn render(
+        &self,
+        file: &str,
+        body: &str,
+        first_line: usize,
+        key: &str,
+        path: &str,
+    ) -> (Rendered, Vec<Diagnostic>) {
+        let resolver = ContentResolver {
+            config: self.config,
+            content: self.content,
+            links: self.links,
+        };
+        markdown::render(
+            body,
+            &MarkdownOptions {
+                file,
+                first_line,
+                resolver: &resolver,
+                highlighter: self.highlighter,
+                summary_words: self.config.summary_words,
+                shortcodes: Some(self.templates),
+                page: markdown::shortcodes::PageInfo {
+                    key: key.to_string(),
+                    url: format!("{}{path}", self.config.base_path),
+                },
+                raw_html: self.config.raw_html,
+                collect_refs: self.collect_refs,
+            },
+        )
+    }
+}
+
+/// The links of `r` to an anchor the target page does not have, with the
+/// anchor and the target.
+pub fn broken_anchors<'a>(
+    r: &'a Rendered,
+    rendered: &'a BTreeMap<String, Rendered>,
+) -> impl Iterator<Item = (&'a markdown::links::InternalLink, &'a String, &'a Rendered)> {
+    r.links.iter().filter_map(move |link| {
+        let anchor = link.anchor.as_ref()?;
+        let target = rendered.get(&link.target)?;
+        (!target.anchors.contains(anchor)).then_some((link, anchor, target))
+    })
+}
+
+/// `@/page.md#anchor` must name a heading of the target page.
+pub fn check_anchors(
+    content: &content::Content,
+    rendered: &BTreeMap<String, Rendered>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (key, r) in rendered {
+        for (link, anchor, target) in broken_anchors(r, rendered) {
+            let mut hint = String::from("anchors are the ids of the target's headings");
+            if let Some(s) =
+                crate::error::did_you_mean(anchor, target.anchors.iter().map(String::as_str))
+            {
+                hint = format!("did you mean #{s}?");
+            } else if !target.anchors.is_empty() {
+                hint.push_str(&format!(
+                    ": {}",
+                    target
+                        .anchors
+                        .iter()
+                        .take(8)
+                        .map(|a| format!("#{a}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            diags.push(
+                Diagnostic::error(
+                    &content.pages[key].file,
+                    format!(
+                        "broken anchor: @/{}#{anchor} — the page has no heading with that id",
+                        link.target
+                    ),
+                )
+                .at(link.line)
+                .hint(hint),
+            );
+        }
+    }
+}

@@ -8,6 +8,9 @@
 //! [`search`], [`feeds`], [`render`], [`stream`]); [`build`], the pipeline;
 //! and the commands on top ([`check`], [`serve`], [`scaffold`]).
 
+// The library never prints: what it has to say goes to its caller.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod bodies;
 pub mod build;
 pub mod check;

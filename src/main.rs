@@ -6,19 +6,28 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (mimalloc.h).
+/// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (mimalloc.h): the
+/// Rust binding names no constant for it. Its default (1,000 ms in
+/// mimalloc 3's options.c) is read back before it is set, so if an update
+/// moved the index, nothing else is changed by mistake (and the test below
+/// fails).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const PURGE_DELAY_DEFAULT: std::ffi::c_long = 1000;
 
 /// A one-off build is one burst of allocation, so it tunes the allocator
 /// for that: it never gives freed memory back to the system while it runs
-/// (mimalloc's default returns it after 10 ms, and the kernel then zeroes
+/// (mimalloc's default returns it after a second, and the kernel then zeroes
 /// it again when it is reused — 13–21% of a 10,000-page build's CPU samples
 /// in `perf`), and it uses plain 4 KiB pages instead of transparent huge
 /// pages, whose partly used 2 MiB pages raised peak memory by 20–45 MiB.
 fn tune_memory_for_one_build() {
-    // SAFETY: sets a process-wide allocator option; mimalloc documents
-    // `mi_option_set` as callable at any time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // SAFETY: reads and sets a process-wide allocator option; mimalloc
+    // documents `mi_option_get` and `mi_option_set` as callable at any time.
+    unsafe {
+        if libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == PURGE_DELAY_DEFAULT {
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+        }
+    }
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
@@ -330,5 +339,20 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The index herald sets still holds `mi_option_purge_delay`'s default:
+    /// an update that renumbered the options would show here first.
+    #[test]
+    fn the_purge_delay_option_is_where_herald_sets_it() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        // SAFETY: only reads an allocator option.
+        let v = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        assert_eq!(v, super::PURGE_DELAY_DEFAULT);
     }
 }

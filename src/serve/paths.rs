@@ -19,22 +19,13 @@ pub enum Resolved {
     BadRequest,
 }
 
+/// Decodes `%XX` escapes; `None` when one is malformed (percent-encoding
+/// would keep it as it is; a request with one is refused instead).
 fn decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = |c: u8| (c as char).to_digit(16);
-            let (h, l) = (hex(*b.get(i + 1)?)?, hex(*b.get(i + 2)?)?);
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
+    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let malformed = (0..b.len()).any(|i| b[i] == b'%' && !(hex(i + 1) && hex(i + 2)));
+    (!malformed).then(|| percent_encoding::percent_decode(b).collect())
 }
 
 /// Resolves `target` (the raw request target) under `base_path` against
@@ -188,6 +179,10 @@ mod tests {
             );
         }
         assert_eq!(r("/portal/news%2fa/"), Resolved::BadRequest);
+        for malformed in ["/portal/%zz", "/portal/a%4", "/portal/a%"] {
+            assert_eq!(r(malformed), Resolved::BadRequest, "{malformed}");
+        }
+        assert_eq!(decode("/%E6%96%B0a").unwrap(), "/新a".as_bytes());
         assert_eq!(
             r(&format!("/portal/{}", "a".repeat(5000))),
             Resolved::TooLong

@@ -132,7 +132,21 @@ pub struct Config {
     /// Top-level entries of the output folder that are the user's and
     /// survive each build (`output: { keep: [...] }`; `*` and `?` match).
     pub output_keep: Vec<String>,
+    /// What lists (boards, home, terms, series) show of other pages.
+    pub lists: Lists,
     pub extra: serde_json::Value,
+}
+
+/// `lists: { content: …, toc: … }`: whether a page's value in a list
+/// carries its HTML `content` and its `toc`. Off by default (the built-in
+/// theme shows neither); a template that shows them in a list says so
+/// here, and without it such a template fails with a hint rather than
+/// showing nothing. A one-off build then keeps every page's HTML until the
+/// lists are made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lists {
+    pub content: bool,
+    pub toc: bool,
 }
 
 /// What `output.keep` is when site.yaml does not say.
@@ -262,6 +276,13 @@ impl Config {
             }
             diags.extend(hr.finish(|_| None));
         }
+        let mut lists = Lists::default();
+        if let Some(l) = r.node("lists") {
+            let mut lr = MapReader::new(file, l, "lists");
+            lists.content = lr.boolean("content").unwrap_or(false);
+            lists.toc = lr.boolean("toc").unwrap_or(false);
+            diags.extend(lr.finish(|_| None));
+        }
         if let Some(f) = r.node("feeds") {
             let mut fr = MapReader::new(file, f, "feeds");
             feeds.enabled = fr.boolean("enabled").unwrap_or(true);
@@ -369,6 +390,7 @@ impl Config {
             slugs,
             raw_html,
             output_keep,
+            lists,
             extra,
         })
     }

@@ -48,7 +48,6 @@ struct Unit {
 struct Inputs<'a> {
     site: &'a Site,
     markdown: &'a MarkdownInputs<'a>,
-    templates: &'a Templates,
     /// None when a template is missing (the render that follows says so).
     writer: Option<PageWriter<'a>>,
     shared: values::Shared,
@@ -58,7 +57,7 @@ struct Inputs<'a> {
 
 impl Inputs<'_> {
     fn keeps_html(&self, key: &str) -> bool {
-        self.templates.shows_other_content || self.in_full.contains(key)
+        self.site.config.lists.content || self.in_full.contains(key)
     }
 }
 
@@ -75,7 +74,6 @@ pub fn render(
     let inputs = Inputs {
         site,
         markdown,
-        templates,
         writer: check_templates(site, templates)
             .is_empty()
             .then(|| PageWriter::new(site, templates)),
@@ -171,11 +169,11 @@ fn render_batch(inputs: &Inputs<'_>, batch: Vec<Unit>, sink: &dyn Sink) -> Strea
         if let Some(w) = &inputs.writer {
             out.errors.extend(w.write(full.clone(), series, sink));
         }
-        let toc = inputs.templates.shows_other_toc;
-        out.values.extend(full.into_iter().map(|(key, v)| {
-            let listed = values::for_lists(&v, inputs.keeps_html(&key), toc);
-            (key, listed)
-        }));
+        let lists = site.config.lists;
+        out.values.extend(
+            full.into_iter()
+                .map(|(key, v)| (key, values::for_lists(&v, lists))),
+        );
     }
     for (key, r, _, _) in &mut out.pages {
         if !inputs.keeps_html(key) {

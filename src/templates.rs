@@ -22,47 +22,6 @@ pub struct Templates {
     /// Required arguments of each shortcode, declared in its template as
     /// `{# required: src, alt #}`.
     pub required: HashMap<String, Vec<String>>,
-    /// Whether some template may show the `content` of a page other than
-    /// its own (`item.content` in a list, `lesson.content`…): then a
-    /// one-off build keeps every page's HTML until the end.
-    pub shows_other_content: bool,
-    /// The same for `toc`: lists are given pages' tables of contents only
-    /// if some template may show them.
-    pub shows_other_toc: bool,
-}
-
-/// Whether `source` reads `field` from anything but `page` (the page
-/// being rendered). Errs on the side of yes: `p.field` for any `p`,
-/// `x["field"]`, `x['field']`.
-fn reads_other(source: &str, field: &str) -> bool {
-    let b = source.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    source.match_indices(field).any(|(i, _)| {
-        let end = i + field.len();
-        if b.get(end).is_some_and(|c| ident(*c)) {
-            return false;
-        }
-        let before = &source[..i];
-        if before.ends_with("[\"") || before.ends_with("['") {
-            return true;
-        }
-        match before.strip_suffix('.') {
-            Some(object) => {
-                let start = object.bytes().rposition(|c| !ident(c)).map_or(0, |p| p + 1);
-                &object[start..] != "page" || start > 0 && object.as_bytes()[start - 1] == b'.'
-            }
-            None => false,
-        }
-    })
-}
-
-/// Whether `source` applies the filter `name` (`| name`).
-fn filters_with(source: &str, name: &str) -> bool {
-    source.match_indices(name).any(|(i, _)| {
-        let next = source.as_bytes().get(i + name.len());
-        source[..i].trim_end().ends_with('|')
-            && !next.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-    })
 }
 
 /// Reads `{# required: a, b #}` from a shortcode template.
@@ -152,9 +111,17 @@ pub fn tera_diagnostic(
     if let Some(l) = line {
         d = d.at_col(l, col.unwrap_or(1));
     }
-    let hint = if message.contains("not found") || message.contains("does not exist") {
+    let listed = ["content", "toc"]
+        .into_iter()
+        .find(|f| message.contains(&format!("Field `{f}` is not defined")));
+    let hint = if let Some(field) = listed {
+        return d.hint(format!(
+            "lists, series and term pages show other pages without `{field}` unless site.yaml says `lists: {{ {field}: true }}`"
+        ));
+    } else if message.contains("not found") || message.contains("does not exist") {
         "templates live in templates/ (site) or themes/<theme>/templates/; check the name"
-    } else if message.contains("not found in context")
+    } else if message.contains("is not defined")
+        || message.contains("not found in context")
         || message.contains("undefined")
         || message.contains("Unknown")
     {
@@ -250,21 +217,12 @@ pub fn load(
             Some((short.to_string(), required_args(text)))
         })
         .collect();
-    // The `json` filter shows a whole value, fields unnamed.
-    let shows_other = |field: &str| {
-        sources
-            .values()
-            .any(|(_, text)| reads_other(text, field) || filters_with(text, "json"))
-    };
-    let (shows_other_content, shows_other_toc) = (shows_other("content"), shows_other("toc"));
     Ok(Templates {
         tera,
         files,
         strings,
         images: inputs.images.clone(),
         required,
-        shows_other_content,
-        shows_other_toc,
     })
 }
 
@@ -399,34 +357,5 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
                 }
                 other => other.to_string(),
             })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_templates_that_show_other_pages_content() {
-        for own in [
-            "<div>{{ page.content }}</div>",
-            "<meta name=\"x\" content=\"{{ page.title }}\">",
-            "{{ t.skip_to_content }} {{ page.content_type }} {{ item.contents }}",
-        ] {
-            assert!(!reads_other(own, "content"), "{own}");
-        }
-        for other in [
-            "{% for item in paginator.pages %}{{ item.content }}{% endfor %}",
-            "{{ series.lessons[0].content }}",
-            "{{ p[\"content\"] }}",
-            "{{ x.page.content }}",
-        ] {
-            assert!(reads_other(other, "content"), "{other}");
-        }
-        assert!(filters_with("{{ paginator.pages | json }}", "json"));
-        assert!(filters_with("{{ x|json(pretty=true) }}", "json"));
-        assert!(!filters_with("{{ page.jsonld }} ld+json", "json"));
-        assert!(!reads_other("{% for h in page.toc %}", "toc"));
-        assert!(reads_other("{% for h in item.toc %}", "toc"));
     }
 }

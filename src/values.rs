@@ -186,19 +186,19 @@ pub fn pages(site: &Site) -> HashMap<String, Value> {
         .collect()
 }
 
-/// A page's value as lists show it: without its `content` (an empty
-/// string) and its `toc` (an empty list) unless asked to keep them, so a
-/// one-off build need not hold them once the page's own output is written.
-pub fn for_lists(page: &Value, content: bool, toc: bool) -> Value {
-    if content && toc {
+/// A page's value as lists show it: without `content` and `toc` unless
+/// site.yaml's `lists` asks for them (a template that reads them then
+/// fails with a hint instead of showing nothing).
+pub fn for_lists(page: &Value, lists: crate::config::Lists) -> Value {
+    if lists.content && lists.toc {
         return page.clone();
     }
     let mut m = page.as_map().cloned().unwrap_or_default();
-    if !content {
-        m.insert("content".into(), Value::safe_string(""));
+    if !lists.content {
+        m.shift_remove(&tera::value::Key::Str("content"));
     }
-    if !toc {
-        m.insert("toc".into(), Value::from(Vec::<Value>::new()));
+    if !lists.toc {
+        m.shift_remove(&tera::value::Key::Str("toc"));
     }
     Value::from(m)
 }

@@ -206,13 +206,17 @@ fn library_builds_to_memory_like_to_disk() {
 
 /// A one-off build writes each page while rendering the Markdown and lets
 /// its HTML and table of contents go; lists, feeds and lessons that show
-/// other pages' `content` or `toc` must still get them.
+/// other pages' `content` or `toc` must still get them when site.yaml says
+/// `lists: { content: true, toc: true }`.
 #[test]
 fn lists_and_feeds_that_show_other_pages_content_get_it() {
     let f = Fixture::new();
     f.write(
         "site.yaml",
-        &format!("{SITE_YAML}feeds: {{ enabled: true, limit: 2, full_content: true }}\n"),
+        &format!(
+            "{SITE_YAML}feeds: {{ enabled: true, limit: 2, full_content: true }}\n\
+             lists: {{ content: true, toc: true }}\n"
+        ),
     );
     f.write(
         "templates/board/article.html",
@@ -220,12 +224,49 @@ fn lists_and_feeds_that_show_other_pages_content_get_it() {
          <section>{{ item.content }}<ol>{% for h in item.toc %}<li>{{ h.title }}</li>{% endfor %}</ol></section>\
          {% endfor %}{% endblock main %}",
     );
-    assert!(f.build().status.success());
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
     let board = f.read_output("news/index.html");
     assert!(board.contains("<p>English words here.</p>"), "{board}");
     assert!(board.contains("<li>细节</li>"), "{board}");
     let feed = f.read_output("atom.xml");
     assert!(feed.contains("English words here."), "{feed}");
+    let (files, _) = herald::build_to_memory(&herald::BuildOptions::new(f.path())).unwrap();
+    assert_eq!(tree(&f.path().join("public")), files);
+}
+
+/// Whether lists show other pages' content is stated, not guessed from the
+/// templates: a macro whose parameter is named `page` shows the content in
+/// `build` and `serve` alike once `lists.content` is on, and fails with a
+/// hint (never an empty list) while it is off. (Tera 2's macros are
+/// components.)
+#[test]
+fn lists_show_content_only_when_site_yaml_says_so() {
+    let f = Fixture::new();
+    f.write(
+        "templates/partials/card.html",
+        "{% component card(page) %}<section>{{ page.content }}</section>{% endcomponent card %}",
+    );
+    f.write(
+        "templates/board/article.html",
+        "{% extends \"base.html\" %}\
+         {% block main %}{% for item in paginator.pages %}{{ <card page={item} /> }}{% endfor %}{% endblock main %}",
+    );
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("templates/partials/card.html:1"), "{err}");
+    assert!(err.contains("lists: { content: true }"), "{err}");
+    assert!(herald::build_to_memory(&herald::BuildOptions::new(f.path())).is_err());
+
+    f.write(
+        "site.yaml",
+        &format!("{SITE_YAML}lists: {{ content: true }}\n"),
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let board = f.read_output("news/index.html");
+    assert!(board.contains("<p>English words here.</p>"), "{board}");
     let (files, _) = herald::build_to_memory(&herald::BuildOptions::new(f.path())).unwrap();
     assert_eq!(tree(&f.path().join("public")), files);
 }

@@ -24,7 +24,11 @@ pub struct Copy {
 /// Template values computed once per render and shared by every job.
 #[derive(Clone)]
 pub struct Values {
+    /// Page values as lists show them (see [`values::for_lists`]).
     pages: HashMap<String, Value>,
+    /// Whole page and series values for the pages' own outputs, when lists
+    /// show less (`None`: `pages` and `series` are whole).
+    own: Option<std::sync::Arc<Own>>,
     site_value: Value,
     strings: Value,
     series: BTreeMap<String, Value>,
@@ -34,11 +38,27 @@ pub struct Values {
     search: Value,
 }
 
+/// Whole values of pages and series, for the pages' own outputs.
+#[derive(Clone)]
+pub struct Own {
+    pages: HashMap<String, Value>,
+    series: BTreeMap<String, Value>,
+}
+
+/// Series values made from `pages`.
+fn series_values(site: &Site, pages: &HashMap<String, Value>) -> BTreeMap<String, Value> {
+    site.series
+        .keys()
+        .map(|slug| (slug.clone(), values::series(site, slug, pages)))
+        .collect()
+}
+
 impl Values {
     /// The values every job shares, without pages, series or search.
     fn common(site: &Site, templates: &Templates) -> Values {
         Values {
             pages: HashMap::new(),
+            own: None,
             site_value: values::site(site),
             strings: Value::from_serializable(&templates.strings),
             series: BTreeMap::new(),
@@ -173,15 +193,32 @@ pub fn render_site(
     // Feeds, sitemap and redirects need no template values: they are made
     // while the values are built.
     let written = input.pages.is_some();
-    let ((pages, series), (mut diags, generated)) = rayon::join(
-        || {
-            let pages = input.pages.unwrap_or_else(|| values::pages(site));
-            let series: BTreeMap<String, Value> = site
-                .series
-                .keys()
-                .map(|slug| (slug.clone(), values::series(site, slug, &pages)))
-                .collect();
-            (pages, series)
+    let ((pages, series, own), (mut diags, generated)) = rayon::join(
+        || match input.pages {
+            // A one-off build: the pages' own outputs are written, and
+            // these are the values lists show.
+            Some(listed) => {
+                let series = series_values(site, &listed);
+                (listed, series, None)
+            }
+            None => {
+                let whole = values::pages(site);
+                let lists = site.config.lists;
+                if lists.content && lists.toc {
+                    let series = series_values(site, &whole);
+                    return (whole, series, None);
+                }
+                let listed: HashMap<String, Value> = whole
+                    .iter()
+                    .map(|(k, v)| (k.clone(), values::for_lists(v, lists)))
+                    .collect();
+                let own = Own {
+                    series: series_values(site, &whole),
+                    pages: whole,
+                };
+                let series = series_values(site, &listed);
+                (listed, series, Some(std::sync::Arc::new(own)))
+            }
         },
         || {
             let mut diags = plan.check_templates(&jobs);
@@ -207,6 +244,7 @@ pub fn render_site(
     let v = Values {
         pages,
         series,
+        own,
         search: search_index
             .as_ref()
             .map_or(Value::none(), |i| search_value(site, i)),
@@ -348,10 +386,20 @@ impl RenderCache {
     ) -> Result<usize, Vec<Diagnostic>> {
         let mut series = Vec::new();
         let shared = values::Shared::new(site);
+        let lists = site.config.lists;
         for key in keys {
-            self.values
-                .pages
-                .insert(key.clone(), values::page(site, &shared, key));
+            let whole = values::page(site, &shared, key);
+            let listed = match &mut self.values.own {
+                Some(own) => {
+                    let listed = values::for_lists(&whole, lists);
+                    std::sync::Arc::make_mut(own)
+                        .pages
+                        .insert(key.clone(), whole);
+                    listed
+                }
+                None => whole,
+            };
+            self.values.pages.insert(key.clone(), listed);
             if let Some((slug, _)) = &site.links[key].series {
                 series.push(slug.clone());
             }
@@ -359,6 +407,11 @@ impl RenderCache {
         for slug in &series {
             let value = values::series(site, slug, &self.values.pages);
             self.values.series.insert(slug.clone(), value);
+            if let Some(own) = &mut self.values.own {
+                let own = std::sync::Arc::make_mut(own);
+                let value = values::series(site, slug, &own.pages);
+                own.series.insert(slug.clone(), value);
+            }
         }
         let mut written = 0;
         let mut search_changed = false;
@@ -527,15 +580,36 @@ impl<'a> Renderer<'a> {
         ])
     }
 
-    /// A page's value, noting that the job shows it.
+    /// A page's value as lists show it, noting that the job shows it.
     fn page_value(&self, key: &str, deps: &mut Deps) -> Value {
         deps.pages.push(key.to_string());
         self.v.pages[key].clone()
     }
 
-    /// A series' value (with its lessons), noting that the job shows it.
+    /// A page's whole value, for its own output.
+    fn own_page_value(&self, key: &str, deps: &mut Deps) -> Value {
+        deps.pages.push(key.to_string());
+        match &self.v.own {
+            Some(own) => own.pages[key].clone(),
+            None => self.v.pages[key].clone(),
+        }
+    }
+
+    /// A series' value (with its lessons as lists show them), noting that
+    /// the job shows it.
     fn series_value(&self, slug: &str, deps: &mut Deps) -> Option<Value> {
         let value = self.v.series.get(slug)?;
+        deps.series.push(slug.to_string());
+        Some(value.clone())
+    }
+
+    /// A series' whole value, for the pages' own outputs.
+    fn own_series_value(&self, slug: &str, deps: &mut Deps) -> Option<Value> {
+        let series = match &self.v.own {
+            Some(own) => &own.series,
+            None => &self.v.series,
+        };
+        let value = series.get(slug)?;
         deps.series.push(slug.to_string());
         Some(value.clone())
     }
@@ -549,7 +623,7 @@ impl<'a> Renderer<'a> {
             Job::Page(key) => {
                 let page = &site.content.pages[key];
                 let path = site.page_path(key).to_string();
-                let value = &self.page_value(key, &mut deps);
+                let value = &self.own_page_value(key, &mut deps);
                 let image = value
                     .get_from_path("cover")
                     .cloned()
@@ -573,7 +647,7 @@ impl<'a> Renderer<'a> {
                 let series = site.links[key]
                     .series
                     .as_ref()
-                    .and_then(|(slug, _)| self.series_value(slug, &mut deps));
+                    .and_then(|(slug, _)| self.own_series_value(slug, &mut deps));
                 ctx.insert_value("series", series.unwrap_or(Value::none()));
                 (path, ctx)
             }

@@ -1,0 +1,125 @@
+//! What the dev server keeps of a render to re-render only the outputs
+//! that show a page whose text changed.
+
+use super::jobs::Renderer;
+use super::plan::Job;
+use super::shared::Values;
+use super::{merge_repeated, search_value, write};
+use crate::error::Diagnostic;
+use crate::output::Sink;
+use crate::site::Site;
+use crate::templates::Templates;
+use crate::values;
+use rayon::prelude::*;
+
+/// Which page and series values a job's output shows.
+#[derive(Debug, Default)]
+pub(super) struct Deps {
+    pub(super) pages: Vec<String>,
+    pub(super) series: Vec<String>,
+}
+
+/// One render's jobs and values: enough for the dev server to re-render
+/// only the outputs that show a page whose text changed.
+pub struct RenderCache {
+    pub(super) values: Values,
+    pub(super) jobs: Vec<Job>,
+    pub(super) deps: Vec<Deps>,
+    pub(super) search: Option<crate::search::SearchIndex>,
+}
+
+impl RenderCache {
+    /// After the text (not the front matter) of `keys` changed in `site`:
+    /// re-renders every output that shows one of them, the feeds and the
+    /// search index, into `sink`. Returns how many files were written.
+    pub fn update_pages(
+        &mut self,
+        site: &Site,
+        templates: &Templates,
+        keys: &[String],
+        sink: &dyn Sink,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let mut series = Vec::new();
+        let shared = values::Shared::new(site);
+        let lists = site.config.lists;
+        for key in keys {
+            let whole = values::page(site, &shared, key);
+            let listed = match &mut self.values.own {
+                Some(own) => {
+                    let listed = values::for_lists(&whole, lists);
+                    std::sync::Arc::make_mut(own)
+                        .pages
+                        .insert(key.clone(), whole);
+                    listed
+                }
+                None => whole,
+            };
+            self.values.pages.insert(key.clone(), listed);
+            if let Some((slug, _)) = &site.links[key].series {
+                series.push(slug.clone());
+            }
+        }
+        for slug in &series {
+            let value = values::series(site, slug, &self.values.pages);
+            self.values.series.insert(slug.clone(), value);
+            if let Some(own) = &mut self.values.own {
+                let own = std::sync::Arc::make_mut(own);
+                let value = values::series(site, slug, &own.pages);
+                own.series.insert(slug.clone(), value);
+            }
+        }
+        let mut written = 0;
+        let mut search_changed = false;
+        if let Some(index) = &mut self.search {
+            for key in keys {
+                for i in index.update(site, key).unwrap_or_default() {
+                    let (path, bytes) = &index.files[i];
+                    write(sink, path, bytes).map_err(|d| vec![d])?;
+                    written += 1;
+                    search_changed = true;
+                }
+            }
+            if search_changed {
+                self.values.search = search_value(site, index);
+            }
+        }
+        let r = Renderer {
+            site,
+            templates,
+            v: &self.values,
+        };
+        let affected: Vec<usize> = (0..self.jobs.len())
+            .filter(|&i| {
+                let d = &self.deps[i];
+                (search_changed && matches!(self.jobs[i], Job::Search))
+                    || d.pages.iter().any(|p| keys.contains(p))
+                    || d.series.iter().any(|s| series.contains(s))
+            })
+            .collect();
+        let results: Vec<(usize, Result<Deps, Diagnostic>)> = affected
+            .par_iter()
+            .map(|&i| (i, r.run(&self.jobs[i], sink)))
+            .collect();
+        let mut diags = Vec::new();
+        for (i, result) in results {
+            match result {
+                Ok(d) => {
+                    self.deps[i] = d;
+                    written += 1;
+                }
+                Err(e) => diags.push(e),
+            }
+        }
+        for (path, bytes) in crate::feeds::feeds(site) {
+            write(sink, &path, &bytes).map_err(|d| vec![d])?;
+            written += 1;
+        }
+        if diags.is_empty() {
+            Ok(written)
+        } else {
+            let mut all = Vec::new();
+            merge_repeated(&mut all, diags.into_iter());
+            Err(all)
+        }
+    }
+}

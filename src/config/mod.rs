@@ -6,6 +6,11 @@ use crate::schema::MapReader;
 use crate::yaml::{self, Node, Value};
 use std::path::Path;
 
+mod boards;
+mod url;
+use boards::{parse_board, parse_taxonomy};
+pub use url::split_base_url;
+
 pub const CONFIG_FILE: &str = "site.yaml";
 
 /// The kind of content a board holds; each has its own front matter.
@@ -396,9 +401,6 @@ impl Config {
     }
 }
 
-/// Keys that cannot be boards because herald publishes its own pages there.
-const RESERVED: [&str; 4] = ["page", "static", "search", "404"];
-
 /// A name, never a path: letters, digits, `-`, `_`, `.` (not leading), and
 /// with `wild` the wildcards `*` and `?`.
 fn plain_name(s: &str, wild: bool) -> bool {
@@ -412,191 +414,6 @@ fn plain_name(s: &str, wild: bool) -> bool {
                 || matches!(c, '-' | '_' | '.')
                 || (wild && matches!(c, '*' | '?'))
         })
-}
-
-fn valid_segment(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-}
-
-fn parse_board(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<BoardConfig> {
-    let mut r = MapReader::new(file, node, "a board");
-    let key = r.required_string("key", node.line, "news");
-    let title = r.required_string("title", node.line, "News");
-    let kind_name = r.string("kind");
-    let paginate = r.count("paginate", 1).map(|n| n as usize);
-    let sort_name = r.string("sort");
-    let description = r.string("description");
-    let mut kind = Kind::Article;
-    if let Some(k) = &kind_name {
-        match Kind::from_name(k) {
-            Some(found) => kind = found,
-            None => {
-                let n = r.node("kind").expect("read above");
-                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                let hint = match crate::error::did_you_mean(k, names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? kinds are: {}", names.join(", ")),
-                    None => format!("kinds are: {}", names.join(", ")),
-                };
-                r.invalid("kind", n, format!("unknown kind `{k}`"), hint);
-            }
-        }
-    }
-    let default_sort = if kind == Kind::Lesson {
-        SortBy::Order
-    } else {
-        SortBy::Date
-    };
-    let mut sort = default_sort;
-    if let Some(s) = &sort_name {
-        match SortBy::from_name(s) {
-            Some(found) => sort = found,
-            None => {
-                let n = r.node("sort").expect("read above");
-                r.invalid(
-                    "sort",
-                    n,
-                    format!("unknown sort order `{s}`"),
-                    format!("use one of: {}", SortBy::NAMES.join(", ")),
-                );
-            }
-        }
-    }
-    if let Some(k) = &key
-        && (!valid_segment(k) || RESERVED.contains(&k.as_str()))
-    {
-        let n = r.node("key").expect("read above");
-        r.invalid(
-                "key",
-                n,
-                format!("`{k}` cannot be a board key"),
-                "a key is the board's folder and URL: lowercase letters, digits, `-` or `_`, and not page, static, search or 404".into(),
-            );
-    }
-    let mut local = r.finish(|_| None);
-    let ok = !local.iter().any(Diagnostic::is_error);
-    diags.append(&mut local);
-    if !ok {
-        return None;
-    }
-    Some(BoardConfig {
-        key: key?,
-        title: title?,
-        kind,
-        paginate,
-        sort,
-        description,
-        line: node.line,
-    })
-}
-
-fn parse_taxonomy(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Option<TaxonomyConfig> {
-    let (name, title, paginate, feed, line) = match &node.value {
-        Value::Str(s) => (s.clone(), None, Some(10), false, node.line),
-        Value::Map(_) => {
-            let mut r = MapReader::new(file, node, "a taxonomy");
-            let name = r.required_string("name", node.line, "tags");
-            let title = r.string("title");
-            let paginate = r.count("paginate", 1).map(|n| n as usize).or(Some(10));
-            let feed = r.boolean("feed").unwrap_or(false);
-            let mut local = r.finish(|_| None);
-            let failed = local.iter().any(Diagnostic::is_error);
-            diags.append(&mut local);
-            if failed {
-                return None;
-            }
-            (name?, title, paginate, feed, node.line)
-        }
-        other => {
-            diags.push(
-                Diagnostic::error(
-                    file,
-                    format!("a taxonomy should be a name, found {}", other.describe()),
-                )
-                .at(node.line)
-                .hint("taxonomies: [tags, authors]"),
-            );
-            return None;
-        }
-    };
-    if !valid_segment(&name) {
-        diags.push(
-            Diagnostic::error(file, format!("`{name}` cannot be a taxonomy name"))
-                .at(line)
-                .hint("use lowercase letters, digits, `-` or `_`"),
-        );
-        return None;
-    }
-    Some(TaxonomyConfig {
-        name,
-        title,
-        paginate,
-        feed,
-    })
-}
-
-/// Splits `https://host/sub/` into (`https://host/sub/`, `/sub/`).
-pub fn split_base_url(url: &str) -> Result<(String, String), String> {
-    let url = url.trim();
-    if url.starts_with("//") {
-        return Err(format!(
-            "`{url}` has no scheme: a URL starting with `//` points at another host"
-        ));
-    }
-    if url.contains(['\\', '\0']) || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(format!(
-            "`{url}` contains a backslash, a space or a control character"
-        ));
-    }
-    if url
-        .split(['/', '?', '#'])
-        .any(|seg| seg == ".." || seg == "." || seg.eq_ignore_ascii_case("%2e%2e"))
-    {
-        return Err(format!("`{url}` contains `.` or `..` segments"));
-    }
-    if url.starts_with('/') {
-        let path = normalize_path(url);
-        return Ok((path.clone(), path));
-    }
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("`{url}` is not an http(s) URL"))?;
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if host.is_empty() {
-        return Err(format!("`{url}` has no host name"));
-    }
-    if !host
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']' | '_'))
-    {
-        return Err(format!(
-            "`{url}`: the host `{host}` may hold only letters, digits, `-`, `.` and a `:port`"
-        ));
-    }
-    if path.contains(['?', '#']) {
-        return Err(format!("`{url}` must not contain `?` or `#`"));
-    }
-    let path = normalize_path(path);
-    let scheme = if url.starts_with("https://") {
-        "https://"
-    } else {
-        "http://"
-    };
-    Ok((format!("{scheme}{host}{path}"), path))
-}
-
-fn normalize_path(p: &str) -> String {
-    let trimmed = p.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".into()
-    } else {
-        format!("/{trimmed}/")
-    }
 }
 
 #[cfg(test)]

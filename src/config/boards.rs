@@ -1,0 +1,137 @@
+//! Boards and taxonomies in site.yaml: each entry checked, every problem
+//! reported with its line.
+
+use super::*;
+
+/// Keys that cannot be boards because herald publishes its own pages there.
+const RESERVED: [&str; 4] = ["page", "static", "search", "404"];
+
+fn valid_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+pub(super) fn parse_board(
+    file: &str,
+    node: &Node,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<BoardConfig> {
+    let mut r = MapReader::new(file, node, "a board");
+    let key = r.required_string("key", node.line, "news");
+    let title = r.required_string("title", node.line, "News");
+    let kind_name = r.string("kind");
+    let paginate = r.count("paginate", 1).map(|n| n as usize);
+    let sort_name = r.string("sort");
+    let description = r.string("description");
+    let mut kind = Kind::Article;
+    if let Some(k) = &kind_name {
+        match Kind::from_name(k) {
+            Some(found) => kind = found,
+            None => {
+                let n = r.node("kind").expect("read above");
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let hint = match crate::error::did_you_mean(k, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? kinds are: {}", names.join(", ")),
+                    None => format!("kinds are: {}", names.join(", ")),
+                };
+                r.invalid("kind", n, format!("unknown kind `{k}`"), hint);
+            }
+        }
+    }
+    let default_sort = if kind == Kind::Lesson {
+        SortBy::Order
+    } else {
+        SortBy::Date
+    };
+    let mut sort = default_sort;
+    if let Some(s) = &sort_name {
+        match SortBy::from_name(s) {
+            Some(found) => sort = found,
+            None => {
+                let n = r.node("sort").expect("read above");
+                r.invalid(
+                    "sort",
+                    n,
+                    format!("unknown sort order `{s}`"),
+                    format!("use one of: {}", SortBy::NAMES.join(", ")),
+                );
+            }
+        }
+    }
+    if let Some(k) = &key
+        && (!valid_segment(k) || RESERVED.contains(&k.as_str()))
+    {
+        let n = r.node("key").expect("read above");
+        r.invalid(
+                "key",
+                n,
+                format!("`{k}` cannot be a board key"),
+                "a key is the board's folder and URL: lowercase letters, digits, `-` or `_`, and not page, static, search or 404".into(),
+            );
+    }
+    let mut local = r.finish(|_| None);
+    let ok = !local.iter().any(Diagnostic::is_error);
+    diags.append(&mut local);
+    if !ok {
+        return None;
+    }
+    Some(BoardConfig {
+        key: key?,
+        title: title?,
+        kind,
+        paginate,
+        sort,
+        description,
+        line: node.line,
+    })
+}
+
+pub(super) fn parse_taxonomy(
+    file: &str,
+    node: &Node,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<TaxonomyConfig> {
+    let (name, title, paginate, feed, line) = match &node.value {
+        Value::Str(s) => (s.clone(), None, Some(10), false, node.line),
+        Value::Map(_) => {
+            let mut r = MapReader::new(file, node, "a taxonomy");
+            let name = r.required_string("name", node.line, "tags");
+            let title = r.string("title");
+            let paginate = r.count("paginate", 1).map(|n| n as usize).or(Some(10));
+            let feed = r.boolean("feed").unwrap_or(false);
+            let mut local = r.finish(|_| None);
+            let failed = local.iter().any(Diagnostic::is_error);
+            diags.append(&mut local);
+            if failed {
+                return None;
+            }
+            (name?, title, paginate, feed, node.line)
+        }
+        other => {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("a taxonomy should be a name, found {}", other.describe()),
+                )
+                .at(node.line)
+                .hint("taxonomies: [tags, authors]"),
+            );
+            return None;
+        }
+    };
+    if !valid_segment(&name) {
+        diags.push(
+            Diagnostic::error(file, format!("`{name}` cannot be a taxonomy name"))
+                .at(line)
+                .hint("use lowercase letters, digits, `-` or `_`"),
+        );
+        return None;
+    }
+    Some(TaxonomyConfig {
+        name,
+        title,
+        paginate,
+        feed,
+    })
+}

@@ -2,6 +2,8 @@
 //! layer or of a lower one, never of a higher one, and the modules never
 //! form a cycle: the test below reads every `crate::…` path in `src/` (test
 //! code left out) and fails naming the import that breaks either rule.
+//! Test code is what follows `#[cfg(test)]` (clippy's
+//! `items_after_test_module`, denied in CI, keeps tests last in a file).
 //! `docs/architecture.md` shows the same table.
 
 #![cfg(test)]

@@ -6,16 +6,21 @@
 pub mod headings;
 pub mod highlight;
 pub mod links;
+mod raw_html;
 pub mod shortcodes;
 pub mod text;
 
 use crate::error::Diagnostic;
 use highlight::Highlighter;
 use links::{InternalLink, LinkResolver};
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, Options, Parser, html};
 use std::ops::Range;
 
 pub use headings::TocEntry;
+use highlight::highlight_code;
+pub use raw_html::dangerous_url;
+use raw_html::escape_raw_html;
+use text::{join_cjk_lines, paragraph_text, plain_text};
 
 /// Events with their byte ranges in the source.
 pub type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
@@ -306,174 +311,6 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     // Every page's text is held until the site is indexed: no slack.
     out.plain.shrink_to_fit();
     (out, diags)
-}
-
-/// A line break inside a paragraph becomes a space in HTML, which is right
-/// between English words and wrong between Chinese characters: drop soft
-/// breaks whose neighbours are both CJK (characters or punctuation).
-fn join_cjk_lines(events: &mut Events<'_>) {
-    let wide = |c: char| {
-        text::is_cjk(c)
-            || ('\u{3000}'..='\u{303F}').contains(&c)
-            || ('\u{FF00}'..='\u{FFEF}').contains(&c)
-            || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
-    };
-    for i in 1..events.len().saturating_sub(1) {
-        if !matches!(events[i].0, Event::SoftBreak) {
-            continue;
-        }
-        let before = match &events[i - 1].0 {
-            Event::Text(t) => t.chars().next_back(),
-            _ => None,
-        };
-        let after = match &events[i + 1].0 {
-            Event::Text(t) => t.chars().next(),
-            _ => None,
-        };
-        if before.is_some_and(wide) && after.is_some_and(wide) {
-            events[i].0 = Event::Text("".into());
-        }
-    }
-}
-
-/// Turns raw HTML written in the Markdown into visible text (the
-/// `raw_html: false` setting), and link and image targets with a scheme
-/// that runs code (`javascript:`, `vbscript:`, `data:` other than raster
-/// images) into `#`. The `<!-- more -->` marker keeps working.
-fn escape_raw_html(events: &mut Events<'_>) {
-    for (event, _) in events.iter_mut() {
-        match event {
-            Event::Html(h) if h.trim() != MORE => *event = Event::Text(h.clone()),
-            Event::InlineHtml(h) => *event = Event::Text(h.clone()),
-            Event::Start(Tag::Link { dest_url, .. }) if dangerous_url(dest_url, false) => {
-                *dest_url = pulldown_cmark::CowStr::Borrowed("#");
-            }
-            Event::Start(Tag::Image { dest_url, .. }) if dangerous_url(dest_url, true) => {
-                *dest_url = pulldown_cmark::CowStr::Borrowed("#");
-            }
-            _ => {}
-        }
-    }
-}
-
-/// True for a URL whose scheme runs code or shows a document of its own,
-/// spelled in any case and with the blanks and control characters browsers
-/// skip.
-pub fn dangerous_url(url: &str, image: bool) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .take(32)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if cleaned.starts_with("javascript:") || cleaned.starts_with("vbscript:") {
-        return true;
-    }
-    if let Some(rest) = cleaned.strip_prefix("data:") {
-        let raster = [
-            "image/png",
-            "image/jpeg",
-            "image/gif",
-            "image/webp",
-            "image/avif",
-        ]
-        .iter()
-        .any(|t| rest.starts_with(t));
-        return !(image && raster);
-    }
-    false
-}
-
-/// Replaces each code block by its highlighted HTML; says whether there
-/// was one.
-fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter) -> bool {
-    let mut found = false;
-    let mut i = 0;
-    while i < events.len() {
-        let Event::Start(Tag::CodeBlock(kind)) = &events[i].0 else {
-            i += 1;
-            continue;
-        };
-        let lang = match kind {
-            CodeBlockKind::Fenced(l) => l.to_string(),
-            CodeBlockKind::Indented => String::new(),
-        };
-        let mut code = String::new();
-        let mut j = i + 1;
-        while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::CodeBlock)) {
-            if let Event::Text(t) = &events[j].0 {
-                code.push_str(t);
-            }
-            j += 1;
-        }
-        let range = events[i].1.start..events.get(j).map_or(events[i].1.end, |e| e.1.end);
-        let html = highlighter.block(&lang, &code);
-        events.splice(
-            i..(j + 1).min(events.len()),
-            [(Event::Html(html.into()), range)],
-        );
-        found = true;
-        i += 1;
-    }
-    found
-}
-
-/// The text of paragraphs only (no headings, code or footnotes), one line:
-/// the source of automatic summaries.
-fn paragraph_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
-    let mut out = String::new();
-    let mut depth = 0usize;
-    let mut skip = 0usize;
-    for e in events {
-        match e {
-            Event::Start(Tag::FootnoteDefinition(_)) => skip += 1,
-            Event::End(TagEnd::FootnoteDefinition) => skip = skip.saturating_sub(1),
-            Event::Start(Tag::Paragraph) => depth += 1,
-            Event::End(TagEnd::Paragraph) => {
-                depth = depth.saturating_sub(1);
-                if !out.is_empty() && !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
-            Event::Text(t) | Event::Code(t) if depth > 0 && skip == 0 => out.push_str(t),
-            Event::SoftBreak | Event::HardBreak
-                if depth > 0 && skip == 0 && !out.ends_with(|c: char| text::is_cjk(c)) =>
-            {
-                out.push(' ');
-            }
-            _ => {}
-        }
-        if out.len() > 4096 {
-            break;
-        }
-    }
-    out.trim().to_string()
-}
-
-/// The words of a page without markup, blocks separated by newlines.
-fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
-    let mut out = String::new();
-    let mut skip = 0usize;
-    for e in events {
-        match e {
-            Event::Start(Tag::FootnoteDefinition(_)) => skip += 1,
-            Event::End(TagEnd::FootnoteDefinition) => skip = skip.saturating_sub(1),
-            _ if skip > 0 => {}
-            Event::Text(t) | Event::Code(t) => out.push_str(t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_),
-            ) if !out.ends_with('\n') => {
-                out.push('\n');
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,9 @@
 //! precisely 1.5 CJK characters per word, from typical reading speeds
 //! (≈ 300 CJK characters and ≈ 200 English words a minute).
 
+use super::Events;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
 /// CJK characters read per minute.
 const CJK_PER_MINUTE: usize = 300;
 /// Latin-script words read per minute.
@@ -164,6 +167,94 @@ pub fn cut(text: &str, limit: usize) -> String {
         }
     }
     text.to_string()
+}
+
+
+
+/// A line break inside a paragraph becomes a space in HTML, which is right
+/// between English words and wrong between Chinese characters: drop soft
+/// breaks whose neighbours are both CJK (characters or punctuation).
+pub(super) fn join_cjk_lines(events: &mut Events<'_>) {
+    let wide = |c: char| {
+        is_cjk(c)
+            || ('\u{3000}'..='\u{303F}').contains(&c)
+            || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+            || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
+    };
+    for i in 1..events.len().saturating_sub(1) {
+        if !matches!(events[i].0, Event::SoftBreak) {
+            continue;
+        }
+        let before = match &events[i - 1].0 {
+            Event::Text(t) => t.chars().next_back(),
+            _ => None,
+        };
+        let after = match &events[i + 1].0 {
+            Event::Text(t) => t.chars().next(),
+            _ => None,
+        };
+        if before.is_some_and(wide) && after.is_some_and(wide) {
+            events[i].0 = Event::Text("".into());
+        }
+    }
+}
+
+/// The text of paragraphs only (no headings, code or footnotes), one line:
+/// the source of automatic summaries.
+pub(super) fn paragraph_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut skip = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(_)) => skip += 1,
+            Event::End(TagEnd::FootnoteDefinition) => skip = skip.saturating_sub(1),
+            Event::Start(Tag::Paragraph) => depth += 1,
+            Event::End(TagEnd::Paragraph) => {
+                depth = depth.saturating_sub(1);
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            Event::Text(t) | Event::Code(t) if depth > 0 && skip == 0 => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak
+                if depth > 0 && skip == 0 && !out.ends_with(|c: char| is_cjk(c)) =>
+            {
+                out.push(' ');
+            }
+            _ => {}
+        }
+        if out.len() > 4096 {
+            break;
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The words of a page without markup, blocks separated by newlines.
+pub(super) fn plain_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
+    let mut out = String::new();
+    let mut skip = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::FootnoteDefinition(_)) => skip += 1,
+            Event::End(TagEnd::FootnoteDefinition) => skip = skip.saturating_sub(1),
+            _ if skip > 0 => {}
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) if !out.ends_with('\n') => {
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]

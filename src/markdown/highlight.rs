@@ -105,8 +105,6 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
     ))
 }
 
-
-
 /// Replaces each code block by its highlighted HTML; says whether there
 /// was one.
 pub(super) fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter) -> bool {

@@ -169,8 +169,6 @@ pub fn cut(text: &str, limit: usize) -> String {
     text.to_string()
 }
 
-
-
 /// A line break inside a paragraph becomes a space in HTML, which is right
 /// between English words and wrong between Chinese characters: drop soft
 /// breaks whose neighbours are both CJK (characters or punctuation).

@@ -24,10 +24,13 @@
 //! in step.
 
 mod postings;
+mod records;
+mod shards;
 mod tokens;
 
-use postings::{DocText, Postings};
-pub use postings::{DocTokens, shard_count};
+use postings::Postings;
+use records::DocText;
+pub use records::{DocTokens, shard_count};
 pub use tokens::{shard_of, stem, tokens};
 
 use crate::content::Page;
@@ -197,7 +200,7 @@ impl SearchIndex {
             .map(|k| tokens.remove(k.as_str()).unwrap_or_default())
             .collect();
         drop(tokens);
-        let files = postings::render_all(&docs, shards, common_df(keys.len()))
+        let files = shards::render_all(&docs, shards, common_df(keys.len()))
             .into_iter()
             .enumerate()
             .map(|(i, bytes)| (format!("search/index-{i}.js"), bytes))

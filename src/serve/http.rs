@@ -1,6 +1,7 @@
 //! Answering requests from the current snapshot.
 
-use super::conn::{Body, Request, Response, host_allowed};
+use super::conn::{Body, Request, Response};
+use super::head::host_allowed;
 use super::live::{LIVE_PATH, inject};
 use super::paths::{Resolved, content_type, resolve};
 use super::state::SiteState;

@@ -5,6 +5,7 @@
 //! Nothing is written to `public/`.
 
 mod conn;
+mod head;
 mod http;
 mod incremental;
 pub mod live;

@@ -6,9 +6,8 @@
 //!
 //! A lesson's page shows every lesson of its series, so a series' lessons
 //! are rendered together. A page keeps its HTML only when a feed shows it
-//! in full, or when some template may show another page's `content` (then
-//! every page keeps it, as the dev server's builds do); lists see a page's
-//! table of contents only if some template may show another page's `toc`.
+//! in full, or when site.yaml's `lists: { content: true }` lets lists show
+//! it.
 
 use crate::bodies::MarkdownInputs;
 use crate::error::Diagnostic;

@@ -52,9 +52,18 @@ pub struct RenderInput<'a> {
     pub search: Option<crate::search::SearchIndex>,
     /// Keep what [`RenderCache::update_pages`] needs (the dev server).
     pub keep: bool,
-    /// The page values, when a one-off build made them while rendering
-    /// the Markdown: the pages' own outputs are then written already.
-    pub pages: Option<HashMap<String, Value>>,
+    pub pages: Pages,
+}
+
+/// The pages' values, and whether their own outputs are still to render.
+pub enum Pages {
+    /// Made here from the site's rendered Markdown; every output is
+    /// rendered (a build kept in memory).
+    Whole,
+    /// Made by a one-off build while it wrote each page's own output (see
+    /// [`crate::stream`]): the values lists show; only the other outputs
+    /// are left to render.
+    Written(HashMap<String, Value>),
 }
 
 fn search_value(site: &Site, index: &crate::search::SearchIndex) -> Value {
@@ -79,16 +88,14 @@ pub fn render_site(
     let jobs = jobs(site);
     // Feeds, sitemap and redirects need no template values: they are made
     // while the values are built.
-    let written = input.pages.is_some();
+    let written = matches!(input.pages, Pages::Written(_));
     let ((pages, series, own), (mut diags, generated)) = rayon::join(
         || match input.pages {
-            // A one-off build: the pages' own outputs are written, and
-            // these are the values lists show.
-            Some(listed) => {
+            Pages::Written(listed) => {
                 let series = series_values(site, &listed);
                 (listed, series, None)
             }
-            None => {
+            Pages::Whole => {
                 let whole = values::pages(site);
                 let lists = site.config.lists;
                 if lists.content && lists.toc {

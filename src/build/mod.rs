@@ -1,0 +1,334 @@
+//! The build pipeline. [`build`] reads top to bottom as the steps of a
+//! one-off build: claim the output → prepare (config, content, link,
+//! assets, templates: [`prepare`]) → Markdown and each page's own output
+//! ([`crate::stream`]) → check → search → lists, home, terms, feeds,
+//! sitemap, redirects, copies ([`crate::render`]) → publish. [`load_site`]
+//! composes the same steps for a build kept in memory (the dev server,
+//! `herald check`, tests): every page's Markdown is rendered and kept, and
+//! [`render_into`] renders everything from it.
+
+mod prepare;
+
+use crate::bodies::check_anchors;
+use crate::error::{Diagnostic, Error, Result, sort_diagnostics};
+use crate::output::{self, MemorySink, Sink, Staging};
+use crate::render;
+use crate::search::{DocTokens, SearchIndex};
+use crate::site::Site;
+use crate::templates::Templates;
+use crate::timings::Timings;
+pub use prepare::{Prepared, prepare};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// What to build, and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `ROOT/public`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of site.yaml.
+    pub base_url: Option<String>,
+    /// Replaces only the scheme and host of `base_url`, keeping its path
+    /// (the dev server: `http://127.0.0.1:1111` + `/portal/`).
+    pub origin: Option<String>,
+    pub drafts: bool,
+    pub future: bool,
+    /// "Now" for future and expiry checks; the clock when `None`.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub boards: usize,
+    pub files: usize,
+    pub search: Option<crate::search::SearchStats>,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+    pub output: PathBuf,
+}
+
+/// A site with every page's Markdown rendered and kept (a build in
+/// memory), ready to render or re-render.
+pub struct Loaded {
+    pub site: Site,
+    pub warnings: Vec<Diagnostic>,
+    pub highlighter: std::sync::Arc<crate::markdown::highlight::Highlighter>,
+    pub templates: Templates,
+    /// Static files and assets to copy.
+    pub copies: Vec<render::Copy>,
+    /// The generated `syntax.css`.
+    pub css: String,
+}
+
+pub(crate) fn fail(mut diags: Vec<Diagnostic>) -> Error {
+    sort_diagnostics(&mut diags);
+    Error::Site(crate::error::fold_repeated(diags))
+}
+
+/// A build kept in memory: prepare, then render every page's Markdown
+/// and keep it. Returns every problem found, not only the first.
+pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
+    let mut p = prepare(opts, timings)?;
+    let mut clock = Instant::now();
+    let inputs = p.markdown(true);
+    let site = &p.site;
+    let results: Vec<_> = site
+        .content
+        .pages
+        .par_iter()
+        .filter(|(k, _)| site.links.contains_key(*k))
+        .map(|(k, page)| {
+            let path = &site.links[k].path;
+            let (r, d) = inputs.render(&page.file, &page.body, page.body_line, k, path);
+            (k.clone(), r, d)
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let mut rendered = BTreeMap::new();
+    for (k, r, d) in results {
+        diags.extend(d);
+        rendered.insert(k, r);
+    }
+    p.diags.extend(diags);
+    p.site.rendered = rendered;
+    timings.lap("markdown", &mut clock);
+    let (p, warnings) = checked(p)?;
+    Ok(Loaded {
+        site: p.site,
+        warnings,
+        highlighter: p.highlighter,
+        templates: p.templates,
+        copies: p.copies,
+        css: p.css,
+    })
+}
+
+/// After the Markdown: anchors of `@/page.md#anchor` links, covers without
+/// alternative text; then every error at once, or the warnings.
+fn checked(mut p: Prepared) -> Result<(Prepared, Vec<Diagnostic>)> {
+    check_anchors(&p.site.content, &p.site.rendered, &mut p.diags);
+    let mut warnings = cover_warnings(&p.site);
+    let (errors, warns): (Vec<_>, Vec<_>) = std::mem::take(&mut p.diags)
+        .into_iter()
+        .partition(Diagnostic::is_error);
+    warnings.extend(warns);
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(fail(all));
+    }
+    sort_diagnostics(&mut warnings);
+    Ok((p, warnings))
+}
+
+/// A cover image without `cover_alt`.
+fn cover_warnings(site: &Site) -> Vec<Diagnostic> {
+    site.content
+        .pages
+        .values()
+        .filter(|page| {
+            page.meta.cover.is_some()
+                && page
+                    .meta
+                    .cover_alt
+                    .as_deref()
+                    .is_none_or(|a| a.trim().is_empty())
+        })
+        .map(|page| {
+            Diagnostic::warning(&page.file, "the cover image has no alternative text")
+                .hint("add `cover_alt: …` describing the image for readers who cannot see it")
+        })
+        .collect()
+}
+
+/// Renders a loaded site into a sink.
+pub fn render_into(
+    loaded: &Loaded,
+    sink: &dyn Sink,
+    timings: &mut Timings,
+) -> Result<render::RenderReport> {
+    render_keeping(loaded, sink, timings, false).map(|(report, _)| report)
+}
+
+/// Renders a loaded site into a sink; with `keep`, the returned cache can
+/// re-render parts of it later (the dev server).
+pub fn render_keeping(
+    loaded: &Loaded,
+    sink: &dyn Sink,
+    timings: &mut Timings,
+    keep: bool,
+) -> Result<(render::RenderReport, render::RenderCache)> {
+    let mut clock = Instant::now();
+    let search = loaded
+        .site
+        .config
+        .search
+        .then(|| SearchIndex::build(&loaded.site, keep));
+    timings.lap("search", &mut clock);
+    let extra = syntax_css(&loaded.css);
+    let input = render::RenderInput {
+        site: &loaded.site,
+        templates: &loaded.templates,
+        copies: &loaded.copies,
+        extra_files: &extra,
+        search,
+        keep,
+        pages: render::Pages::Whole,
+    };
+    render::render_site(input, sink, timings).map_err(fail)
+}
+
+/// The generated code stylesheet, as a file to write.
+fn syntax_css(css: &str) -> Vec<(String, Vec<u8>)> {
+    vec![("syntax.css".to_string(), css.as_bytes().to_vec())]
+}
+
+/// Output files by path.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Builds into memory (tests, the dev server).
+pub fn build_to_memory(opts: &BuildOptions) -> Result<(Files, Vec<Diagnostic>)> {
+    let mut timings = Timings::default();
+    let loaded = load_site(opts, &mut timings)?;
+    let sink = MemorySink::new();
+    render_into(&loaded, &sink, &mut timings)?;
+    Ok((sink.into_files(), loaded.warnings))
+}
+
+/// Builds the site to its output folder; the previous output stays
+/// untouched unless the whole build succeeds.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let output = opts.output_dir();
+    let owned = output::claim_output(&opts.root, &output)?;
+    let staging = Staging::new(&owned)?;
+    // What the old output holds that herald did not write is found while
+    // the site builds; `publish` keeps it or refuses.
+    let foreign = std::thread::Builder::new()
+        .name("herald-owner".into())
+        .spawn(move || owned.foreign_entries())
+        .map_err(|e| Error::io("cannot start a thread", e))?;
+    let sink = staging.sink();
+    let mut timings = Timings::default();
+
+    let mut p = prepare(opts, &mut timings)?;
+    let mut clock = Instant::now();
+    let written = write_pages(&mut p, sink);
+    timings.lap("markdown", &mut clock);
+    let (p, warnings) = checked(p)?;
+    let search = search_from_tokens(&p.site, written.tokens, &mut timings);
+    let extra = syntax_css(&p.css);
+    let input = render::RenderInput {
+        site: &p.site,
+        templates: &p.templates,
+        copies: &p.copies,
+        extra_files: &extra,
+        search,
+        keep: false,
+        pages: render::Pages::Written(written.listed),
+    };
+    let (rendered, cache) = render::render_site(input, sink, &mut timings).map_err(fail)?;
+
+    let mut clock = Instant::now();
+    let foreign = foreign
+        .join()
+        .map_err(|_| Error::Refused("cannot read the output folder".into()))?;
+    staging.publish(&p.site.config.output_keep, &foreign)?;
+    timings.lap("publish", &mut clock);
+    let report = BuildReport {
+        pages: p.site.content.pages.len(),
+        boards: p.site.boards.len(),
+        files: rendered.files,
+        search: rendered.search,
+        warnings,
+        timings,
+        output,
+    };
+    free_in_background((p, cache));
+    Ok(report)
+}
+
+/// What writing the pages leaves for the rest of a one-off build.
+struct Written {
+    /// Every page's value as lists show it.
+    listed: HashMap<String, tera::Value>,
+    /// Every page's search tokens.
+    tokens: HashMap<String, DocTokens>,
+}
+
+/// Renders each page's Markdown and writes its own output right then
+/// ([`crate::stream`]): each page's Markdown is taken out of the site and
+/// dropped once rendered.
+fn write_pages(p: &mut Prepared, sink: &dyn Sink) -> Written {
+    let links = &p.site.links;
+    let bodies: Vec<(String, String)> = p
+        .site
+        .content
+        .pages
+        .iter_mut()
+        .filter(|(k, _)| links.contains_key(*k))
+        .map(|(k, page)| (k.clone(), std::mem::take(&mut page.body)))
+        .collect();
+    let streamed = {
+        let inputs = p.markdown(false);
+        crate::stream::render(&p.site, &inputs, &p.templates, bodies, sink)
+    };
+    render::merge_repeated(&mut p.diags, streamed.errors.into_iter());
+    let mut tokens = HashMap::new();
+    for (k, r, d, t) in streamed.pages {
+        p.diags.extend(d);
+        if let Some(t) = t {
+            tokens.insert(k.clone(), t);
+        }
+        p.site.rendered.insert(k, r);
+    }
+    Written {
+        listed: streamed.values,
+        tokens,
+    }
+}
+
+/// The search index from the tokens each page left while it was written.
+fn search_from_tokens(
+    site: &Site,
+    tokens: HashMap<String, DocTokens>,
+    timings: &mut Timings,
+) -> Option<SearchIndex> {
+    let mut clock = Instant::now();
+    let index = site
+        .config
+        .search
+        .then(|| SearchIndex::from_tokens(site, tokens));
+    timings.lap("search", &mut clock);
+    index
+}
+
+/// Frees `big` on another thread: a site's millions of small allocations
+/// take tens of milliseconds to free at 10,000 pages, which the caller of a
+/// one-off build need not wait for (a process that exits first just lets
+/// the system reclaim them). If no thread can be started, the refused
+/// closure, and `big` with it, is dropped right here.
+fn free_in_background<T: Send + 'static>(big: T) {
+    let _ = std::thread::Builder::new()
+        .name("herald-free".into())
+        .spawn(move || drop(big));
+}

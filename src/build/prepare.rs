@@ -1,0 +1,269 @@
+//! The steps every build shares, before anything is rendered or written:
+//! config → content → link → assets → templates → board intros. Each step
+//! is a call into the module that owns it; problems are collected, not
+//! raised, so a build reports every one at once.
+
+use super::{BuildOptions, fail};
+use crate::bodies::MarkdownInputs;
+use crate::config::Config;
+use crate::content::{self, Content, LoadOptions};
+use crate::error::{Diagnostic, Error, Result};
+use crate::hash::short_hash;
+use crate::link::{self, Linked};
+use crate::markdown::highlight::{self, Highlighter};
+use crate::render::Copy;
+use crate::site::Site;
+use crate::templates::{self, Templates};
+use crate::timings::Timings;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A site loaded, linked and ready to render: its templates compiled and
+/// its board intros rendered, no page's Markdown yet, nothing written.
+pub struct Prepared {
+    pub site: Site,
+    pub templates: Templates,
+    pub highlighter: Arc<Highlighter>,
+    /// Static files and assets to copy.
+    pub copies: Vec<Copy>,
+    /// The generated `syntax.css`.
+    pub css: String,
+    /// Problems found so far (errors included: they are reported with the
+    /// Markdown's, all at once).
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Prepared {
+    /// What rendering a page body needs.
+    pub fn markdown(&self, collect_refs: bool) -> MarkdownInputs<'_> {
+        MarkdownInputs::new(&self.site, &self.templates, &self.highlighter, collect_refs)
+    }
+}
+
+/// config → content → link → assets → templates → intros.
+pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<Prepared> {
+    let mut clock = Instant::now();
+    let config = configure(opts)?;
+    let (content, mut diags) = read_content(opts, &config);
+    timings.lap("load", &mut clock);
+
+    let highlighter = Arc::new(Highlighter::new());
+    preload_grammars(&content, &highlighter);
+    // The code stylesheet (from two bundled themes) is made alongside.
+    let ((linked, link_diags), css) = rayon::join(
+        || link::link(&opts.root, &config, &content),
+        || highlight::stylesheet(&config.highlight_light, &config.highlight_dark),
+    );
+    diags.extend(link_diags);
+    timings.lap("link", &mut clock);
+
+    let (copies, mut hashes, asset_diags) =
+        collect_assets(&opts.root, &config, &content, &linked.links);
+    diags.extend(asset_diags);
+    let css = css.map_err(|e| {
+        fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint(
+            "set `highlight: { light: …, dark: … }` to theme names from the list",
+        )])
+    })?;
+    hashes.insert("syntax.css".into(), short_hash(css.as_bytes()));
+    let templates = match load_templates(opts, &config, &content, &linked, hashes, &mut diags) {
+        Some(t) => t,
+        None => {
+            diags.retain(Diagnostic::is_error);
+            return Err(fail(diags));
+        }
+    };
+    timings.lap("templates", &mut clock);
+
+    let mut prepared = Prepared {
+        site: Site {
+            root: opts.root.clone(),
+            config,
+            content,
+            links: linked.links,
+            boards: linked.boards,
+            series: linked.series,
+            taxonomies: linked.taxonomies,
+            rendered: BTreeMap::new(),
+            index_rendered: BTreeMap::new(),
+        },
+        templates,
+        highlighter,
+        copies,
+        css,
+        diags,
+    };
+    render_intros(&mut prepared);
+    Ok(prepared)
+}
+
+/// site.yaml, with the command line's overrides.
+fn configure(opts: &BuildOptions) -> Result<Config> {
+    let mut config = Config::load(&opts.root).map_err(fail)?;
+    if let Some(url) = &opts.base_url {
+        config
+            .set_base_url(url)
+            .map_err(|e| Error::Refused(format!("--base-url: {e}")))?;
+    }
+    if let Some(origin) = &opts.origin {
+        let url = format!("{}{}", origin.trim_end_matches('/'), config.base_path);
+        config.set_base_url(&url).map_err(Error::Refused)?;
+    }
+    Ok(config)
+}
+
+/// Every page and board intro under `content/`, with drafts, future and
+/// expired pages left out unless asked for.
+fn read_content(opts: &BuildOptions, config: &Config) -> (Content, Vec<Diagnostic>) {
+    let now = opts
+        .now
+        .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let load_opts = LoadOptions {
+        drafts: opts.drafts,
+        future: opts.future,
+        now,
+    };
+    content::load(&opts.root, config, &load_opts)
+}
+
+/// The grammars load (tens of ms) on a spare thread while the site is
+/// linked, rather than when the first code block needs them.
+fn preload_grammars(content: &Content, highlighter: &Arc<Highlighter>) {
+    if content
+        .pages
+        .par_iter()
+        .any(|(_, p)| p.body.contains("```") || p.body.contains("~~~"))
+    {
+        let h = Arc::clone(highlighter);
+        rayon::spawn(move || h.preload());
+    }
+}
+
+/// Data files, then the theme's and the site's templates with herald's
+/// functions over them. `None` when the templates cannot be used (the
+/// problems are in `diags`).
+fn load_templates(
+    opts: &BuildOptions,
+    config: &Config,
+    content: &Content,
+    linked: &Linked,
+    hashes: HashMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Templates> {
+    let root = &opts.root;
+    let (data, data_diags) = crate::data::load(root);
+    diags.extend(data_diags);
+    let page_index = crate::functions::PageIndex {
+        root: root.clone(),
+        base_path: config.base_path.clone(),
+        pages: content
+            .pages
+            .iter()
+            .filter_map(|(k, p)| {
+                linked
+                    .links
+                    .get(k)
+                    .map(|l| (k.clone(), (p.bundle.is_some(), l.path.clone())))
+            })
+            .collect(),
+    };
+    let inputs = crate::functions::Inputs {
+        assets: Arc::new(hashes),
+        data: tera::Value::from(data),
+        pages: Arc::new(page_index),
+        images: Arc::new(crate::images::Images::new(root)),
+    };
+    match templates::load(root, config, inputs) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
+/// Board intros (`_index.md`) first: every page's output shows its board.
+fn render_intros(p: &mut Prepared) {
+    let inputs = p.markdown(true);
+    let mut intros = BTreeMap::new();
+    let mut diags = Vec::new();
+    for (k, index) in &p.site.content.indexes {
+        let key = if k.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{k}/_index.md")
+        };
+        let path = if k.is_empty() {
+            String::new()
+        } else {
+            format!("{k}/")
+        };
+        let (r, d) = inputs.render(&index.file, &index.body, index.body_line, &key, &path);
+        diags.extend(d);
+        intros.insert(k.clone(), r);
+    }
+    p.diags.extend(diags);
+    p.site.index_rendered = intros;
+}
+
+/// Static files (theme, then site, overriding), content assets and bundle
+/// assets, plus a short content hash per static file for cache busting.
+fn collect_assets(
+    root: &Path,
+    config: &Config,
+    content: &content::Content,
+    links: &BTreeMap<String, crate::site::PageLinks>,
+) -> (Vec<Copy>, HashMap<String, String>, Vec<Diagnostic>) {
+    let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut diags = Vec::new();
+    let dirs = [
+        templates::theme_dir(root, &config.theme).join("static"),
+        root.join("static"),
+    ];
+    for dir in &dirs {
+        let found = crate::confine::walk_files(root, dir, crate::source::is_ignored_name);
+        diags.extend(found.diags);
+        statics.extend(found.files);
+    }
+    let hashes: HashMap<String, String> = statics
+        .par_iter()
+        .map(|(rel, path)| {
+            (
+                rel.clone(),
+                std::fs::read(path)
+                    .map(|b| short_hash(&b))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut copies: Vec<Copy> = statics
+        .into_iter()
+        .map(|(to, from)| Copy { to, from })
+        .collect();
+    let content_dir = root.join(content::CONTENT_DIR);
+    for rel in &content.assets {
+        copies.push(Copy {
+            to: rel.clone(),
+            from: content_dir.join(rel),
+        });
+    }
+    for (key, page) in &content.pages {
+        let (Some(bundle), Some(links)) = (&page.bundle, links.get(key)) else {
+            continue;
+        };
+        for asset in &page.assets {
+            let inner = asset
+                .strip_prefix(bundle.as_str())
+                .unwrap_or(asset)
+                .trim_start_matches('/');
+            copies.push(Copy {
+                to: format!("{}{inner}", links.path),
+                from: content_dir.join(asset),
+            });
+        }
+    }
+    (copies, hashes, diags)
+}

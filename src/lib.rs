@@ -25,6 +25,7 @@ pub mod format;
 pub mod frontmatter;
 pub mod functions;
 pub mod hash;
+pub mod html;
 pub mod images;
 mod layers;
 pub mod link;

@@ -8,7 +8,7 @@ mod external;
 use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Result, sort_diagnostics};
 use crate::escape::percent_decode;
-use crate::markdown::links::attributes;
+use crate::html::start_tags;
 use crate::output::MemorySink;
 use crate::timings::Timings;
 use rayon::prelude::*;
@@ -34,12 +34,21 @@ pub struct CheckReport {
     pub problems: Vec<Diagnostic>,
 }
 
-/// `id="…"` values of an HTML page.
+/// The fragment targets of an HTML page: every `id`, and the `name` of
+/// `<a name="…">` (old-style anchors, as browsers still follow them).
 fn ids(html: &str) -> HashSet<String> {
-    attributes(html, &["id"])
-        .into_iter()
-        .map(|(_, v)| v)
-        .collect()
+    let mut out = HashSet::new();
+    for tag in start_tags(html) {
+        if let Some(id) = tag.attr("id") {
+            out.insert(id.to_string());
+        }
+        if tag.name == "a"
+            && let Some(name) = tag.attr("name")
+        {
+            out.insert(name.to_string());
+        }
+    }
+    out
 }
 
 /// Where a URL found in `from` (an output file path) points inside the
@@ -221,7 +230,8 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
         if !file.ends_with(".html") {
             continue;
         }
-        for (_, href) in attributes(&String::from_utf8_lossy(bytes), &["href"]) {
+        let html = String::from_utf8_lossy(bytes);
+        for href in start_tags(&html).filter_map(|t| t.attr("href").map(str::to_string)) {
             if let Ok(Some((target, _))) = resolve(&href, &file, base_path, base_url)
                 && files.contains_key(&target)
                 && !reached.contains(&target)

@@ -4,7 +4,7 @@
 
 use super::{Events, LineIndex};
 use crate::error::Diagnostic;
-use pulldown_cmark::{CowStr, Event, Tag};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 
 /// Turns a content path into a URL.
 pub trait LinkResolver: Sync {
@@ -82,8 +82,17 @@ pub fn collect_refs(events: &Events<'_>, lines: &LineIndex<'_>, refs: &mut Vec<R
     for (event, range) in events {
         let line = lines.line(range.start);
         match event {
-            Event::Start(Tag::Link { dest_url, .. }) => refs.push(Ref {
-                url: dest_url.to_string(),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => refs.push(Ref {
+                // `<someone@example.org>` is written as a mailto: link.
+                url: if *link_type == LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                },
                 line,
                 image: false,
             }),
@@ -93,49 +102,19 @@ pub fn collect_refs(events: &Events<'_>, lines: &LineIndex<'_>, refs: &mut Vec<R
                 image: true,
             }),
             Event::Html(html) | Event::InlineHtml(html) => {
-                for (name, value) in attributes(html, &["href", "src"]) {
-                    refs.push(Ref {
-                        url: value,
-                        line,
-                        image: name == "src",
-                    });
+                for tag in crate::html::start_tags(html) {
+                    for (name, image) in [("href", false), ("src", true)] {
+                        if let Some(url) = tag.attr(name) {
+                            refs.push(Ref {
+                                url: url.to_string(),
+                                line,
+                                image,
+                            });
+                        }
+                    }
                 }
             }
             _ => {}
         }
     }
-}
-
-/// Values of the named attributes in an HTML fragment (quoted values).
-pub fn attributes(html: &str, names: &[&str]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let lower = html.to_ascii_lowercase();
-    for name in names {
-        let pattern = format!("{name}=");
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(&pattern) {
-            let at = from + pos;
-            from = at + pattern.len();
-            let before = lower[..at].chars().next_back();
-            if !before.is_some_and(|c| c.is_whitespace()) {
-                continue;
-            }
-            let rest = &html[from..];
-            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                continue;
-            };
-            if let Some(end) = rest[1..].find(quote) {
-                out.push((name.to_string(), decode_entities(&rest[1..1 + end])));
-            }
-        }
-    }
-    out
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
 }

@@ -5,7 +5,7 @@
 //! site kept in memory. Anything else (a new, deleted or renamed file, a
 //! front-matter, template, config, data or static change, a page with
 //! problems) returns `None` and the caller does a full rebuild, which is
-//! also what reports errors. The randomized test in `tests/serve.rs`
+//! also what reports errors. The randomized test in `tests/it/serve.rs`
 //! checks that both paths serve byte-identical files.
 
 use crate::bodies::{MarkdownInputs, broken_anchors};

@@ -1,5 +1,5 @@
-//! Fixture sites in temporary folders, and running the real `herald` binary.
-#![allow(dead_code)]
+//! Fixture sites (folders under `tests/fixtures/`) copied into temporary
+//! folders, and running the real `herald` binary.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,7 +14,8 @@ pub struct Fixture {
     pub dir: tempfile::TempDir,
 }
 
-pub const SITE_YAML: &str = "title: 测试站\ndescription: 一个测试站点\nbase_url: https://example.org/portal/\nlanguage: zh-CN\nboards:\n  - { key: news, title: 要闻, kind: article, paginate: 2 }\n  - { key: lessons, title: 微课, kind: lesson }\n  - { key: cases, title: 案例, kind: case }\n  - { key: publications, title: 书刊, kind: publication }\ntaxonomies: [tags]\n";
+/// The fixture site's site.yaml, to extend in a test.
+pub const SITE_YAML: &str = include_str!("../fixtures/portal/site.yaml");
 
 impl Fixture {
     /// An empty folder with the default theme copied in.
@@ -27,35 +28,15 @@ impl Fixture {
         Fixture { dir }
     }
 
-    /// A valid site with a page in each board.
+    /// A valid site with a page in each board: `tests/fixtures/portal`.
     pub fn new() -> Fixture {
+        Fixture::from("portal")
+    }
+
+    /// The fixture site `tests/fixtures/NAME`, with the default theme.
+    pub fn from(name: &str) -> Fixture {
         let f = Fixture::bare();
-        f.write("site.yaml", SITE_YAML);
-        f.write("content/news/a.md", "---\ntitle: 第一篇\ndate: 2024-05-01\ntags: [乡村振兴, Rust]\n---\n正文第一段。\n\n## 小节\n\n见 [第二篇](@/news/b.md#细节)。\n");
-        f.write(
-            "content/news/b.md",
-            "---\ntitle: 第二篇\ndate: 2024-05-02\ntags: [乡村振兴]\n---\n## 细节\n\n内容。\n",
-        );
-        f.write(
-            "content/news/c.md",
-            "---\ntitle: Third\ndate: 2024-05-03\n---\nEnglish words here.\n",
-        );
-        f.write("content/lessons/one.md", "---\ntitle: 第一课\nseries: 入门\norder: 1\nduration: 8\nobjectives: [了解]\n---\n课一。\n");
-        f.write(
-            "content/lessons/two.md",
-            "---\ntitle: 第二课\nseries: 入门\norder: 2\n---\n课二。\n",
-        );
-        f.write(
-            "content/cases/x.md",
-            "---\ntitle: 一个案例\nsubject: 居民\nlocation: 老街\noutcome: 解决了\n---\n经过。\n",
-        );
-        f.write("content/publications/book/index.md", "---\ntitle: 一本书\ncover: cover.svg\ncover_alt: 封面\nformat: book\nfile: book.pdf\n---\n简介。\n");
-        f.write(
-            "content/publications/book/cover.svg",
-            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-        );
-        f.write("content/publications/book/book.pdf", "%PDF-1.4 tiny");
-        f.write("content/about.md", "---\ntitle: 关于\n---\n关于本站。\n");
+        copy_dir(&repo().join("tests/fixtures").join(name), f.path());
         f
     }
 

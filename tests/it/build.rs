@@ -1,8 +1,7 @@
 //! `herald build` over small fixture sites: every output, URLs under a
 //! sub-path, drafts, series, bundles, reproducibility, and HTML snapshots.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn builds_every_output_with_sub_path_urls() {

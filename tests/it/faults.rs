@@ -3,16 +3,11 @@
 //! pages and unwritable or uncreatable output folders give clear errors;
 //! files changing during a build give an error or a complete site.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
-
-#[path = "../examples/corpus/generator.rs"]
-#[allow(dead_code)]
-mod generator;
 
 fn leftovers(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -26,7 +21,7 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn sigkill_at_random_moments_never_damages_the_previous_site() {
     let dir = tempfile::tempdir().unwrap();
-    generator::write_site(dir.path(), 300, 11, &repo()).unwrap();
+    crate::generator::write_site(dir.path(), 300, 11, &repo()).unwrap();
     let herald = env!("CARGO_BIN_EXE_herald");
     let build = || {
         std::process::Command::new(herald)
@@ -41,7 +36,7 @@ fn sigkill_at_random_moments_never_damages_the_previous_site() {
     let full = started.elapsed();
     let good = tree(&dir.path().join("public"));
     assert!(good.len() > 300);
-    let mut rng = generator::Rng::new(7);
+    let mut rng = crate::generator::Rng::new(7);
     let mut killed_mid_build = 0;
     for trial in 0..30 {
         let mut child = std::process::Command::new(herald)
@@ -189,7 +184,7 @@ fn an_unwritable_output_folder_is_a_clear_error() {
 #[test]
 fn files_changing_during_a_build_give_an_error_or_a_complete_site() {
     let dir = tempfile::tempdir().unwrap();
-    generator::write_site(dir.path(), 300, 5, &repo()).unwrap();
+    crate::generator::write_site(dir.path(), 300, 5, &repo()).unwrap();
     let herald = env!("CARGO_BIN_EXE_herald");
     let build = || {
         Command::new(herald)

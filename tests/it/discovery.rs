@@ -1,8 +1,7 @@
 //! Taxonomies, feeds, sitemap, robots.txt, search, aliases and sharing
 //! metadata, over fixture sites (with a sub-path base_url and Chinese terms).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeSet;
 
 /// Parses XML strictly; panics with the file name on the first error.

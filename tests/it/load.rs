@@ -4,8 +4,7 @@
 //! slow and malformed clients hanging around. No request may fail, no
 //! response may mix two builds, and memory must stay flat.
 
-mod common;
-use common::*;
+use crate::common::*;
 use herald::serve::{ServeOptions, start};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -2,21 +2,15 @@
 //! its Hugo twin has the same pages; and a build's output does not depend
 //! on the number of threads.
 
-mod common;
-
-#[path = "../examples/corpus/generator.rs"]
-#[allow(dead_code)]
-mod generator;
-
 #[test]
 fn generator_is_deterministic_and_builds() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    generator::write_site(a.path(), 60, 7, &common::repo()).unwrap();
-    generator::write_site(b.path(), 60, 7, &common::repo()).unwrap();
+    crate::generator::write_site(a.path(), 60, 7, &crate::common::repo()).unwrap();
+    crate::generator::write_site(b.path(), 60, 7, &crate::common::repo()).unwrap();
     assert_eq!(
-        common::tree(&a.path().join("content")),
-        common::tree(&b.path().join("content"))
+        crate::common::tree(&a.path().join("content")),
+        crate::common::tree(&b.path().join("content"))
     );
     let page = std::fs::read_to_string(a.path().join("content/news/p000000.md")).unwrap();
     assert!(
@@ -29,7 +23,7 @@ fn generator_is_deterministic_and_builds() {
         .arg(a.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
     assert!(a.path().join("public/news/page/2/index.html").exists());
 }
 
@@ -37,10 +31,10 @@ fn generator_is_deterministic_and_builds() {
 fn hugo_twin_has_the_same_pages_with_plain_links() {
     let h = tempfile::tempdir().unwrap();
     let a = tempfile::tempdir().unwrap();
-    generator::write_hugo_site(h.path(), 40, 7).unwrap();
-    generator::write_site(a.path(), 40, 7, &common::repo()).unwrap();
+    crate::generator::write_hugo_site(h.path(), 40, 7).unwrap();
+    crate::generator::write_site(a.path(), 40, 7, &crate::common::repo()).unwrap();
     for i in [0, 13, 39] {
-        let (board, stem) = generator::page_key(i);
+        let (board, stem) = crate::generator::page_key(i);
         let dir = ["news", "lessons", "cases", "publications"][board];
         let rel = format!("content/{dir}/{stem}.md");
         let ours = std::fs::read_to_string(a.path().join(&rel)).unwrap();
@@ -63,7 +57,7 @@ fn hugo_twin_has_the_same_pages_with_plain_links() {
 #[test]
 fn output_is_identical_with_one_and_two_threads() {
     let site = tempfile::tempdir().unwrap();
-    generator::write_site(site.path(), 240, 3, &common::repo()).unwrap();
+    crate::generator::write_site(site.path(), 240, 3, &crate::common::repo()).unwrap();
     let build = |threads: &str, out: &std::path::Path| {
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
             .args(["build", "--root"])
@@ -73,8 +67,8 @@ fn output_is_identical_with_one_and_two_threads() {
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
-        assert!(o.status.success(), "{}", common::stderr(&o));
-        common::tree(out)
+        assert!(o.status.success(), "{}", crate::common::stderr(&o));
+        crate::common::tree(out)
     };
     let outs = tempfile::tempdir().unwrap();
     let one = build("1", &outs.path().join("one"));
@@ -111,13 +105,13 @@ fn assert_same_files(
 fn pager_pages_do_not_grow_with_the_board() {
     let size = |n: usize| {
         let site = tempfile::tempdir().unwrap();
-        generator::write_site(site.path(), n, 9, &common::repo()).unwrap();
+        crate::generator::write_site(site.path(), n, 9, &crate::common::repo()).unwrap();
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
             .args(["build", "--root"])
             .arg(site.path())
             .output()
             .unwrap();
-        assert!(o.status.success(), "{}", common::stderr(&o));
+        assert!(o.status.success(), "{}", crate::common::stderr(&o));
         let page =
             std::fs::read_to_string(site.path().join("public/lessons/page/3/index.html")).unwrap();
         assert!(!page.contains(

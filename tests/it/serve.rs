@@ -2,8 +2,7 @@
 //! hostile paths, and a long random sequence of edits after which every
 //! served file equals a fresh `herald build`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use herald::serve::{ServeOptions, start};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -454,7 +453,7 @@ fn served_site_equals_a_fresh_build_after_random_edits() {
             6 => {
                 // A template edit that changes every article page.
                 let base = std::fs::read_to_string(
-                    common::repo().join("themes/default/templates/article.html"),
+                    crate::common::repo().join("themes/default/templates/article.html"),
                 )
                 .unwrap();
                 f.write(

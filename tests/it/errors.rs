@@ -1,8 +1,7 @@
 //! One fixture per kind of bad input: the build exits 1, names the file and
 //! line with a hint, lists every error, and leaves the previous output intact.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Builds a good site, applies `breakage`, rebuilds, and checks the failure.
 fn broken(breakage: impl FnOnce(&Fixture)) -> (Fixture, String) {

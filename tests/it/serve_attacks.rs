@@ -1,10 +1,9 @@
 //! The dev server holds up under hostile clients: each attack runs against
 //! the real `herald serve` over loopback, with bounded loops, while a
 //! normal request must still be answered quickly. Figures are printed
-//! (`cargo test --test serve_attacks -- --nocapture`).
+//! (`cargo test --test it serve_attacks:: -- --nocapture`).
 
-mod common;
-use common::Fixture;
+use crate::common::Fixture;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};

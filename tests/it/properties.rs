@@ -2,8 +2,7 @@
 //! rendering is deterministic, and any title survives HTML, JSON and XML
 //! escaping intact.
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 
 fn load(f: &Fixture) -> Result<(), herald::Error> {

@@ -1,8 +1,7 @@
 //! herald touches only what is its own: victim folders with sentinel files
 //! must survive every build, whatever the site or the output folder holds.
 
-mod common;
-use common::{Fixture, stderr};
+use crate::common::{Fixture, stderr};
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
@@ -57,7 +56,7 @@ fn leftover_staging_or_old_links_never_empty_their_target() {
         let fake = f.path().join(format!("{name}2"));
         std::fs::create_dir(&fake).unwrap();
         std::fs::write(fake.join("notes.txt"), "mine").unwrap();
-        f.write("site.yaml", common::SITE_YAML);
+        f.write("site.yaml", crate::common::SITE_YAML);
         assert_eq!(code(&f.build()), 0);
         assert!(fake.join("notes.txt").is_file());
     }
@@ -179,7 +178,7 @@ fn kept_entries_survive_and_unknown_ones_refuse_the_swap() {
         "site.yaml",
         &format!(
             "{}output: {{ keep: [.git, CNAME, uploads] }}\n",
-            common::SITE_YAML
+            crate::common::SITE_YAML
         ),
     );
     let out = f.build();
@@ -214,7 +213,7 @@ fn assert_refused_read(f: &Fixture, file: &str) {
     assert!(err.contains(file), "{file} not named: {err}");
     assert!(err.contains("outside the site"), "{err}");
     if f.path().join("public").exists() {
-        for (path, bytes) in common::tree(&f.path().join("public")) {
+        for (path, bytes) in crate::common::tree(&f.path().join("public")) {
             assert!(
                 !String::from_utf8_lossy(&bytes).contains("TOP-SECRET"),
                 "{path} holds the outside file"
@@ -286,7 +285,7 @@ fn theme_and_language_take_plain_names_only() {
         ("language", "../../../secret".to_string()),
     ] {
         let f = Fixture::new();
-        let yaml = common::SITE_YAML.replace("language: zh-CN\n", "");
+        let yaml = crate::common::SITE_YAML.replace("language: zh-CN\n", "");
         f.write("site.yaml", &format!("{yaml}{key}: {value}\n"));
         let out = f.build();
         let err = stderr(&out);
@@ -323,7 +322,7 @@ fn a_planted_link_in_the_image_cache_is_not_published() {
     symlink(secret.path().join("photo.png"), &variant).unwrap();
     let out = f.build();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    for (path, bytes) in common::tree(&f.path().join("public")) {
+    for (path, bytes) in crate::common::tree(&f.path().join("public")) {
         assert!(
             !String::from_utf8_lossy(&bytes).contains("TOP-SECRET"),
             "{path} holds the outside file"

@@ -1,8 +1,7 @@
 //! The editor's toolkit through the binary: init, new, check, shortcodes,
 //! data files and image variants.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 fn herald_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {

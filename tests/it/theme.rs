@@ -5,8 +5,7 @@
 //! Checker over every generated page and the home page's weight.
 //! Screenshots are saved under target/screenshots/.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::PathBuf;
 
 /// The page types, by path under the site.

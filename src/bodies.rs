@@ -5,8 +5,10 @@
 use crate::config::Config;
 use crate::content;
 use crate::error::Diagnostic;
+use crate::html::Html;
 use crate::link::ContentResolver;
-use crate::markdown::{self, MarkdownOptions, Rendered, highlight::Highlighter};
+use crate::markdown::{self, MarkdownOptions, highlight::Highlighter};
+use crate::site::Body;
 use crate::site::Site;
 use crate::templates::Templates;
 use std::collections::BTreeMap;
@@ -47,13 +49,13 @@ impl<'a> MarkdownInputs<'a> {
         first_line: usize,
         key: &str,
         path: &str,
-    ) -> (Rendered, Vec<Diagnostic>) {
+    ) -> (Body, Vec<Diagnostic>) {
         let resolver = ContentResolver {
             config: self.config,
             content: self.content,
             links: self.links,
         };
-        markdown::render(
+        let (r, diags) = markdown::render(
             body,
             &MarkdownOptions {
                 file,
@@ -69,16 +71,18 @@ impl<'a> MarkdownInputs<'a> {
                 raw_html: self.config.raw_html,
                 collect_refs: self.collect_refs,
             },
-        )
+        );
+        // Held once as a template value, shared by every output.
+        (r.wrap_html(|h| Html::new(&h)), diags)
     }
 }
 
 /// The links of `r` to an anchor the target page does not have, with the
 /// anchor and the target.
 pub fn broken_anchors<'a>(
-    r: &'a Rendered,
-    rendered: &'a BTreeMap<String, Rendered>,
-) -> impl Iterator<Item = (&'a markdown::links::InternalLink, &'a String, &'a Rendered)> {
+    r: &'a Body,
+    rendered: &'a BTreeMap<String, Body>,
+) -> impl Iterator<Item = (&'a markdown::links::InternalLink, &'a String, &'a Body)> {
     r.links.iter().filter_map(move |link| {
         let anchor = link.anchor.as_ref()?;
         let target = rendered.get(&link.target)?;
@@ -89,7 +93,7 @@ pub fn broken_anchors<'a>(
 /// `@/page.md#anchor` must name a heading of the target page.
 pub fn check_anchors(
     content: &content::Content,
-    rendered: &BTreeMap<String, Rendered>,
+    rendered: &BTreeMap<String, Body>,
     diags: &mut Vec<Diagnostic>,
 ) {
     for (key, r) in rendered {

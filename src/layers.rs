@@ -174,6 +174,25 @@ fn layers_point_down_and_modules_form_no_cycle() {
     }
 }
 
+/// Markdown knows nothing of the template engine: the template layer
+/// wraps its HTML.
+#[test]
+fn markdown_does_not_use_tera() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/markdown");
+    let mut stack = vec![dir];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(!text.contains("tera::"), "{} uses tera", path.display());
+            }
+        }
+    }
+}
+
 #[test]
 fn the_check_sees_cycles() {
     let graph: BTreeMap<String, BTreeSet<String>> =

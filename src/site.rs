@@ -4,6 +4,7 @@
 
 use crate::config::{BoardConfig, Config};
 use crate::content::{Content, Page};
+use crate::html::Html;
 use crate::markdown::Rendered;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -64,6 +65,10 @@ pub struct PageLinks {
     pub terms: Vec<(String, String)>,
 }
 
+/// A page's rendered Markdown as the site keeps it: its HTML a template
+/// value that every output showing it shares (the page, lists, feeds).
+pub type Body = Rendered<Html>;
+
 /// A loaded and linked site, ready to render.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -76,9 +81,9 @@ pub struct Site {
     pub series: BTreeMap<String, Series>,
     pub taxonomies: Vec<Taxonomy>,
     /// Rendered Markdown of pages, by page key.
-    pub rendered: BTreeMap<String, Rendered>,
+    pub rendered: BTreeMap<String, Body>,
     /// Rendered `_index.md` bodies, by board key (`""` for home).
-    pub index_rendered: BTreeMap<String, Rendered>,
+    pub index_rendered: BTreeMap<String, Body>,
 }
 
 impl Site {

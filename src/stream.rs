@@ -11,10 +11,11 @@
 
 use crate::bodies::MarkdownInputs;
 use crate::error::Diagnostic;
-use crate::markdown::{Html, Rendered};
+use crate::html::Html;
 use crate::output::Sink;
 use crate::render::{PageWriter, check_templates};
 use crate::search::DocTokens;
+use crate::site::Body;
 use crate::site::Site;
 use crate::templates::Templates;
 use crate::values;
@@ -23,7 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use tera::Value;
 
 /// One page's rendered Markdown, its problems and its search tokens.
-pub type PageResult = (String, Rendered, Vec<Diagnostic>, Option<DocTokens>);
+pub type PageResult = (String, Body, Vec<Diagnostic>, Option<DocTokens>);
 
 /// What the phase leaves behind.
 pub struct Streamed {

@@ -149,7 +149,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
     let mut external: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
 
     // Links and images written in pages (Markdown, raw HTML, shortcodes).
-    let mut sources: Vec<(&str, String, &crate::markdown::Rendered)> = Vec::new();
+    let mut sources: Vec<(&str, String, &crate::site::Body)> = Vec::new();
     for (key, r) in &site.rendered {
         sources.push((
             &site.content.pages[key].file,

@@ -80,55 +80,13 @@ pub struct MarkdownOptions<'a> {
 /// How deep block shortcodes may nest.
 const MAX_SHORTCODE_DEPTH: usize = 8;
 
-/// Rendered HTML, held as a template value: every output that shows it
-/// (the page, lists, feeds) shares this one copy.
-#[derive(Clone)]
-pub struct Html(tera::Value);
-
-impl Html {
-    pub fn new(html: &str) -> Html {
-        Html(tera::Value::safe_string(html))
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.0.as_str().unwrap_or("")
-    }
-
-    /// The HTML as a (safe) template value, without copying it.
-    pub fn value(&self) -> tera::Value {
-        self.0.clone()
-    }
-}
-
-impl Default for Html {
-    fn default() -> Html {
-        Html::new("")
-    }
-}
-
-impl std::ops::Deref for Html {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Debug for Html {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::fmt::Display for Html {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A page's Markdown, rendered once and reused by every output.
+/// A page's Markdown, rendered once and reused by every output. `H` is
+/// how the HTML is held: a `String` here; the site keeps it as a shared
+/// template value ([`crate::site::Body`]), which this module knows nothing
+/// of.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
-    pub html: Html,
+pub struct Rendered<H = String> {
+    pub html: H,
     /// The HTML before `<!-- more -->`, if the page has the marker.
     pub summary_html: Option<String>,
     /// A plain-text summary: the text before `<!-- more -->`, or a cut.
@@ -146,6 +104,26 @@ pub struct Rendered {
     pub cjk_chars: usize,
     pub words: usize,
     pub reading_minutes: usize,
+}
+
+impl Rendered {
+    /// The same, with its HTML handed to `wrap` and held as it returns.
+    pub fn wrap_html<H>(self, wrap: impl FnOnce(String) -> H) -> Rendered<H> {
+        Rendered {
+            html: wrap(self.html),
+            summary_html: self.summary_html,
+            summary: self.summary,
+            toc: self.toc,
+            anchors: self.anchors,
+            links: self.links,
+            refs: self.refs,
+            has_code: self.has_code,
+            plain: self.plain,
+            cjk_chars: self.cjk_chars,
+            words: self.words,
+            reading_minutes: self.reading_minutes,
+        }
+    }
 }
 
 fn options() -> Options {
@@ -302,8 +280,7 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     }
     let mut body = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut body, events.into_iter().map(|(e, _)| e));
-    out.html = Html::new(&body);
-    drop(body);
+    out.html = body;
     let (cjk, words) = text::count(&out.plain);
     out.cjk_chars = cjk;
     out.words = words;

@@ -39,7 +39,7 @@ struct Update {
     key: String,
     body: String,
     body_line: usize,
-    rendered: crate::markdown::Rendered,
+    rendered: crate::site::Body,
 }
 
 /// Tries the quick path for the files in `changed`.

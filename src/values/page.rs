@@ -9,7 +9,7 @@ pub fn page_with(
     site: &Site,
     shared: &Shared,
     key: &str,
-    rendered: Option<&crate::markdown::Rendered>,
+    rendered: Option<&crate::site::Body>,
 ) -> Value {
     let page = &site.content.pages[key];
     let links = &site.links[key];

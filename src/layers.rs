@@ -29,6 +29,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
             "markdown",
             "site",
             "output",
+            "theme",
         ],
     ),
     ("link", &["link", "resources", "images"]),

@@ -42,6 +42,7 @@ pub mod slug;
 pub mod source;
 pub mod stream;
 pub mod templates;
+pub mod theme;
 pub mod timings;
 pub mod values;
 pub mod yaml;

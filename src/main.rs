@@ -97,6 +97,10 @@ enum Command {
         /// Add the site to a folder that is not empty (existing files are kept).
         #[arg(long)]
         force: bool,
+        /// Copy the built-in theme into themes/default/ to edit it (without
+        /// it, the site uses the theme built into herald).
+        #[arg(long)]
+        with_theme: bool,
     },
     /// Create a page in a board, with the front matter of the board's kind.
     New {
@@ -215,24 +219,31 @@ fn main() -> ExitCode {
             drafts,
             open,
         } => serve(root, bind, port, drafts, open),
-        Command::Init { dir, force } => match herald::scaffold::init(&dir, force) {
-            Ok(_) => {
-                let shown = dir.display();
-                println!("Created a new site in {shown}. Next:\n");
-                if dir != std::path::Path::new(".") {
-                    println!("  cd {shown}");
+        Command::Init {
+            dir,
+            force,
+            with_theme,
+        } => {
+            match herald::scaffold::init(&dir, herald::scaffold::InitOptions { force, with_theme })
+            {
+                Ok(_) => {
+                    let shown = dir.display();
+                    println!("Created a new site in {shown}. Next:\n");
+                    if dir != std::path::Path::new(".") {
+                        println!("  cd {shown}");
+                    }
+                    println!("  herald build        # writes the site into public/");
+                    println!(
+                        "  herald serve        # previews it at http://127.0.0.1:1111/ while you edit"
+                    );
+                    ExitCode::SUCCESS
                 }
-                println!("  herald build        # writes the site into public/");
-                println!(
-                    "  herald serve        # previews it at http://127.0.0.1:1111/ while you edit"
-                );
-                ExitCode::SUCCESS
+                Err(e) => {
+                    print_error(&e);
+                    exit_code(&e)
+                }
             }
-            Err(e) => {
-                print_error(&e);
-                exit_code(&e)
-            }
-        },
+        }
         Command::New { board, title, root } => {
             match herald::scaffold::new_page(&root, &board, &title) {
                 Ok(path) => {

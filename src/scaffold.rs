@@ -3,12 +3,9 @@
 
 use crate::config::{Config, Kind};
 use crate::error::{Error, Result, did_you_mean};
-use include_dir::{Dir, include_dir};
+use include_dir::Dir;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-
-/// The default theme, built into the binary so `init` works anywhere.
-static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 const SITE_YAML: &str =
     "# Site settings: see https://example.org/herald/docs/configuration.md (docs/configuration.md)
@@ -81,8 +78,21 @@ fn theme_files(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8]
     }
 }
 
-/// Creates a working site in `dir`. Refuses a non-empty folder unless `force`.
-pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+/// How `herald init` makes a site.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InitOptions {
+    /// Add to a folder that is not empty (existing files are kept).
+    pub force: bool,
+    /// Copy the built-in theme into `themes/default/` to edit it (without
+    /// it, the site uses the theme built into herald, which receives its
+    /// fixes with each herald).
+    pub with_theme: bool,
+}
+
+/// Creates a working site in `dir`. Refuses a non-empty folder unless
+/// `force`.
+pub fn init(dir: &Path, opts: InitOptions) -> Result<Vec<PathBuf>> {
+    let force = opts.force;
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Refused(format!(
             "{} is a file, not a folder",
@@ -109,13 +119,15 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
         plan.push((dir.join(rel), text.into_bytes().into()));
     }
     let theme = dir.join("themes/default");
-    let mut files = Vec::new();
-    theme_files(&DEFAULT_THEME, &mut files);
-    plan.extend(
-        files
-            .into_iter()
-            .map(|(rel, c)| (theme.join(rel), c.into())),
-    );
+    if opts.with_theme {
+        let mut files = Vec::new();
+        theme_files(&crate::theme::BUILT_IN, &mut files);
+        plan.extend(
+            files
+                .into_iter()
+                .map(|(rel, c)| (theme.join(rel), c.into())),
+        );
+    }
     // `init --force` only adds what is missing (an edited file is the
     // user's), and never writes through a link out of the site: all is
     // checked before anything is written.
@@ -141,7 +153,9 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
             written.push(path);
         }
     }
-    written.push(theme);
+    if opts.with_theme {
+        written.push(theme);
+    }
     Ok(written)
 }
 

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::source::decode_text;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tera::Tera;
 
 /// Compiled templates plus where each came from (for messages).
@@ -40,30 +40,23 @@ fn required_args(source: &str) -> Vec<String> {
         .collect()
 }
 
-/// The folder of a theme.
-pub fn theme_dir(root: &Path, theme: &str) -> PathBuf {
-    root.join("themes").join(theme)
-}
-
-fn collect(
-    dir: &Path,
-    root: &Path,
+/// Reads template files into `out` (name → (file, text)), later ones
+/// overriding earlier ones of the same name.
+fn read_all(
+    files: Vec<crate::theme::ThemeFile>,
     out: &mut BTreeMap<String, (String, String)>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let found = crate::confine::walk_files(root, dir, crate::source::is_ignored_name);
-    diags.extend(found.diags);
-    for (name, path) in found.files {
-        let file = crate::confine::shown(root, &path);
-        match std::fs::read(&path) {
-            Ok(bytes) => match decode_text(&file, &bytes) {
+    for f in files {
+        match f.origin.read() {
+            Ok(bytes) => match decode_text(&f.shown, &bytes) {
                 Ok(text) => {
-                    out.insert(name, (file, text));
+                    out.insert(f.rel, (f.shown, text));
                 }
                 Err(d) => diags.push(d),
             },
             Err(e) => diags.push(Diagnostic::error(
-                file,
+                f.shown,
                 format!("cannot read template: {e}"),
             )),
         }
@@ -139,39 +132,15 @@ pub fn load(
     inputs: crate::functions::Inputs,
 ) -> Result<Templates, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let theme = theme_dir(root, &config.theme);
-    let real = crate::confine::real_root(root);
-    if let Err(e) = crate::confine::check(&real, &theme) {
-        return Err(vec![e.diagnostic(&crate::confine::shown(root, &theme))]);
-    }
-    if !theme.is_dir() {
-        let available: Vec<String> = std::fs::read_dir(root.join("themes"))
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let hint = if available.is_empty() {
-            "there is no themes/ folder; copy one in (e.g. from `herald init`) or fix `theme:`"
-                .to_string()
-        } else {
-            format!("themes here: {}", available.join(", "))
-        };
-        return Err(vec![
-            Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                format!(
-                    "theme `{}` does not exist (no folder themes/{}/)",
-                    config.theme, config.theme
-                ),
-            )
-            .hint(hint),
-        ]);
-    }
+    let theme = crate::theme::resolve(root, &config.theme).map_err(|d| vec![d])?;
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
-    collect(&theme.join("templates"), root, &mut sources, &mut diags);
-    collect(&root.join("templates"), root, &mut sources, &mut diags);
+    let (theme_templates, theme_diags) = theme.files(root, "templates");
+    diags.extend(theme_diags);
+    read_all(theme_templates, &mut sources, &mut diags);
+    let site = crate::theme::Theme::Folder(root.to_path_buf());
+    let (site_templates, site_diags) = site.files(root, "templates");
+    diags.extend(site_diags);
+    read_all(site_templates, &mut sources, &mut diags);
     let files: HashMap<String, String> = sources
         .iter()
         .map(|(n, (f, _))| (n.clone(), f.clone()))
@@ -226,11 +195,11 @@ pub fn load(
     })
 }
 
-/// UI strings: `themes/<t>/i18n/<lang>.yaml`, falling back from `zh-CN` to
-/// `zh` to `en`; a site's `i18n/<lang>.yaml` overrides single strings.
+/// UI strings: the theme's `i18n/<lang>.yaml`, falling back from `zh-CN`
+/// to `zh` to `en`; a site's `i18n/<lang>.yaml` overrides single strings.
 fn load_strings(
     root: &Path,
-    theme: &Path,
+    theme: &crate::theme::Theme,
     language: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> serde_json::Map<String, serde_json::Value> {
@@ -240,23 +209,21 @@ fn load_strings(
     }
     candidates.push("en".into());
     let mut out = serde_json::Map::new();
-    let real = crate::confine::real_root(root);
-    for dir in [theme.join("i18n"), root.join("i18n")] {
+    let site = crate::theme::Theme::Folder(root.to_path_buf());
+    for source in [theme, &site] {
         for lang in candidates.iter().rev() {
-            let path = dir.join(format!("{lang}.yaml"));
-            if let Err(e) = crate::confine::check(&real, &path) {
-                diags.push(e.diagnostic(&crate::confine::shown(root, &path)));
-                continue;
-            }
-            let Ok(bytes) = std::fs::read(&path) else {
+            let file = match source.file(root, &format!("i18n/{lang}.yaml")) {
+                Ok(Some(f)) => f,
+                Ok(None) => continue,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let Ok(bytes) = file.origin.read() else {
                 continue;
             };
-            let file = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let text = match decode_text(&file, &bytes) {
+            let text = match decode_text(&file.shown, &bytes) {
                 Ok(t) => t,
                 Err(d) => {
                     diags.push(d);
@@ -271,7 +238,7 @@ fn load_strings(
                 }
                 Err(e) => diags.push(Diagnostic {
                     hint: e.hint,
-                    ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
+                    ..Diagnostic::error(file.shown, e.message).at_col(e.line, e.col)
                 }),
             }
         }

@@ -14,10 +14,11 @@ use crate::markdown::highlight::{self, Highlighter};
 use crate::render::Copy;
 use crate::site::Site;
 use crate::templates::{self, Templates};
+use crate::theme::Origin;
 use crate::timings::Timings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -217,25 +218,30 @@ fn collect_assets(
     content: &content::Content,
     links: &BTreeMap<String, crate::site::PageLinks>,
 ) -> (Vec<Copy>, HashMap<String, String>, Vec<Diagnostic>) {
-    let mut statics: BTreeMap<String, PathBuf> = BTreeMap::new();
+    // The theme's static files, then the site's (overriding by name).
+    let mut statics: BTreeMap<String, Origin> = BTreeMap::new();
     let mut diags = Vec::new();
-    let dirs = [
-        templates::theme_dir(root, &config.theme).join("static"),
-        root.join("static"),
-    ];
-    for dir in &dirs {
-        let found = crate::confine::walk_files(root, dir, crate::source::is_ignored_name);
-        diags.extend(found.diags);
-        statics.extend(found.files);
+    // (A theme that does not exist is reported by the templates step.)
+    if let Ok(theme) = crate::theme::resolve(root, &config.theme) {
+        let (files, found) = theme.files(root, "static");
+        diags.extend(found);
+        statics.extend(files.into_iter().map(|f| (f.rel, f.origin)));
     }
+    let found =
+        crate::confine::walk_files(root, &root.join("static"), crate::source::is_ignored_name);
+    diags.extend(found.diags);
+    statics.extend(
+        found
+            .files
+            .into_iter()
+            .map(|(rel, p)| (rel, Origin::Disk(p))),
+    );
     let hashes: HashMap<String, String> = statics
         .par_iter()
-        .map(|(rel, path)| {
+        .map(|(rel, from)| {
             (
                 rel.clone(),
-                std::fs::read(path)
-                    .map(|b| short_hash(&b))
-                    .unwrap_or_default(),
+                from.read().map(|b| short_hash(&b)).unwrap_or_default(),
             )
         })
         .collect();
@@ -245,10 +251,7 @@ fn collect_assets(
         .collect();
     let content_dir = root.join(content::CONTENT_DIR);
     for rel in &content.assets {
-        copies.push(Copy {
-            to: rel.clone(),
-            from: content_dir.join(rel),
-        });
+        copies.push(Copy::file(rel.clone(), content_dir.join(rel)));
     }
     for (key, page) in &content.pages {
         let (Some(bundle), Some(links)) = (&page.bundle, links.get(key)) else {
@@ -259,10 +262,10 @@ fn collect_assets(
                 .strip_prefix(bundle.as_str())
                 .unwrap_or(asset)
                 .trim_start_matches('/');
-            copies.push(Copy {
-                to: format!("{}{inner}", links.path),
-                from: content_dir.join(asset),
-            });
+            copies.push(Copy::file(
+                format!("{}{inner}", links.path),
+                content_dir.join(asset),
+            ));
         }
     }
     (copies, hashes, diags)

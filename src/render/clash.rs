@@ -83,7 +83,7 @@ impl Plan<'_> {
             claim(path, self.job_source(job), &mut diags);
         }
         for c in copies {
-            let from = crate::confine::shown(root, &c.from);
+            let from = c.shown(root);
             claim(c.to.clone(), (Some(from.clone()), from), &mut diags);
         }
         for path in generated {

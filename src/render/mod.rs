@@ -5,6 +5,7 @@ use crate::error::Diagnostic;
 use crate::output::Sink;
 use crate::site::Site;
 use crate::templates::Templates;
+use crate::theme::Origin;
 use crate::values::{self, map};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -23,10 +24,35 @@ use plan::{Job, Plan, jobs};
 pub use shared::PageWriter;
 use shared::{Own, Values, series_values};
 
-/// A file copied as is.
+/// A file copied as is: from the site, or from the built-in theme.
 pub struct Copy {
     pub to: String,
-    pub from: PathBuf,
+    pub from: Origin,
+}
+
+impl Copy {
+    /// A file of the site copied to `to`.
+    pub fn file(to: String, from: PathBuf) -> Copy {
+        Copy {
+            to,
+            from: Origin::Disk(from),
+        }
+    }
+
+    /// How messages name its source.
+    pub fn shown(&self, root: &std::path::Path) -> String {
+        match &self.from {
+            Origin::Disk(p) => crate::confine::shown(root, p),
+            Origin::Embedded(_) => format!("(built-in theme) static/{}", self.to),
+        }
+    }
+
+    fn copy_into(&self, sink: &dyn Sink) -> std::io::Result<()> {
+        match &self.from {
+            Origin::Disk(p) => sink.copy(&self.to, p),
+            Origin::Embedded(bytes) => sink.write(&self.to, bytes),
+        }
+    }
 }
 
 /// Missing templates, found before any page is rendered.
@@ -182,7 +208,7 @@ pub fn render_site(
         .images
         .outputs()
         .into_iter()
-        .map(|(to, from)| Copy { to, from })
+        .map(|(to, from)| Copy::file(to, from))
         .collect();
     let copied: Vec<Result<(), Diagnostic>> = input
         .copies
@@ -191,12 +217,9 @@ pub fn render_site(
         .collect::<Vec<_>>()
         .par_iter()
         .map(|c| {
-            sink.copy(&c.to, &c.from).map_err(|e| {
+            c.copy_into(sink).map_err(|e| {
                 Diagnostic::error(
-                    c.from
-                        .strip_prefix(&site.root)
-                        .unwrap_or(&c.from)
-                        .to_string_lossy(),
+                    c.shown(&site.root),
                     format!("cannot copy to the output: {e}"),
                 )
             })

@@ -413,12 +413,23 @@ fn init_force_keeps_existing_files_and_new_refuses_line_breaks() {
             .output()
             .unwrap()
     };
-    assert_eq!(code(&run(&["init", site.to_str().unwrap()])), 0);
+    assert_eq!(
+        code(&run(&["init", site.to_str().unwrap(), "--with-theme"])),
+        0
+    );
     std::fs::write(site.join("site.yaml"), "title: 我的\n").unwrap();
     let css = site.join("themes/default/static/style.css");
     std::fs::write(&css, "/* edited */").unwrap();
     std::fs::remove_file(site.join("content/about.md")).unwrap();
-    assert_eq!(code(&run(&["init", site.to_str().unwrap(), "--force"])), 0);
+    assert_eq!(
+        code(&run(&[
+            "init",
+            site.to_str().unwrap(),
+            "--force",
+            "--with-theme"
+        ])),
+        0
+    );
     assert_eq!(
         std::fs::read_to_string(site.join("site.yaml")).unwrap(),
         "title: 我的\n"

@@ -23,7 +23,8 @@ fn init_then_build_works_and_refuses_non_empty_folders() {
         "{text}"
     );
     let demo = tmp.path().join("demo");
-    assert!(demo.join("themes/default/templates/base.html").exists());
+    // The theme is built in: a new site carries none (--with-theme copies it).
+    assert!(!demo.join("themes").exists());
     assert!(
         std::fs::read_to_string(demo.join(".gitignore"))
             .unwrap()
@@ -396,4 +397,55 @@ fn raw_html_can_be_turned_into_text_while_shortcodes_still_work() {
         html.contains("<aside class=\"callout callout-note\"")
             && html.contains("<strong>works</strong>")
     );
+}
+
+/// The default theme is built into herald: a site without `themes/` builds
+/// the same bytes as one that carries a copy, and overrides single
+/// templates and static files; `init --with-theme` copies it to edit.
+#[test]
+fn the_built_in_theme_needs_no_folder_and_takes_overrides() {
+    let carried = Fixture::new();
+    let built_in = Fixture::new();
+    std::fs::remove_dir_all(built_in.path().join("themes")).unwrap();
+    for f in [&carried, &built_in] {
+        let out = f.build();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(
+        tree(&carried.path().join("public")),
+        tree(&built_in.path().join("public"))
+    );
+
+    built_in.write(
+        "templates/partials/toc.html",
+        "<nav class=\"my-toc\">{{ page.title }}</nav>",
+    );
+    built_in.write("static/style.css", "/* mine */");
+    let out = built_in.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(built_in.read_output("news/a/index.html").contains("my-toc"));
+    assert_eq!(built_in.read_output("style.css"), "/* mine */");
+
+    built_in.write(
+        "site.yaml",
+        &SITE_YAML.replace("language: zh-CN", "language: zh-CN\ntheme: fancy"),
+    );
+    let out = built_in.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("default (built in)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = herald_in(tmp.path(), &["init", "copy", "--with-theme"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        tmp.path()
+            .join("copy/themes/default/templates/base.html")
+            .exists()
+    );
+    let out = herald_in(&tmp.path().join("copy"), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }

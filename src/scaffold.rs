@@ -19,6 +19,7 @@ boards:
   - { key: lessons,      title: 微课堂,   kind: lesson }
   - { key: cases,        title: 案例故事, kind: case }
   - { key: publications, title: 书刊画册, kind: publication }
+  - { key: guides,       title: 办事指南, kind: page }
 taxonomies: [tags]
 ";
 
@@ -61,6 +62,10 @@ fn sample_pages(today: &str) -> Vec<(&'static str, String)> {
             ),
         ),
         ("content/publications/handbook/cover.svg", COVER_SVG.into()),
+        (
+            "content/guides/ban-shi-liu-cheng.md",
+            "---\ntitle: 办事流程\nweight: 10\nsummary: 常办事项一页说清：带什么、去哪里、多久办好。\n---\n## 要带的材料\n\n- 居民身份证\n\n## 在哪里办\n\n政务服务中心一楼综合窗口。\n".into(),
+        ),
         (
             ".gitignore",
             "/public\n/.public.herald-*\n/.herald-cache\n".into(),

@@ -39,10 +39,12 @@ pub(super) fn parse_board(
             }
         }
     }
-    let default_sort = if kind == Kind::Lesson {
-        SortBy::Order
-    } else {
-        SortBy::Date
+    // Lessons in course order; plain pages (guides, policies) by weight,
+    // then title, as they seldom carry dates; the rest newest first.
+    let default_sort = match kind {
+        Kind::Lesson => SortBy::Order,
+        Kind::Page => SortBy::Weight,
+        _ => SortBy::Date,
     };
     let mut sort = default_sort;
     if let Some(s) = &sort_name {

@@ -33,7 +33,7 @@ fn init_then_build_works_and_refuses_non_empty_folders() {
     let build = herald_in(&demo, &["build"]);
     assert!(build.status.success(), "{}", stderr(&build));
     assert!(
-        stdout(&build).contains("Built 5 pages, 4 boards"),
+        stdout(&build).contains("Built 6 pages, 5 boards"),
         "{}",
         stdout(&build)
     );

@@ -5,16 +5,17 @@
 use crate::config::Config;
 use crate::content;
 use crate::error::Diagnostic;
-use crate::html::Html;
 use crate::link::ContentResolver;
 use crate::markdown::{self, MarkdownOptions, highlight::Highlighter};
 use crate::site::Body;
+use crate::site::Html;
 use crate::site::Site;
 use crate::templates::Templates;
 use std::collections::BTreeMap;
 
 /// What rendering one Markdown body needs.
 pub struct MarkdownInputs<'a> {
+    pub root: &'a std::path::Path,
     pub config: &'a Config,
     pub content: &'a content::Content,
     pub links: &'a BTreeMap<String, crate::site::PageLinks>,
@@ -32,6 +33,7 @@ impl<'a> MarkdownInputs<'a> {
         collect_refs: bool,
     ) -> Self {
         MarkdownInputs {
+            root: &site.root,
             config: &site.config,
             content: &site.content,
             links: &site.links,
@@ -51,6 +53,7 @@ impl<'a> MarkdownInputs<'a> {
         path: &str,
     ) -> (Body, Vec<Diagnostic>) {
         let resolver = ContentResolver {
+            root: self.root,
             config: self.config,
             content: self.content,
             links: self.links,
@@ -69,6 +72,7 @@ impl<'a> MarkdownInputs<'a> {
                     url: format!("{}{path}", self.config.base_path),
                 },
                 raw_html: self.config.raw_html,
+                anchors: self.config.anchors,
                 collect_refs: self.collect_refs,
             },
         );
@@ -119,8 +123,13 @@ pub fn check_anchors(
                 Diagnostic::error(
                     &content.pages[key].file,
                     format!(
-                        "broken anchor: @/{}#{anchor} — the page has no heading with that id",
-                        link.target
+                        "broken anchor: {} — {} has no heading with the id `{anchor}`",
+                        link.written,
+                        if link.target == *key {
+                            "this page".to_string()
+                        } else {
+                            format!("@/{}", link.target)
+                        }
                     ),
                 )
                 .at(link.line)

@@ -1,5 +1,4 @@
-//! HTML: rendered HTML held as a shared template value ([`Html`]), and
-//! reading HTML that herald or an editor wrote: the start tags and their
+//! Reading HTML that herald or an editor wrote: the start tags and their
 //! attributes, from html5gum (a WHATWG-compliant tokenizer: entities
 //! decoded, any quoting, comments skipped, script and style contents not
 //! taken for tags).
@@ -44,51 +43,6 @@ pub fn start_tags(html: &str) -> impl Iterator<Item = Tag> + '_ {
         }),
         _ => None,
     })
-}
-
-/// Rendered HTML, held as a template value: every output that shows it
-/// (the page, lists, feeds) shares this one copy.
-#[derive(Clone)]
-pub struct Html(tera::Value);
-
-impl Html {
-    pub fn new(html: &str) -> Html {
-        Html(tera::Value::safe_string(html))
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.0.as_str().unwrap_or("")
-    }
-
-    /// The HTML as a (safe) template value, without copying it.
-    pub fn value(&self) -> tera::Value {
-        self.0.clone()
-    }
-}
-
-impl Default for Html {
-    fn default() -> Html {
-        Html::new("")
-    }
-}
-
-impl std::ops::Deref for Html {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Debug for Html {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::fmt::Display for Html {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 #[cfg(test)]

@@ -341,8 +341,9 @@ fn resource(
     }
 }
 
-/// Resolves `@/` links against the loaded content.
+/// Resolves links against the loaded content.
 pub struct ContentResolver<'a> {
+    pub root: &'a Path,
     pub config: &'a Config,
     pub content: &'a Content,
     pub links: &'a BTreeMap<String, PageLinks>,
@@ -376,5 +377,41 @@ impl LinkResolver for ContentResolver<'_> {
             Some(s) => format!("there is no content/{key} — did you mean @/{s}?"),
             None => format!("there is no content/{key}"),
         })
+    }
+
+    fn asset(&self, key: &str) -> Option<String> {
+        self.content
+            .assets
+            .iter()
+            .any(|a| a == key)
+            .then(|| format!("{}{key}", self.config.base_path))
+    }
+
+    fn published(&self, path: &str) -> Option<String> {
+        let base = &self.config.base_path;
+        if base == "/" || path.is_empty() || path.split('/').any(|s| s == "..") {
+            return None;
+        }
+        let url = Some(format!("{base}{path}"));
+        if self.content.assets.iter().any(|a| a == path) {
+            return url;
+        }
+        let dir = path.trim_end_matches('/');
+        if self
+            .links
+            .values()
+            .any(|l| l.path.trim_end_matches('/') == dir)
+        {
+            return url;
+        }
+        if self.root.join("static").join(path).is_file() {
+            return url;
+        }
+        let theme = crate::theme::resolve(self.root, &self.config.theme).ok()?;
+        theme
+            .file(self.root, &format!("static/{path}"))
+            .ok()
+            .flatten()
+            .and(url)
     }
 }

@@ -4,7 +4,6 @@
 
 use crate::config::{BoardConfig, Config};
 use crate::content::{Content, Page};
-use crate::html::Html;
 use crate::markdown::Rendered;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -63,6 +62,51 @@ pub struct PageLinks {
     pub video: Option<Resource>,
     /// (taxonomy, term slug) pairs.
     pub terms: Vec<(String, String)>,
+}
+
+/// Rendered HTML, held as a template value: every output that shows it
+/// (the page, lists, feeds) shares this one copy.
+#[derive(Clone)]
+pub struct Html(tera::Value);
+
+impl Html {
+    pub fn new(html: &str) -> Html {
+        Html(tera::Value::safe_string(html))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().unwrap_or("")
+    }
+
+    /// The HTML as a (safe) template value, without copying it.
+    pub fn value(&self) -> tera::Value {
+        self.0.clone()
+    }
+}
+
+impl Default for Html {
+    fn default() -> Html {
+        Html::new("")
+    }
+}
+
+impl std::ops::Deref for Html {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A page's rendered Markdown as the site keeps it: its HTML a template

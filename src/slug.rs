@@ -101,15 +101,58 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
-/// Makes a heading anchor: like [`slugify`], but an empty result becomes
-/// `section` so every heading gets an id.
-pub fn anchor(s: &str) -> String {
-    let slug = slugify(s);
-    if slug.is_empty() {
-        "section".into()
-    } else {
-        slug
+/// How heading ids are made, set by `anchors:` in site.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AnchorStyle {
+    /// GitHub's (and mdBook's, and most editors' previews): lower-cased,
+    /// punctuation dropped, each space a `-`, CJK kept:
+    /// `示例：别名 一个` → `示例别名-一个`.
+    #[default]
+    GitHub,
+    /// herald's first style: like slugs, punctuation and spaces a single
+    /// `-` (`示例-别名-一个`).
+    Herald,
+    /// Chinese as toneless pinyin, as slugs: `xiang-cun-zhen-xing`.
+    Pinyin,
+}
+
+impl AnchorStyle {
+    pub const NAMES: [&'static str; 3] = ["github", "herald", "pinyin"];
+
+    pub fn from_name(s: &str) -> Option<AnchorStyle> {
+        match s {
+            "github" => Some(AnchorStyle::GitHub),
+            "herald" => Some(AnchorStyle::Herald),
+            "pinyin" => Some(AnchorStyle::Pinyin),
+            _ => None,
+        }
     }
+}
+
+/// Makes a heading anchor in `style`; an empty result becomes `section` so
+/// every heading gets an id.
+pub fn anchor(style: AnchorStyle, s: &str) -> String {
+    let id = match style {
+        AnchorStyle::GitHub => github_anchor(s),
+        AnchorStyle::Herald => slugify(s),
+        AnchorStyle::Pinyin => slug(SlugStyle::Pinyin, s),
+    };
+    if id.is_empty() { "section".into() } else { id }
+}
+
+/// GitHub's heading ids (github-slugger): letters and numbers of any
+/// script lower-cased, `-` and `_` kept, each space a `-`, everything
+/// else (punctuation, symbols, other white space) dropped.
+fn github_anchor(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c == '-' || c == '_' || c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -122,7 +165,26 @@ mod tests {
         assert_eq!(slugify("  第一章 总则 "), "第一章-总则");
         assert_eq!(slugify("Rust 与 CJK：混排"), "rust-与-cjk-混排");
         assert_eq!(slugify("a__b"), "a__b");
-        assert_eq!(anchor("？？"), "section");
+        assert_eq!(anchor(AnchorStyle::Herald, "？？"), "section");
+    }
+
+    #[test]
+    fn anchors_follow_github_by_default() {
+        let gh = |s| anchor(AnchorStyle::GitHub, s);
+        // Cases from GitHub's and mdBook's rendering.
+        assert_eq!(gh("示例：别名一个可变引用"), "示例别名一个可变引用");
+        assert_eq!(gh("Hello, World!"), "hello-world");
+        assert_eq!(gh("Send and Sync (part 2)"), "send-and-sync-part-2");
+        assert_eq!(gh("a - b"), "a---b");
+        assert_eq!(gh("`Option<T>` 与 `Result`"), "optiont-与-result");
+        assert_eq!(gh("snake_case_名字"), "snake_case_名字");
+        assert_eq!(gh("Ünïcödé"), "ünïcödé");
+        assert_eq!(gh("？？"), "section");
+        assert_eq!(anchor(AnchorStyle::Herald, "示例：别名"), "示例-别名");
+        assert_eq!(
+            anchor(AnchorStyle::Pinyin, "乡村振兴"),
+            "xiang-cun-zhen-xing"
+        );
     }
 
     #[test]

@@ -11,11 +11,11 @@
 
 use crate::bodies::MarkdownInputs;
 use crate::error::Diagnostic;
-use crate::html::Html;
 use crate::output::Sink;
 use crate::render::{PageWriter, check_templates};
 use crate::search::DocTokens;
 use crate::site::Body;
+use crate::site::Html;
 use crate::site::Site;
 use crate::templates::Templates;
 use crate::values;

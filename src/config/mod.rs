@@ -131,6 +131,9 @@ pub struct Config {
     pub search: bool,
     /// How slugs spell Chinese: pinyin (default) or unicode.
     pub slugs: crate::slug::SlugStyle,
+    /// How heading ids are made: GitHub's (default), herald's first style,
+    /// or pinyin.
+    pub anchors: crate::slug::AnchorStyle,
     /// Raw HTML in Markdown is passed through (editors are trusted); `false`
     /// shows it as text instead.
     pub raw_html: bool,
@@ -225,6 +228,24 @@ impl Config {
                         format!("unknown slug style `{name}`"),
                         "use `pinyin` (乡村振兴 → xiang-cun-zhen-xing) or `unicode` (kept as is)"
                             .into(),
+                    );
+                }
+            }
+        }
+        let mut anchors = crate::slug::AnchorStyle::default();
+        if let Some(name) = r.string("anchors") {
+            match crate::slug::AnchorStyle::from_name(&name) {
+                Some(a) => anchors = a,
+                None => {
+                    let n = r.node("anchors").expect("read above");
+                    r.invalid(
+                        "anchors",
+                        n,
+                        format!("unknown anchor style `{name}`"),
+                        format!(
+                            "use one of: {} (github: 示例：别名 → #示例别名, as GitHub and mdBook)",
+                            crate::slug::AnchorStyle::NAMES.join(", ")
+                        ),
                     );
                 }
             }
@@ -393,6 +414,7 @@ impl Config {
             feeds,
             search,
             slugs,
+            anchors,
             raw_html,
             output_keep,
             lists,

@@ -1,5 +1,6 @@
 //! Heading anchors and the table of contents. Ids come from the heading's
-//! text (Chinese kept as is), `{#custom-id}` wins, duplicates get `-1`, `-2`.
+//! text in the site's anchor style (GitHub's by default, Chinese kept as
+//! is), `{#custom-id}` wins, duplicates get `-1`, `-2`.
 
 use super::Events;
 use crate::slug;
@@ -14,7 +15,11 @@ pub struct TocEntry {
 }
 
 /// Gives every heading an id; returns the table of contents.
-pub fn anchor(events: &mut Events<'_>, anchors: &mut Vec<String>) -> Vec<TocEntry> {
+pub fn anchor(
+    events: &mut Events<'_>,
+    style: slug::AnchorStyle,
+    anchors: &mut Vec<String>,
+) -> Vec<TocEntry> {
     let mut toc = Vec::new();
     let mut seen: FxHashSet<String> = FxHashSet::default();
     // The next suffix to try per id: a page of 40,000 identical headings
@@ -39,7 +44,7 @@ pub fn anchor(events: &mut Events<'_>, anchors: &mut Vec<String>) -> Vec<TocEntr
             }
             j += 1;
         }
-        let base = custom.unwrap_or_else(|| slug::anchor(&title));
+        let base = custom.unwrap_or_else(|| slug::anchor(style, &title));
         let mut unique = base.clone();
         if !seen.insert(unique.clone()) {
             let n = next.entry(base.clone()).or_insert(1);

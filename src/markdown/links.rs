@@ -1,6 +1,11 @@
 //! Internal links: `[text](@/news/first-post.md#anchor)` becomes the target
-//! page's URL. A missing target is an error at the link's line; anchors are
-//! collected and checked once every page has its headings.
+//! page's URL, and so do relative links to Markdown files as every Markdown
+//! editor, GitHub and mdBook read them (`other.md`, `../ch2/intro.md#part`,
+//! and `other.html` when `other.md` is a page). A missing target is an error
+//! at the link's line; anchors are collected and checked once every page
+//! has its headings. Root-relative links to published files (`/images/p.jpg`)
+//! get the site's sub-path, and a file beside a single-file page is linked
+//! where it is published.
 
 use super::{Events, LineIndex};
 use crate::error::Diagnostic;
@@ -11,6 +16,26 @@ pub trait LinkResolver: Sync {
     /// `key` is a content-relative path (`news/a.md`); returns the URL, or
     /// why it cannot be linked.
     fn resolve(&self, key: &str) -> Result<String, String>;
+
+    /// The URL of a non-Markdown file of `content/` (`news/photo.jpg`), if
+    /// there is one.
+    fn asset(&self, _key: &str) -> Option<String> {
+        None
+    }
+
+    /// For a root-relative path (`images/p.jpg`, without its `/`): the URL
+    /// with the site's sub-path when something is published there.
+    fn published(&self, _path: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Where the page being rendered is: its content-relative key
+/// (`news/a.md`, `news/x/index.md`) and whether it is a bundle.
+#[derive(Debug, Clone, Copy)]
+pub struct PageAt<'a> {
+    pub key: &'a str,
+    pub bundle: bool,
 }
 
 /// An `@/` link found in a page, for the anchor check.
@@ -19,52 +44,194 @@ pub struct InternalLink {
     pub target: String,
     pub anchor: Option<String>,
     pub line: usize,
+    /// The link as written (`@/news/a.md#x`, `../a.md#x`, `#x`).
+    pub written: String,
 }
 
-/// Rewrites `@/` link and image destinations in place.
+/// Rewrites link and image destinations in place: `@/` paths, relative
+/// Markdown paths, root-relative published paths and files beside a
+/// single-file page.
 pub fn resolve(
     events: &mut Events<'_>,
     resolver: &dyn LinkResolver,
     file: &str,
+    from: PageAt<'_>,
     lines: &LineIndex<'_>,
     links: &mut Vec<InternalLink>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    let dir = from.key.rsplit_once('/').map_or("", |(d, _)| d);
     for (event, range) in events.iter_mut() {
         let dest = match event {
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
-        let Some(path) = dest.strip_prefix("@/") else {
+        let line = lines.line(range.start);
+        let target = match classify(dest) {
+            Target::Internal(path) => {
+                let (key, anchor) = split_anchor(path);
+                Some((
+                    key.trim_start_matches('/').to_string(),
+                    anchor,
+                    format!("@/{path}"),
+                ))
+            }
+            Target::Relative(path) => {
+                let (rel, anchor) = split_anchor(path);
+                let rel = rel.split('?').next().unwrap_or("");
+                let decoded = crate::escape::percent_decode(rel);
+                match join(dir, &decoded) {
+                    None => {
+                        diags.push(
+                            Diagnostic::error(file, format!("broken link `{path}`: it climbs out of content/"))
+                                .at(line)
+                                .hint("link to pages inside content/, relative to this file or as @/board/page.md"),
+                        );
+                        continue;
+                    }
+                    Some(key) if is_markdown(&key) => Some((key, anchor, path.to_string())),
+                    Some(key) => {
+                        // `other.html` written for a page `other.md` (mdBook).
+                        let twin = key
+                            .strip_suffix(".html")
+                            .map(|stem| format!("{stem}.md"))
+                            .filter(|md| resolver.resolve(md).is_ok());
+                        match twin {
+                            Some(md) => Some((md, anchor, path.to_string())),
+                            None => {
+                                // A file beside a single-file page is
+                                // published beside its folder, not its URL.
+                                if !from.bundle
+                                    && let Some(url) = resolver.asset(&key)
+                                {
+                                    *dest = CowStr::from(with_anchor(url, &anchor));
+                                }
+                                None
+                            }
+                        }
+                    }
+                }
+            }
+            Target::Root(path) => {
+                let (p, anchor) = split_anchor(path);
+                let decoded = crate::escape::percent_decode(p.trim_start_matches('/'));
+                if let Some(url) = resolver.published(&decoded) {
+                    *dest = CowStr::from(with_anchor(url, &anchor));
+                }
+                None
+            }
+            Target::Fragment(fragment) => {
+                // Checked against this page's ids with the other anchors.
+                links.push(InternalLink {
+                    target: from.key.to_string(),
+                    anchor: Some(crate::escape::percent_decode(fragment)),
+                    line,
+                    written: format!("#{fragment}"),
+                });
+                None
+            }
+            Target::Other => None,
+        };
+        let Some((key, anchor, written)) = target else {
             continue;
         };
-        let (key, anchor) = match path.split_once('#') {
-            Some((k, a)) => (k, Some(a.to_string())),
-            None => (path, None),
-        };
-        let key = key.trim_start_matches('/').to_string();
-        let line = lines.line(range.start);
         match resolver.resolve(&key) {
             Ok(url) => {
-                let full = match &anchor {
-                    Some(a) => format!("{url}#{a}"),
-                    None => url,
-                };
+                *dest = CowStr::from(with_anchor(url, &anchor));
                 links.push(InternalLink {
                     target: key,
-                    anchor,
+                    anchor: decoded(&anchor),
                     line,
+                    written,
                 });
-                *dest = CowStr::from(full);
             }
             Err(why) => diags.push(
-                Diagnostic::error(file, format!("broken internal link `@/{path}`: {why}"))
+                Diagnostic::error(file, format!("broken internal link `{written}`: {why}"))
                     .at(line)
-                    .hint("internal links are paths inside content/, e.g. @/news/first-post.md or @/news/big-story/index.md"),
+                    .hint("internal links are paths inside content/: relative to this file (../news/a.md) or from content/ (@/news/first-post.md, @/news/big-story/index.md)"),
             ),
         }
     }
+}
+
+/// What a link destination is.
+enum Target<'a> {
+    /// `@/path` (without the `@/`).
+    Internal(&'a str),
+    /// A relative path (`a.md`, `../b.md#x`, `photo.jpg`).
+    Relative(&'a str),
+    /// A root-relative path (`/images/p.jpg`).
+    Root(&'a str),
+    /// `#anchor` on the same page (without the `#`).
+    Fragment(&'a str),
+    /// A URL with a scheme, `//host`, `#fragment` only, or empty.
+    Other,
+}
+
+fn classify(dest: &str) -> Target<'_> {
+    if let Some(path) = dest.strip_prefix("@/") {
+        return Target::Internal(path);
+    }
+    if let Some(fragment) = dest.strip_prefix('#').filter(|f| !f.is_empty()) {
+        return Target::Fragment(fragment);
+    }
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || dest.starts_with('?') {
+        return Target::Other;
+    }
+    // A scheme: letters, digits, `+`, `-`, `.` before the first `:`, and
+    // before any `/` (`mailto:`, `https:`, `data:`).
+    if let Some(colon) = dest.find(':')
+        && !dest[..colon].contains('/')
+        && dest[..colon]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return Target::Other;
+    }
+    match dest.strip_prefix('/') {
+        Some(_) => Target::Root(dest),
+        None => Target::Relative(dest),
+    }
+}
+
+fn split_anchor(path: &str) -> (&str, Option<String>) {
+    match path.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (path, None),
+    }
+}
+
+/// The anchor as the page's ids are written (`%E7%A4%BA` → `示`).
+fn decoded(anchor: &Option<String>) -> Option<String> {
+    anchor.as_deref().map(crate::escape::percent_decode)
+}
+
+fn with_anchor(url: String, anchor: &Option<String>) -> String {
+    match anchor {
+        Some(a) => format!("{url}#{a}"),
+        None => url,
+    }
+}
+
+fn is_markdown(key: &str) -> bool {
+    key.ends_with(".md") || key.ends_with(".markdown")
+}
+
+/// `rel` joined to the content folder `dir`, `.` and `..` resolved; `None`
+/// when it climbs out of `content/`.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// A URL a page refers to (link, image, or `href`/`src` in raw HTML), for

@@ -72,6 +72,8 @@ pub struct MarkdownOptions<'a> {
     pub page: shortcodes::PageInfo,
     /// Pass raw HTML through (`false` shows it as text).
     pub raw_html: bool,
+    /// How heading ids are made.
+    pub anchors: crate::slug::AnchorStyle,
     /// Collect every URL the page refers to (for `herald check`; a one-off
     /// build has no use for them).
     pub collect_refs: bool,
@@ -246,15 +248,22 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
         shortcodes::substitute(&mut events, html);
     }
 
+    let key = opts.page.key.as_str();
+    let at = links::PageAt {
+        key,
+        bundle: key == "index.md" || key.ends_with("/index.md"),
+    };
     links::resolve(
         &mut events,
         opts.resolver,
         opts.file,
+        at,
         &lines,
         &mut out.links,
         &mut diags,
     );
-    out.toc = headings::anchor(&mut events, &mut out.anchors);
+    out.toc = headings::anchor(&mut events, opts.anchors, &mut out.anchors);
+    other_ids(&events, &mut out.anchors);
     out.has_code |= highlight_code(&mut events, opts.highlighter);
     join_cjk_lines(&mut events);
     if opts.collect_refs {
@@ -290,6 +299,31 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     (out, diags)
 }
 
+/// Ids a `#fragment` may also name besides headings: `id` attributes (and
+/// `<a name>`) in raw HTML and shortcode output, and footnote labels.
+fn other_ids(events: &Events<'_>, anchors: &mut Vec<String>) {
+    for (event, _) in events {
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => {
+                for tag in crate::html::start_tags(h) {
+                    if let Some(id) = tag.attr("id") {
+                        anchors.push(id.to_string());
+                    }
+                    if tag.name == "a"
+                        && let Some(name) = tag.attr("name")
+                    {
+                        anchors.push(name.to_string());
+                    }
+                }
+            }
+            Event::Start(pulldown_cmark::Tag::FootnoteDefinition(label)) => {
+                anchors.push(label.to_string());
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,6 +352,7 @@ mod tests {
                 page: Default::default(),
                 raw_html: true,
                 collect_refs: true,
+                anchors: Default::default(),
             },
         )
     }
@@ -399,6 +434,7 @@ mod tests {
             page: Default::default(),
             raw_html: false,
             collect_refs: true,
+            anchors: Default::default(),
         };
         render(src, &opts).0
     }

@@ -86,6 +86,7 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
     };
     let images_before = loaded.templates.images.outputs().len();
     let inputs = MarkdownInputs {
+        root: &site.root,
         config: &site.config,
         content: &site.content,
         links: &site.links,

@@ -15,6 +15,7 @@ mod errors;
 mod faults;
 mod load;
 mod properties;
+mod real_sites;
 mod safety;
 mod serve;
 mod serve_attacks;

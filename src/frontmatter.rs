@@ -188,9 +188,10 @@ pub fn read_index(file: &str, node: &Node) -> (FrontMatter, Vec<Diagnostic>) {
 }
 
 fn read_common<'a>(r: &mut MapReader<'a>, fm: &mut FrontMatter, config: &'a Config) {
-    fm.date = r.date("date");
-    fm.updated = r.date("updated");
-    fm.expires = r.date("expires");
+    let tz = config.timezone;
+    fm.date = r.date_in("date", tz);
+    fm.updated = r.date_in("updated", tz);
+    fm.expires = r.date_in("expires", tz);
     fm.slug = r.string("slug");
     if let (Some(slug), Some(node)) = (&fm.slug, r.node("slug"))
         && (slug.is_empty()

@@ -85,6 +85,9 @@ enum Command {
         /// Include pages with `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include pages dated in the future.
+        #[arg(long)]
+        future: bool,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
@@ -145,14 +148,8 @@ fn print_error(err: &Error) {
     }
 }
 
-fn serve(root: PathBuf, bind: std::net::IpAddr, port: u16, drafts: bool, open: bool) -> ExitCode {
-    use herald::serve::{ServeEvent, ServeOptions};
-    let opts = ServeOptions {
-        bind,
-        port,
-        drafts,
-        ..ServeOptions::new(root)
-    };
+fn serve(opts: herald::serve::ServeOptions, open: bool) -> ExitCode {
+    use herald::serve::ServeEvent;
     let report = std::sync::Arc::new(|event: ServeEvent| match event {
         ServeEvent::Listening { url, note } => {
             if let Some(n) = note {
@@ -217,8 +214,18 @@ fn main() -> ExitCode {
             bind,
             port,
             drafts,
+            future,
             open,
-        } => serve(root, bind, port, drafts, open),
+        } => {
+            let opts = herald::serve::ServeOptions {
+                bind,
+                port,
+                drafts,
+                future,
+                ..herald::serve::ServeOptions::new(root)
+            };
+            serve(opts, open)
+        }
         Command::Init {
             dir,
             force,
@@ -334,8 +341,12 @@ fn main() -> ExitCode {
                             );
                         }
                     }
+                    let skipped = report
+                        .skipped
+                        .describe()
+                        .map_or(String::new(), |s| format!(" ({s})"));
                     println!(
-                        "Built {} pages, {} boards, {} files into {} in {} ms",
+                        "Built {} pages, {} boards, {} files into {} in {} ms{skipped}",
                         report.pages,
                         report.boards,
                         report.files,

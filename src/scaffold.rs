@@ -13,6 +13,7 @@ title: 我的学习平台
 description: 新闻、微课、案例与出版物
 base_url: https://example.org/
 language: zh-CN
+timezone: Asia/Shanghai
 theme: default
 boards:
   - { key: news,         title: 要闻速递, kind: article,     paginate: 10 }
@@ -226,7 +227,16 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
             e.message()
         )));
     }
-    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    // Today where the site is: a page made at 07:00 in Beijing is not
+    // dated yesterday (and hidden as future until 08:00).
+    let now = chrono::Utc::now();
+    let today = match config.timezone {
+        Some(tz) => now.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+        None => now
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d")
+            .to_string(),
+    };
     std::fs::create_dir_all(path.parent().expect("has a parent"))
         .map_err(|e| Error::io("cannot create the board folder", e))?;
     std::fs::write(&path, front_matter(b.kind, title, &today))

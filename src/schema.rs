@@ -206,9 +206,18 @@ impl<'a> MapReader<'a> {
     }
 
     pub fn date(&mut self, key: &'a str) -> Option<DateTime<FixedOffset>> {
+        self.date_in(key, None)
+    }
+
+    /// [`Self::date`], a date without an offset read in `tz`.
+    pub fn date_in(
+        &mut self,
+        key: &'a str,
+        tz: Option<chrono_tz::Tz>,
+    ) -> Option<DateTime<FixedOffset>> {
         let node = self.node(key)?;
         let parsed = match &node.value {
-            Value::Str(s) => parse_date(s),
+            Value::Str(s) => parse_date_in(s, tz),
             _ => None,
         };
         if parsed.is_none() {
@@ -268,11 +277,32 @@ impl<'a> MapReader<'a> {
 /// `2024-05-01T09:30:00`, with an optional offset or `Z`. A date without an
 /// offset is taken as UTC so builds are the same everywhere.
 pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+    parse_date_in(s, None)
+}
+
+/// [`parse_date`], reading a date or time without an offset in the time
+/// zone `tz` (UTC when `None`): `2026-12-06 10:00` in Asia/Shanghai is
+/// `2026-12-06T10:00:00+08:00`.
+pub fn parse_date_in(s: &str, tz: Option<chrono_tz::Tz>) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d);
     }
-    let utc = FixedOffset::east_opt(0)?;
+    let local = |dt: NaiveDateTime| -> Option<DateTime<FixedOffset>> {
+        match tz {
+            // In a gap (a skipped hour) take the later time, in an overlap
+            // the earlier.
+            Some(tz) => tz
+                .from_local_datetime(&dt)
+                .earliest()
+                .or_else(|| {
+                    tz.from_local_datetime(&(dt + chrono::Duration::hours(1)))
+                        .earliest()
+                })
+                .map(|d| d.fixed_offset()),
+            None => Some(dt.and_utc().fixed_offset()),
+        }
+    };
     for fmt in [
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%d %H:%M:%S",
@@ -280,7 +310,7 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-            return utc.from_local_datetime(&dt).single();
+            return local(dt);
         }
     }
     for fmt in [
@@ -293,8 +323,7 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
         }
     }
     let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    utc.from_local_datetime(&date.and_time(NaiveTime::MIN))
-        .single()
+    local(date.and_time(NaiveTime::MIN))
 }
 
 #[cfg(test)]
@@ -323,5 +352,31 @@ mod tests {
         assert!(parse_date("2024-05-01 09:30").is_some());
         assert!(parse_date("2024-05-01T09:30:00+08:00").is_some());
         assert!(parse_date("May 1st").is_none());
+        let sh: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
+        assert_eq!(
+            parse_date_in("2026-12-06 10:00", Some(sh))
+                .unwrap()
+                .to_rfc3339(),
+            "2026-12-06T10:00:00+08:00"
+        );
+        assert_eq!(
+            parse_date_in("2026-12-06", Some(sh)).unwrap().to_rfc3339(),
+            "2026-12-06T00:00:00+08:00"
+        );
+        // An explicit offset wins over the zone.
+        assert_eq!(
+            parse_date_in("2026-12-06T10:00:00+00:00", Some(sh))
+                .unwrap()
+                .to_rfc3339(),
+            "2026-12-06T10:00:00+00:00"
+        );
+        // A skipped hour (New York, spring forward) moves an hour on.
+        let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
+        assert_eq!(
+            parse_date_in("2026-03-08 02:30", Some(ny))
+                .unwrap()
+                .to_rfc3339(),
+            "2026-03-08T03:30:00-04:00"
+        );
     }
 }

@@ -65,6 +65,62 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
     pub output: PathBuf,
+    /// Pages left out: drafts, future and expired ones.
+    pub skipped: Skipped,
+}
+
+/// How many pages a build left out, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    pub drafts: usize,
+    pub future: usize,
+    pub expired: usize,
+}
+
+impl Skipped {
+    fn count(site: &Site) -> Skipped {
+        let mut s = Skipped::default();
+        for why in site.content.hidden.values() {
+            match why {
+                crate::content::Hidden::Draft => s.drafts += 1,
+                crate::content::Hidden::Future => s.future += 1,
+                crate::content::Hidden::Expired => s.expired += 1,
+            }
+        }
+        s
+    }
+
+    /// `3 drafts, 1 future, 2 expired — use --drafts / --future`, or
+    /// `None` when nothing was left out.
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        if self.drafts > 0 {
+            parts.push(plural(self.drafts, "draft", "drafts"));
+        }
+        if self.future > 0 {
+            parts.push(format!("{} future", self.future));
+        }
+        if self.expired > 0 {
+            parts.push(format!("{} expired", self.expired));
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        let mut flags = Vec::new();
+        if self.drafts > 0 {
+            flags.push("--drafts");
+        }
+        if self.future > 0 {
+            flags.push("--future");
+        }
+        let mut out = format!("skipped {}", parts.join(", "));
+        if !flags.is_empty() {
+            out.push_str(&format!(" — use {} to include them", flags.join(" / ")));
+        }
+        Some(out)
+    }
 }
 
 /// A site with every page's Markdown rendered and kept (a build in
@@ -262,6 +318,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         warnings,
         timings,
         output,
+        skipped: Skipped::count(&p.site),
     };
     free_in_background((p, cache));
     Ok(report)

@@ -134,6 +134,9 @@ pub struct Config {
     /// How heading ids are made: GitHub's (default), herald's first style,
     /// or pinyin.
     pub anchors: crate::slug::AnchorStyle,
+    /// The IANA time zone dates without an offset are read in (UTC when
+    /// not set); `herald new` writes dates in it.
+    pub timezone: Option<chrono_tz::Tz>,
     /// Raw HTML in Markdown is passed through (editors are trusted); `false`
     /// shows it as text instead.
     pub raw_html: bool,
@@ -229,6 +232,21 @@ impl Config {
                         "use `pinyin` (乡村振兴 → xiang-cun-zhen-xing) or `unicode` (kept as is)"
                             .into(),
                     );
+                }
+            }
+        }
+        let mut timezone = None;
+        if let Some(name) = r.string("timezone") {
+            match name.parse::<chrono_tz::Tz>() {
+                Ok(tz) => timezone = Some(tz),
+                Err(_) => {
+                    let n = r.node("timezone").expect("read above");
+                    let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+                    let hint = match crate::error::did_you_mean(&name, names) {
+                        Some(s) => format!("did you mean `{s}`? Time zones are IANA names"),
+                        None => "use an IANA name such as Asia/Shanghai, Asia/Hong_Kong or Europe/Berlin".into(),
+                    };
+                    r.invalid("timezone", n, format!("unknown time zone `{name}`"), hint);
                 }
             }
         }
@@ -415,6 +433,7 @@ impl Config {
             search,
             slugs,
             anchors,
+            timezone,
             raw_html,
             output_keep,
             lists,

@@ -32,6 +32,8 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    /// Include pages dated in the future.
+    pub future: bool,
     /// Connections, sizes and timeouts the server allows.
     pub limits: Limits,
     /// Quiet time after the last file event before rebuilding.
@@ -45,6 +47,7 @@ impl ServeOptions {
             bind: IpAddr::from([127, 0, 0, 1]),
             port: 1111,
             drafts: false,
+            future: false,
             limits: Limits::default(),
             debounce: Duration::from_millis(10),
         }
@@ -102,6 +105,7 @@ pub fn start(
     let build = BuildOptions {
         root: opts.root.clone(),
         drafts: opts.drafts,
+        future: opts.future,
         ..BuildOptions::default()
     };
     let state = Arc::new(SiteState::new(build, origin.clone()));

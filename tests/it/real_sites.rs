@@ -94,3 +94,93 @@ fn anchor_styles_can_be_chosen() {
         stderr(&out)
     );
 }
+
+/// Dates without an offset are read in site.yaml's `timezone`: a page dated
+/// 10:00 in Beijing is out at 15:26 Beijing time, and one dated today is out
+/// at 01:00 Beijing time, though both are still in the future in UTC.
+#[test]
+fn dates_are_read_in_the_sites_time_zone() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/morning.md",
+        "---\ntitle: 上午的新闻\ndate: 2026-12-06 10:00\n---\n文。\n",
+    );
+    f.write(
+        "content/news/today.md",
+        "---\ntitle: 今天的新闻\ndate: 2026-12-06\n---\n文。\n",
+    );
+    let built = |yaml: &str, now: &str| {
+        f.write("site.yaml", yaml);
+        let opts = herald::BuildOptions {
+            now: Some(chrono::DateTime::parse_from_rfc3339(now).unwrap()),
+            ..herald::BuildOptions::new(f.path())
+        };
+        let (files, _) = herald::build_to_memory(&opts).unwrap();
+        (
+            files.contains_key("news/morning/index.html"),
+            files.contains_key("news/today/index.html"),
+        )
+    };
+    let beijing = format!("{SITE_YAML}timezone: Asia/Shanghai\n");
+    // 15:26 Beijing time.
+    assert_eq!(built(&beijing, "2026-12-06T07:26:00Z"), (true, true));
+    assert_eq!(built(SITE_YAML, "2026-12-06T07:26:00Z"), (false, true));
+    // 01:00 Beijing time on the 6th.
+    assert_eq!(built(&beijing, "2026-12-05T17:00:00Z"), (false, true));
+    assert_eq!(built(SITE_YAML, "2026-12-05T17:00:00Z"), (false, false));
+    let (files, _) = {
+        f.write("site.yaml", &beijing);
+        herald::build_to_memory(&herald::BuildOptions {
+            now: Some(chrono::DateTime::parse_from_rfc3339("2026-12-06T07:26:00Z").unwrap()),
+            ..herald::BuildOptions::new(f.path())
+        })
+        .unwrap()
+    };
+    let page = String::from_utf8_lossy(&files["news/morning/index.html"]).into_owned();
+    assert!(page.contains("2026-12-06T10:00:00+08:00"), "{page}");
+
+    f.write(
+        "site.yaml",
+        &format!("{SITE_YAML}timezone: Asia/Shanghia\n"),
+    );
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("did you mean `Asia/Shanghai`?"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The build says what it left out, and how to include it.
+#[test]
+fn the_build_line_counts_skipped_pages() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/d.md",
+        "---\ntitle: 草稿\ndraft: true\n---\n文。\n",
+    );
+    f.write(
+        "content/news/f.md",
+        "---\ntitle: 将来\ndate: 2999-01-01\n---\n文。\n",
+    );
+    f.write(
+        "content/news/e.md",
+        "---\ntitle: 过期\ndate: 2020-01-01\nexpires: 2021-01-01\n---\n文。\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "(skipped 1 draft, 1 future, 1 expired — use --drafts / --future to include them)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let out = f.herald(&["build", "--drafts", "--future"]);
+    assert!(
+        stdout(&out).contains("(skipped 1 expired)"),
+        "{}",
+        stdout(&out)
+    );
+}

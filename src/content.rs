@@ -67,6 +67,9 @@ pub struct Content {
     /// Files that are not Markdown and not in a bundle (content-relative).
     pub assets: Vec<String>,
     pub hidden: BTreeMap<String, Hidden>,
+    /// Pages that did not load (their errors are reported): links to them
+    /// are not reported again.
+    pub failed: BTreeSet<String>,
     /// The first moment after the load at which a page would appear (its
     /// date comes) or disappear (it expires): content loaded earlier is
     /// stale from then on.
@@ -90,22 +93,34 @@ pub struct LoadOptions {
     pub now: chrono::DateTime<chrono::FixedOffset>,
 }
 
-/// Splits `---\nyaml\n---\nbody` into (yaml, yaml first line, body, body first line).
+/// How a page's front matter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `---` lines.
+    Yaml,
+    /// Between `+++` lines (Zola, Hugo).
+    Toml,
+}
+
+/// Splits `---\nyaml\n---\nbody` (or `+++\ntoml\n+++\nbody`) into
+/// (front matter, body, body's first line, format).
 pub fn split_front_matter<'a>(
     file: &str,
     text: &'a str,
-) -> Result<Option<(&'a str, &'a str, usize)>, Diagnostic> {
+) -> Result<Option<(&'a str, &'a str, usize, Format)>, Diagnostic> {
     let first_line = text.lines().next().unwrap_or("");
-    if first_line.trim_end() != "---" {
-        return Ok(None);
-    }
-    let yaml_start = text.find('\n').map_or(text.len(), |i| i + 1);
-    let mut offset = yaml_start;
-    for (line_no, line) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
-        if line.trim_end() == "---" {
-            let yaml = &text[yaml_start..offset];
+    let (fence, format) = match first_line.trim_end() {
+        "---" => ("---", Format::Yaml),
+        "+++" => ("+++", Format::Toml),
+        _ => return Ok(None),
+    };
+    let start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = start;
+    for (line_no, line) in (2..).zip(text[start..].split_inclusive('\n')) {
+        if line.trim_end() == fence {
+            let front = &text[start..offset];
             let body = &text[offset + line.len()..];
-            return Ok(Some((yaml, body, line_no + 1)));
+            return Ok(Some((front, body, line_no + 1, format)));
         }
         offset += line.len();
     }
@@ -114,7 +129,9 @@ pub fn split_front_matter<'a>(
         "the front matter that starts on line 1 is never closed",
     )
     .at(1)
-    .hint("add a line with only `---` after the last front-matter key, before the text"))
+    .hint(format!(
+        "add a line with only `{fence}` after the last front-matter key, before the text"
+    )))
 }
 
 struct Walked {
@@ -195,7 +212,7 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
             None => content.assets.push(rel),
         }
     }
-    for r in results {
+    for (rel, r) in walked.markdown.iter().zip(results) {
         match r {
             Ok(Loaded::Page(mut page)) => {
                 if let Some(b) = &page.bundle {
@@ -215,7 +232,10 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
                 }
                 content.hidden.insert(key, why);
             }
-            Err(mut d) => diags.append(&mut d),
+            Err(mut d) => {
+                content.failed.insert(rel.clone());
+                diags.append(&mut d);
+            }
         }
     }
     check_folders(config, &walked.markdown, &mut diags);
@@ -273,12 +293,17 @@ fn load_markdown(
         ]
     })?;
     let text = decode_text(&file, &bytes).map_err(|d| vec![d])?;
-    let (yaml_src, body, body_line) = match split_front_matter(&file, &text).map_err(|d| vec![d])? {
-        Some(parts) => parts,
-        None => ("", text.as_str(), 1),
-    };
+    let (front, body, body_line, format) =
+        match split_front_matter(&file, &text).map_err(|d| vec![d])? {
+            Some(parts) => parts,
+            None => ("", text.as_str(), 1, Format::Yaml),
+        };
     let has_front_matter = body_line > 1;
-    let node = yaml::parse(yaml_src, 1).map_err(|e| {
+    let parsed = match format {
+        Format::Yaml => yaml::parse(front, 1),
+        Format::Toml => yaml::toml::parse(front, 2),
+    };
+    let node = parsed.map_err(|e| {
         vec![Diagnostic {
             hint: e.hint,
             ..Diagnostic::error(&file, e.message).at_col(e.line, e.col)
@@ -320,12 +345,39 @@ fn load_markdown(
             None => return Err(vec![not_a_board(&file, first, config)]),
         }
     };
+    let mut body = body.to_string();
+    let mut node = node;
     if !has_front_matter {
-        return Err(vec![
-            Diagnostic::error(&file, "the page has no front matter")
-                .at(1)
-                .hint("start the file with three lines: `---`, `title: …`, `---`"),
-        ]);
+        let titled = config
+            .front_matter_optional
+            .then(|| take_title(&mut body))
+            .flatten();
+        let Some((title, line)) = titled else {
+            let hint = if config.front_matter_optional {
+                "start the page with a `# Title` line, or with front matter: `---`, `title: …`, `---`"
+            } else {
+                "start the file with three lines: `---`, `title: …`, `---` (or `+++`, `title = \"…\"`, `+++`); site.yaml's `front_matter: optional` takes the title from the first # heading instead"
+            };
+            return Err(vec![
+                Diagnostic::error(&file, "the page has no front matter")
+                    .at(1)
+                    .hint(hint),
+            ]);
+        };
+        node = yaml::Node {
+            line,
+            col: 1,
+            value: yaml::Value::Map(vec![yaml::Entry {
+                key: "title".into(),
+                line,
+                col: 1,
+                value: yaml::Node {
+                    line,
+                    col: 3,
+                    value: yaml::Value::Str(title),
+                },
+            }]),
+        };
     }
     let (meta, diags) = frontmatter::read_page(&file, &node, kind, config, 1);
     if diags.iter().any(Diagnostic::is_error) {
@@ -350,11 +402,39 @@ fn load_markdown(
         board,
         kind,
         meta,
-        body: body.to_string(),
+        body,
         body_line,
         bundle,
         assets: Vec::new(),
     })))
+}
+
+/// Takes the first `# Title` line out of a page without front matter (left
+/// blank, so lines keep their numbers); returns the title and its line.
+fn take_title(body: &mut String) -> Option<(String, usize)> {
+    let mut offset = 0;
+    let mut fence: Option<&str> = None;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        let t = line.trim();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+        } else if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+        } else if let Some(title) = line.strip_prefix("# ") {
+            let title = title.trim().trim_end_matches('#').trim().to_string();
+            let len = line.trim_end_matches('\n').len();
+            let (start, end) = (offset, offset + len);
+            if title.is_empty() {
+                return None;
+            }
+            body.replace_range(start..end, "");
+            return Some((title, i + 1));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn not_a_board(file: &str, folder: &str, config: &Config) -> Diagnostic {
@@ -381,7 +461,7 @@ mod tests {
 
     #[test]
     fn splits_front_matter() {
-        let (y, b, line) = split_front_matter("a", "---\ntitle: x\n---\nbody\n")
+        let (y, b, line, _) = split_front_matter("a", "---\ntitle: x\n---\nbody\n")
             .unwrap()
             .unwrap();
         assert_eq!(y, "title: x\n");

@@ -157,7 +157,7 @@ pub fn read_page<'a>(
         }
         Kind::Article | Kind::Page => KindFields::None,
     };
-    let diags = r.finish(|key| {
+    let mut diags = r.finish(|key| {
         owner_of(key).filter(|k| *k != kind).map(|k| {
             format!(
                 "`{key}` belongs to {} pages, and this page is {} {}; move the page to a board of kind {} or remove the key",
@@ -168,6 +168,22 @@ pub fn read_page<'a>(
             )
         })
     });
+    // A field of the site's own: say where those go.
+    for d in &mut diags {
+        if d.message.starts_with("unknown key `")
+            && let Some(hint) = &mut d.hint
+            && !hint.contains("belongs to")
+        {
+            let key = d.message["unknown key `".len()..]
+                .split('`')
+                .next()
+                .unwrap_or("");
+            let sep = if hint.ends_with('?') { " Or: f" } else { "; f" };
+            hint.push_str(&format!(
+                "{sep}ields of your own go under `extra:` (extra: {{ {key}: … }}), and templates read them as page.extra.{key}"
+            ));
+        }
+    }
     (fm, diags)
 }
 
@@ -226,6 +242,20 @@ fn read_common<'a>(r: &mut MapReader<'a>, fm: &mut FrontMatter, config: &'a Conf
         if !terms.is_empty() {
             fm.taxonomies.insert(t.name.clone(), terms);
         }
+    }
+    // Zola's and Hugo's TOML put terms in a table: `[taxonomies] tags = […]`.
+    if let Some(node) = r.node("taxonomies") {
+        let mut inner = MapReader::new(r.file(), node, "taxonomies");
+        for t in &config.taxonomies {
+            let terms = inner.string_list(&t.name);
+            if !terms.is_empty() {
+                fm.taxonomies
+                    .entry(t.name.clone())
+                    .or_default()
+                    .extend(terms);
+            }
+        }
+        r.diags.extend(inner.finish(|_| None));
     }
 }
 

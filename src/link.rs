@@ -379,6 +379,10 @@ impl LinkResolver for ContentResolver<'_> {
         })
     }
 
+    fn failed(&self, key: &str) -> bool {
+        self.content.failed.contains(key)
+    }
+
     fn asset(&self, key: &str) -> Option<String> {
         self.content
             .assets

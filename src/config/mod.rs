@@ -137,6 +137,9 @@ pub struct Config {
     /// The IANA time zone dates without an offset are read in (UTC when
     /// not set); `herald new` writes dates in it.
     pub timezone: Option<chrono_tz::Tz>,
+    /// `front_matter: optional`: a page may have none, its title then
+    /// taken from its first `# heading`.
+    pub front_matter_optional: bool,
     /// Raw HTML in Markdown is passed through (editors are trusted); `false`
     /// shows it as text instead.
     pub raw_html: bool,
@@ -247,6 +250,22 @@ impl Config {
                         None => "use an IANA name such as Asia/Shanghai, Asia/Hong_Kong or Europe/Berlin".into(),
                     };
                     r.invalid("timezone", n, format!("unknown time zone `{name}`"), hint);
+                }
+            }
+        }
+        let mut front_matter_optional = false;
+        if let Some(v) = r.string("front_matter") {
+            match v.as_str() {
+                "required" => {}
+                "optional" => front_matter_optional = true,
+                other => {
+                    let n = r.node("front_matter").expect("read above");
+                    r.invalid(
+                        "front_matter",
+                        n,
+                        format!("unknown value `{other}`"),
+                        "use `required` (the default) or `optional` (a page without front matter takes its title from its first # heading)".into(),
+                    );
                 }
             }
         }
@@ -434,6 +453,7 @@ impl Config {
             slugs,
             anchors,
             timezone,
+            front_matter_optional,
             raw_html,
             output_keep,
             lists,

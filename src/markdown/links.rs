@@ -17,6 +17,12 @@ pub trait LinkResolver: Sync {
     /// why it cannot be linked.
     fn resolve(&self, key: &str) -> Result<String, String>;
 
+    /// Whether `key` is a page that failed to load (its own errors are
+    /// reported; a link to it is not reported again).
+    fn failed(&self, _key: &str) -> bool {
+        false
+    }
+
     /// The URL of a non-Markdown file of `content/` (`news/photo.jpg`), if
     /// there is one.
     fn asset(&self, _key: &str) -> Option<String> {
@@ -146,6 +152,7 @@ pub fn resolve(
                     written,
                 });
             }
+            Err(_) if resolver.failed(&key) => {}
             Err(why) => diags.push(
                 Diagnostic::error(file, format!("broken internal link `{written}`: {why}"))
                     .at(line)

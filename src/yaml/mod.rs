@@ -11,6 +11,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::HashMap;
 
 mod flat;
+pub mod toml;
 
 /// Most nodes an alias expansion may create in one document.
 const ALIAS_BUDGET: usize = 100_000;

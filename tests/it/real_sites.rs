@@ -184,3 +184,68 @@ fn the_build_line_counts_skipped_pages() {
         stdout(&out)
     );
 }
+
+/// A Zola blog moved as it is: TOML front matter (`+++`, `[taxonomies]`,
+/// `[extra]`) with the same typed checks and lines as YAML, and with
+/// `front_matter: optional` a page without any, titled by its `# heading`.
+#[test]
+fn toml_front_matter_and_pages_without_any() {
+    let f = Fixture::from("zola");
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = f.read_output("blog/first/index.html");
+    assert!(first.contains("<h1>First post</h1>"), "{first}");
+    assert!(first.contains("href=\"/blog/second/\""), "{first}");
+    assert!(f.output_exists("tags/rust/index.html"));
+    let second = f.read_output("blog/second/index.html");
+    assert_eq!(
+        second.matches("<h1").count(),
+        1,
+        "the title is not repeated:\n{second}"
+    );
+    assert!(second.contains("<h1>Second post</h1>"), "{second}");
+
+    f.write(
+        "content/blog/bad.md",
+        "+++\ntitle = \"Bad\"\ndate = \"soon\"\n+++\nText.\n",
+    );
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/blog/bad.md:3:8: `date` should be a date"),
+        "{}",
+        stderr(&out)
+    );
+    f.remove("content/blog/bad.md");
+
+    // Without the setting, a page needs front matter, and the hint says
+    // what else would do.
+    let yaml = std::fs::read_to_string(f.path().join("site.yaml")).unwrap();
+    f.write("site.yaml", &yaml.replace("front_matter: optional\n", ""));
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("front_matter: optional"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// An unknown front-matter key says where the site's own fields go, and a
+/// page that fails to load is not reported again by links to it.
+#[test]
+fn unknown_keys_point_to_extra_and_errors_do_not_cascade() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: 第一篇\nauthor_unit: 宣传部\n---\n见 [第二篇](b.md)。\n",
+    );
+    f.write("content/news/b.md", "---\ntitle: [坏的\n---\n文。\n");
+    let out = f.build();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown key `author_unit`"), "{err}");
+    assert!(err.contains("extra: { author_unit: … }"), "{err}");
+    assert!(err.contains("content/news/b.md:3"), "{err}");
+    assert!(!err.contains("broken internal link"), "{err}");
+}

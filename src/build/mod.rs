@@ -144,7 +144,39 @@ pub(crate) fn fail(mut diags: Vec<Diagnostic>) -> Error {
 /// A build kept in memory: prepare, then render every page's Markdown
 /// and keep it. Returns every problem found, not only the first.
 pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
-    let mut p = prepare(opts, timings)?;
+    let p = render_markdown(prepare(opts, timings)?, timings);
+    let (p, warnings) = checked(p)?;
+    Ok(loaded(p, warnings))
+}
+
+/// [`load_site`] for `herald check`: errors found in the content (broken
+/// links, bad front matter) come back beside the site instead of stopping
+/// it, so the output can still be rendered and checked and every problem
+/// reported at once. Problems that leave nothing to render (site.yaml,
+/// templates) are still errors.
+pub fn load_site_with_errors(
+    opts: &BuildOptions,
+    timings: &mut Timings,
+) -> Result<(Loaded, Vec<Diagnostic>)> {
+    let p = prepare(opts, timings)?;
+    if p.link_failed {
+        // URLs or relations are wrong (a clash, say): there is no
+        // consistent output to check, only these errors.
+        let mut all = p.diags;
+        all.retain(Diagnostic::is_error);
+        return Err(fail(all));
+    }
+    let mut p = render_markdown(p, timings);
+    check_anchors(&p.site.content, &p.site.rendered, &mut p.diags);
+    let mut diags = std::mem::take(&mut p.diags);
+    diags.extend(cover_warnings(&p.site));
+    sort_diagnostics(&mut diags);
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+    Ok((loaded(p, warnings), errors))
+}
+
+/// Every page's Markdown rendered and kept in the site.
+fn render_markdown(mut p: Prepared, timings: &mut Timings) -> Prepared {
     let mut clock = Instant::now();
     let inputs = p.markdown(true);
     let site = &p.site;
@@ -168,15 +200,18 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     p.diags.extend(diags);
     p.site.rendered = rendered;
     timings.lap("markdown", &mut clock);
-    let (p, warnings) = checked(p)?;
-    Ok(Loaded {
+    p
+}
+
+fn loaded(p: Prepared, warnings: Vec<Diagnostic>) -> Loaded {
+    Loaded {
         site: p.site,
         warnings,
         highlighter: p.highlighter,
         templates: p.templates,
         copies: p.copies,
         css: p.css,
-    })
+    }
 }
 
 /// After the Markdown: anchors of `@/page.md#anchor` links, covers without

@@ -35,6 +35,9 @@ pub struct Prepared {
     /// Problems found so far (errors included: they are reported with the
     /// Markdown's, all at once).
     pub diags: Vec<Diagnostic>,
+    /// Whether linking found errors: then pages, boards and URLs may not
+    /// agree, and nothing should be rendered.
+    pub link_failed: bool,
 }
 
 impl Prepared {
@@ -58,6 +61,7 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<Prepared> {
         || link::link(&opts.root, &config, &content),
         || highlight::stylesheet(&config.highlight_light, &config.highlight_dark),
     );
+    let link_failed = link_diags.iter().any(Diagnostic::is_error);
     diags.extend(link_diags);
     timings.lap("link", &mut clock);
 
@@ -96,6 +100,7 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<Prepared> {
         copies,
         css,
         diags,
+        link_failed,
     };
     render_intros(&mut prepared);
     Ok(prepared)

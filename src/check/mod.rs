@@ -124,7 +124,9 @@ fn resolve(
     Ok(Some((file, fragment)))
 }
 
-/// Runs the checks. Errors of the build itself come back as `Err`.
+/// Runs the checks: the build's own problems and those of its output, all
+/// at once. Only problems that leave nothing to check (site.yaml, templates)
+/// come back as `Err`.
 pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
     let build_opts = BuildOptions {
         root: opts.root.clone(),
@@ -132,9 +134,19 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
         ..BuildOptions::default()
     };
     let mut timings = Timings::default();
-    let loaded = build::load_site(&build_opts, &mut timings)?;
+    let (loaded, build_errors) = build::load_site_with_errors(&build_opts, &mut timings)?;
     let sink = MemorySink::new();
-    build::render_into(&loaded, &sink, &mut timings)?;
+    if let Err(e) = build::render_into(&loaded, &sink, &mut timings) {
+        // The templates failed: report those with the content's problems.
+        return Err(match e {
+            crate::error::Error::Site(mut diags) => {
+                diags.extend(build_errors);
+                sort_diagnostics(&mut diags);
+                crate::error::Error::Site(diags)
+            }
+            other => other,
+        });
+    }
     let files = sink.into_files();
     let site = &loaded.site;
     let base_path = site.config.base_path.as_str();
@@ -272,6 +284,16 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
             }
         }
     }
+    // A link the build already reported (a broken `@/` or `.md` link or
+    // anchor) is not reported a second time from the output.
+    let reported: HashSet<(String, Option<usize>)> = build_errors
+        .iter()
+        .map(|d| (d.file.clone(), d.line))
+        .collect();
+    report
+        .problems
+        .retain(|d| !d.is_error() || !reported.contains(&(d.file.clone(), d.line)));
+    report.problems.extend(build_errors);
     sort_diagnostics(&mut report.problems);
     Ok(report)
 }

@@ -449,3 +449,31 @@ fn the_built_in_theme_needs_no_folder_and_takes_overrides() {
     let out = herald_in(&tmp.path().join("copy"), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// `herald check` reports the build's own errors and the output's problems
+/// in one run, each once.
+#[test]
+fn check_reports_build_errors_and_output_problems_together() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/mixed.md",
+        "---\ntitle: 混合\n---\n[坏](@/news/nope.md)\n\n![图](missing.png)\n\n[锚](#没有)\n",
+    );
+    let out = f.herald(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/news/mixed.md:4: broken internal link `@/news/nope.md`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/news/mixed.md:6: broken image `missing.png`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/news/mixed.md:8: broken anchor"),
+        "{err}"
+    );
+    assert_eq!(err.matches("mixed.md:4").count(), 1, "{err}");
+    assert_eq!(err.matches("mixed.md:8").count(), 1, "{err}");
+}

@@ -165,6 +165,18 @@ pub fn init(dir: &Path, opts: InitOptions) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// A plain cover with the title on it, escaped for SVG.
+fn placeholder_cover(title: &str) -> String {
+    let shown: String = title.chars().take(12).collect();
+    let text = shown
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 400\" width=\"300\" height=\"400\"><rect width=\"300\" height=\"400\" fill=\"#5b6b7a\"/><text x=\"150\" y=\"200\" font-size=\"24\" text-anchor=\"middle\" fill=\"#fff\" font-family=\"sans-serif\">{text}</text></svg>\n"
+    )
+}
+
 /// The front matter `herald new` writes for a kind.
 fn front_matter(kind: Kind, title: &str, today: &str) -> String {
     let title = title.replace('"', "\\\"");
@@ -178,24 +190,31 @@ fn front_matter(kind: Kind, title: &str, today: &str) -> String {
             "subject: \"\"         # 对象\nlocation: \"\"        # 地点\nperiod: \"\"          # 时间\noutcome: \"\"         # 成效\n"
         }
         Kind::Publication => {
-            "# cover: cover.jpg   # 必填：放在本页旁边的封面图\ncover_alt: \"\"\nformat: book        # book, brochure, comic, periodical, film, poster, report, other\npublisher: \"\"\n# published: 2026\n# pages: 100\n# file: download.pdf\n"
+            "cover: cover.svg     # 必填：本页旁边的封面图（先放了一张占位图，换成真的）\ncover_alt: \"封面\"\nformat: book        # book, brochure, comic, periodical, film, poster, report, other\npublisher: \"\"\n# published: 2026\n# pages: 100\n# file: download.pdf\n"
         }
         Kind::Page => "",
     };
     format!("{common}{specific}---\n\n")
 }
 
-/// Creates `content/BOARD/<slug>.md`; returns its path.
+/// Creates `content/BOARD/<slug>.md` (a bundle `<slug>/index.md` with a
+/// placeholder cover for a publication; `content/<slug>.md` for BOARD
+/// `page`, a page outside the boards); returns its path.
 pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
     let config = Config::load(root).map_err(Error::Site)?;
-    let Some(b) = config.board(board) else {
-        let keys: Vec<&str> = config.boards.iter().map(|b| b.key.as_str()).collect();
-        let hint = did_you_mean(board, keys.iter().copied())
-            .map_or(String::new(), |s| format!(" — did you mean `{s}`?"));
-        return Err(Error::Refused(format!(
-            "there is no board `{board}` in site.yaml{hint} (boards: {})",
-            keys.join(", ")
-        )));
+    let (dir, kind) = if board == "page" {
+        (String::new(), Kind::Page)
+    } else {
+        let Some(b) = config.board(board) else {
+            let keys: Vec<&str> = config.boards.iter().map(|b| b.key.as_str()).collect();
+            let hint = did_you_mean(board, keys.iter().copied())
+                .map_or(String::new(), |s| format!(" — did you mean `{s}`?"));
+            return Err(Error::Refused(format!(
+                "there is no board `{board}` in site.yaml{hint} (boards: {}; `page` makes a page outside the boards)",
+                keys.join(", ")
+            )));
+        };
+        (b.key.clone(), b.kind)
     };
     if title.chars().any(char::is_control) {
         return Err(Error::Refused(
@@ -210,16 +229,21 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
     if slug.is_empty() {
         slug = "page".into();
     }
-    let path = root
-        .join(crate::content::CONTENT_DIR)
-        .join(&b.key)
-        .join(format!("{slug}.md"));
-    if path.exists() {
+    let folder = root.join(crate::content::CONTENT_DIR).join(&dir);
+    // Either form would be published at the same URL.
+    let single = folder.join(format!("{slug}.md"));
+    let bundle = folder.join(&slug).join("index.md");
+    if let Some(existing) = [&single, &bundle].into_iter().find(|p| p.exists()) {
         return Err(Error::Refused(format!(
-            "{} already exists; herald new never overwrites a page — choose another title or edit that file",
-            path.display()
+            "{} already exists at the same URL; herald new never overwrites a page — choose another title or edit that file",
+            existing.display()
         )));
     }
+    let path = if kind == Kind::Publication {
+        bundle
+    } else {
+        single
+    };
     if let Err(e) = crate::confine::check_new(&crate::confine::real_root(root), &path) {
         return Err(Error::Refused(format!(
             "will not write {}: {}",
@@ -237,9 +261,16 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
             .format("%Y-%m-%d")
             .to_string(),
     };
-    std::fs::create_dir_all(path.parent().expect("has a parent"))
-        .map_err(|e| Error::io("cannot create the board folder", e))?;
-    std::fs::write(&path, front_matter(b.kind, title, &today))
+    let parent = path.parent().expect("has a parent");
+    std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create the board folder", e))?;
+    if kind == Kind::Publication {
+        // A placeholder, so the page builds at once; replace it with the
+        // real cover (any image, named in `cover:`).
+        let cover = parent.join("cover.svg");
+        std::fs::write(&cover, placeholder_cover(title))
+            .map_err(|e| Error::io(format!("cannot write {}", cover.display()), e))?;
+    }
+    std::fs::write(&path, front_matter(kind, title, &today))
         .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
     Ok(path)
 }

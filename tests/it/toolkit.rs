@@ -477,3 +477,34 @@ fn check_reports_build_errors_and_output_problems_together() {
     assert_eq!(err.matches("mixed.md:4").count(), 1, "{err}");
     assert_eq!(err.matches("mixed.md:8").count(), 1, "{err}");
 }
+
+/// `herald new` makes what builds at once: a publication as a bundle with a
+/// placeholder cover, a page outside the boards with `page`, and never a
+/// page at the URL of an existing one.
+#[test]
+fn new_publications_pages_and_clashes() {
+    let f = Fixture::new();
+    let out = f.herald(&["new", "publications", "县志 & <特辑>"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = std::path::PathBuf::from(stdout(&out).trim());
+    assert!(path.ends_with("index.md"), "{}", path.display());
+    assert!(path.with_file_name("cover.svg").is_file());
+    let out = f.herald(&["new", "page", "关于我们"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(f.path().join("content/guan-yu-wo-men.md").is_file());
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+
+    f.write(
+        "content/news/zhong-fu/index.md",
+        "---\ntitle: 重复\n---\n文。\n",
+    );
+    let out = f.herald(&["new", "news", "重复"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("content/news/zhong-fu/index.md already exists at the same URL"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -181,6 +181,61 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
             Ok(Value::from_serializable(&rank(rows, fields.as_deref())))
         },
     );
+    tera.register_function(
+        "scoreboard",
+        |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let data: Value = kwargs.must_get("data")?;
+            scoreboard(&data).map_err(tera::Error::message)
+        },
+    );
+}
+
+/// A leaderboard's data as `{ categories: [{key, title}], members: [...] }`,
+/// from that form (categories may be left out) or from plain rows as a CSV
+/// file gives them (`name, unit, points…`): the categories are then the
+/// columns holding numbers, in their order.
+pub fn scoreboard(data: &Value) -> Result<Value, String> {
+    let (members, categories) = match (data.as_array(), data.as_map()) {
+        (Some(rows), _) => (rows.to_vec(), None),
+        (_, Some(m)) => {
+            let Some(members) = m
+                .get(&tera::value::Key::Str("members"))
+                .and_then(Value::as_array)
+            else {
+                return Err(
+                    "leaderboard data must be rows (a CSV file: name, unit, points…) or { categories, members }"
+                        .into(),
+                );
+            };
+            (
+                members.to_vec(),
+                m.get(&tera::value::Key::Str("categories")).cloned(),
+            )
+        }
+        _ => {
+            return Err(
+                "leaderboard data must be rows (a CSV file: name, unit, points…) or { categories, members }"
+                    .into(),
+            );
+        }
+    };
+    let categories = categories.unwrap_or_else(|| {
+        let first = members.first().and_then(Value::as_map);
+        Value::from(
+            first
+                .into_iter()
+                .flat_map(|row| row.iter())
+                .filter(|(k, v)| {
+                    v.is_number() && !matches!(k.as_str(), Some("name" | "unit" | "total" | "rank"))
+                })
+                .map(|(k, _)| crate::values::map([("key", k.as_value()), ("title", k.as_value())]))
+                .collect::<Vec<_>>(),
+        )
+    });
+    Ok(crate::values::map([
+        ("categories", categories),
+        ("members", Value::from(members)),
+    ]))
 }
 
 /// A reader-friendly name for a file extension.

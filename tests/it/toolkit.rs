@@ -508,3 +508,32 @@ fn new_publications_pages_and_clashes() {
         stderr(&out)
     );
 }
+
+/// The leaderboard reads the plain CSV rows the docs allow (name, unit,
+/// points…): the number columns are its categories, in file order.
+#[test]
+fn leaderboard_reads_plain_csv_rows() {
+    let f = Fixture::new();
+    f.write(
+        "data/rank.csv",
+        "name,unit,study,service\n周敏,城关街道,42,36\n李华,东关社区,50,20\n王五,西街,10,5\n",
+    );
+    f.write(
+        "content/news/lb.md",
+        "---\ntitle: 榜\n---\n{{ leaderboard(source=\"rank\", top=2) }}\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = f.read_output("news/lb/index.html");
+    let study = html.find(">study<").expect("study column");
+    let service = html.find(">service<").expect("service column");
+    assert!(study < service, "columns in file order");
+    let first = html.find("周敏").unwrap();
+    let second = html.find("李华").unwrap();
+    let third = html.find("王五").unwrap();
+    assert!(
+        first < second && second < third,
+        "ranked by total: 78, 70, 15"
+    );
+    assert_eq!(html.matches("<tr class=\"top\">").count(), 2);
+}

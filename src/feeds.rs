@@ -247,11 +247,13 @@ pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> Vec<File> {
         index.push_str("</sitemapindex>\n");
         files.push(("sitemap.xml".to_string(), index.into_bytes()));
     }
-    let robots = format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.permalink("sitemap.xml")
-    );
-    files.push(("robots.txt".to_string(), robots.into_bytes()));
+    if site.config.robots {
+        let robots = format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            site.permalink("sitemap.xml")
+        );
+        files.push(("robots.txt".to_string(), robots.into_bytes()));
+    }
     files
 }
 

@@ -169,7 +169,7 @@ pub fn load_site_with_errors(
     let mut p = render_markdown(p, timings);
     check_anchors(&p.site.content, &p.site.rendered, &mut p.diags);
     let mut diags = std::mem::take(&mut p.diags);
-    diags.extend(cover_warnings(&p.site));
+    diags.extend(site_warnings(&p.site));
     sort_diagnostics(&mut diags);
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
     Ok((loaded(p, warnings), errors))
@@ -218,7 +218,7 @@ fn loaded(p: Prepared, warnings: Vec<Diagnostic>) -> Loaded {
 /// alternative text; then every error at once, or the warnings.
 fn checked(mut p: Prepared) -> Result<(Prepared, Vec<Diagnostic>)> {
     check_anchors(&p.site.content, &p.site.rendered, &mut p.diags);
-    let mut warnings = cover_warnings(&p.site);
+    let mut warnings = site_warnings(&p.site);
     let (errors, warns): (Vec<_>, Vec<_>) = std::mem::take(&mut p.diags)
         .into_iter()
         .partition(Diagnostic::is_error);
@@ -232,23 +232,43 @@ fn checked(mut p: Prepared) -> Result<(Prepared, Vec<Diagnostic>)> {
     Ok((p, warnings))
 }
 
-/// A cover image without `cover_alt`.
-fn cover_warnings(site: &Site) -> Vec<Diagnostic> {
-    site.content
-        .pages
-        .values()
-        .filter(|page| {
-            page.meta.cover.is_some()
-                && page
-                    .meta
-                    .cover_alt
-                    .as_deref()
-                    .is_none_or(|a| a.trim().is_empty())
-        })
-        .map(|page| {
-            Diagnostic::warning(&page.file, "the cover image has no alternative text")
-                .hint("add `cover_alt: …` describing the image for readers who cannot see it")
-        })
+/// A cover image without `cover_alt`; a robots.txt where crawlers do not
+/// look.
+fn site_warnings(site: &Site) -> Vec<Diagnostic> {
+    let config = &site.config;
+    let robots = (config.robots && config.base_path != "/").then(|| {
+        Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            format!(
+                "robots.txt is written at {}robots.txt, but crawlers read it only at the host's root",
+                config.base_path
+            ),
+        )
+        .hint(format!(
+            "put a robots.txt at the root of the host naming {} (herald cannot write there), and set `robots: false`",
+            site.permalink("sitemap.xml")
+        ))
+    });
+    robots
+        .into_iter()
+        .chain(
+            site.content
+                .pages
+                .values()
+                .filter(|page| {
+                    page.meta.cover.is_some()
+                        && page
+                            .meta
+                            .cover_alt
+                            .as_deref()
+                            .is_none_or(|a| a.trim().is_empty())
+                })
+                .map(|page| {
+                    Diagnostic::warning(&page.file, "the cover image has no alternative text").hint(
+                        "add `cover_alt: …` describing the image for readers who cannot see it",
+                    )
+                }),
+        )
         .collect()
 }
 

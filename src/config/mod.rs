@@ -140,6 +140,9 @@ pub struct Config {
     /// `front_matter: optional`: a page may have none, its title then
     /// taken from its first `# heading`.
     pub front_matter_optional: bool,
+    /// Write `robots.txt` (naming the sitemap). Crawlers read it only at
+    /// the host's root, so a site under a sub-path is warned.
+    pub robots: bool,
     /// Raw HTML in Markdown is passed through (editors are trusted); `false`
     /// shows it as text instead.
     pub raw_html: bool,
@@ -253,6 +256,7 @@ impl Config {
                 }
             }
         }
+        let robots = r.boolean("robots").unwrap_or(true);
         let mut front_matter_optional = false;
         if let Some(v) = r.string("front_matter") {
             match v.as_str() {
@@ -454,6 +458,7 @@ impl Config {
             anchors,
             timezone,
             front_matter_optional,
+            robots,
             raw_html,
             output_keep,
             lists,

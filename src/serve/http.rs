@@ -8,6 +8,9 @@ use super::state::SiteState;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+/// What the preview shows before the site has ever built.
+const NOT_BUILT: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>herald: not built yet</title></head><body><main><h1>The site has not built yet</h1><p>The errors are listed over this page and in the terminal; fix them and save: this page reloads into the site.</p></main></body></html>";
+
 /// The answer to one request. `bound` is the address the server listens
 /// on, which the `Host` header must name (or `localhost`).
 pub fn answer(req: &Request, state: &SiteState, bound: SocketAddr) -> Response {
@@ -41,6 +44,17 @@ pub fn answer(req: &Request, state: &SiteState, bound: SocketAddr) -> Response {
     }
     let snapshot = state.snapshot();
     let base_path = state.base_path();
+    // The host's root leads to a site that lives under a sub-path.
+    if base_path != "/" && req.target.split(['?', '#']).next() == Some("/") {
+        return Response {
+            status: 302,
+            headers: vec![
+                ("Location", base_path),
+                ("Cache-Control", "no-store".into()),
+            ],
+            body: Body::Bytes(Arc::from(&b""[..])),
+        };
+    }
     let resolved = resolve(&req.target, &base_path, |p| snapshot.files.contains_key(p));
     let (status, path, body) = match resolved {
         Resolved::File(path) => {
@@ -58,7 +72,10 @@ pub fn answer(req: &Request, state: &SiteState, bound: SocketAddr) -> Response {
         Resolved::BadRequest => return Response::text(400, "Bad Request"),
         Resolved::NotFound => match snapshot.files.get("404.html") {
             Some(b) => (404, "404.html".to_string(), b.clone()),
-            None => (404, "404.txt".to_string(), Arc::from(&b"404 Not Found"[..])),
+            // Nothing built yet (the first build failed): a page that shows
+            // the errors (live reload's overlay) and turns into the site
+            // once it builds.
+            None => (404, "404.html".to_string(), Arc::from(NOT_BUILT.as_bytes())),
         },
     };
     let ctype = content_type(&path);

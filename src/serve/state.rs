@@ -42,9 +42,14 @@ impl SiteState {
     /// `origin` is `http://host:port`; the site's sub-path is kept.
     pub fn new(mut build: BuildOptions, origin: String) -> Self {
         build.origin = Some(origin);
+        // The sub-path from site.yaml, known even if the first build fails
+        // (the preview's URL and the error page are then at the right place).
+        let base_path = crate::config::Config::load(&build.root)
+            .map(|c| c.base_path)
+            .unwrap_or_else(|_| "/".into());
         SiteState {
             build,
-            base_path: RwLock::new("/".into()),
+            base_path: RwLock::new(base_path),
             current: RwLock::new(Arc::new(Snapshot::default())),
             errors: RwLock::new(Vec::new()),
             cache: Mutex::new(None),

@@ -174,6 +174,23 @@ fn sitemap_lists_every_public_page_and_only_those() {
     );
 }
 
+/// Under a sub-path, robots.txt is where crawlers never look: the build
+/// says so, and `robots: false` leaves it out (the host's root has its own).
+#[test]
+fn robots_under_a_sub_path_is_a_warning() {
+    let f = Fixture::new();
+    let out = f.build();
+    assert!(
+        stderr(&out).contains("warning: site.yaml: robots.txt is written at /portal/robots.txt"),
+        "{}",
+        stderr(&out)
+    );
+    f.write("site.yaml", &format!("{SITE_YAML}robots: false\n"));
+    let out = f.build();
+    assert!(!stderr(&out).contains("robots"), "{}", stderr(&out));
+    assert!(!f.output_exists("robots.txt"));
+}
+
 #[test]
 fn aliases_redirect_and_clashes_are_errors() {
     let f = Fixture::new();

@@ -540,3 +540,27 @@ fn browser_follows_edits_and_shows_then_clears_errors() {
     b.wait_until(10, "document.querySelector('h1') && document.querySelector('h1').textContent === '修好的标题' && !document.getElementById('herald-overlay')");
     assert!(b.log.is_empty(), "console errors: {:?}", b.log);
 }
+
+/// A site under a sub-path whose first build fails is still previewed at
+/// its sub-path: the URL says so, `/` leads there, and the page there shows
+/// the errors (the live-reload overlay) until the site builds.
+#[test]
+fn a_first_build_that_fails_is_shown_at_the_sub_path() {
+    let f = Fixture::new();
+    f.write("content/news/bad.md", "---\ntitle: [坏\n---\n");
+    let r = serve(&f);
+    assert!(r.url.ends_with("/portal/"), "{}", r.url);
+    let (status, head, _) = get(&r, "/");
+    assert_eq!(status, 302, "{head}");
+    assert!(head.contains("Location: /portal/"), "{head}");
+    let (status, _, body) = get(&r, "/portal/");
+    assert_eq!(status, 404);
+    assert!(body.contains("has not built yet"), "{body}");
+    assert!(
+        body.contains("/__herald/live"),
+        "the overlay's script: {body}"
+    );
+    // Fixed: the page becomes the site.
+    f.remove("content/news/bad.md");
+    wait_for(10, "the site builds", || get(&r, "/portal/").0 == 200);
+}

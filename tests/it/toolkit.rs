@@ -492,6 +492,7 @@ fn new_publications_pages_and_clashes() {
     let out = f.herald(&["new", "page", "关于我们"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(f.path().join("content/guan-yu-wo-men.md").is_file());
+    f.write("site.yaml", &format!("{SITE_YAML}robots: false\n"));
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));

@@ -58,6 +58,20 @@ impl<'a> MarkdownInputs<'a> {
             content: self.content,
             links: self.links,
         };
+        let sizer = PageImages {
+            root: self.root,
+            base_path: &self.config.base_path,
+            spot: crate::resources::PageSpot {
+                key,
+                bundle: self
+                    .content
+                    .pages
+                    .get(key)
+                    .is_some_and(|p| p.bundle.is_some()),
+                path,
+            },
+            images: &self.templates.images,
+        };
         let (r, diags) = markdown::render(
             body,
             &MarkdownOptions {
@@ -74,10 +88,49 @@ impl<'a> MarkdownInputs<'a> {
                 raw_html: self.config.raw_html,
                 anchors: self.config.anchors,
                 collect_refs: self.collect_refs,
+                images: Some(&sizer),
             },
         );
         // Held once as a template value, shared by every output.
         (r.wrap_html(|h| Html::new(&h)), diags)
+    }
+}
+
+/// Sizes a page's Markdown images: the file beside the page or under
+/// `static/`, resized into the site's image cache.
+struct PageImages<'a> {
+    root: &'a std::path::Path,
+    base_path: &'a str,
+    spot: crate::resources::PageSpot<'a>,
+    images: &'a crate::images::Images,
+}
+
+impl markdown::images::ImageSizer for PageImages<'_> {
+    fn size(&self, dest: &str) -> Result<Option<markdown::images::Sized>, String> {
+        if dest.starts_with("@/") || dest.contains("://") || dest.starts_with("data:") {
+            return Ok(None);
+        }
+        let path = crate::escape::percent_decode(dest.split(['?', '#']).next().unwrap_or(""));
+        // A file that is not there is left to the link checks.
+        let Ok(found) = crate::resources::locate(self.root, self.base_path, self.spot, &path)
+        else {
+            return Ok(None);
+        };
+        let Some(disk) = &found.disk else {
+            return Ok(None);
+        };
+        let sized = self.images.responsive(
+            disk,
+            &found.url,
+            self.base_path,
+            &crate::images::DEFAULT_WIDTHS,
+        )?;
+        Ok(sized.map(|r| markdown::images::Sized {
+            src: r.src,
+            srcset: r.srcset,
+            width: r.width,
+            height: r.height,
+        }))
     }
 }
 

@@ -1,5 +1,7 @@
-//! Responsive images: resized variants (480 and 960 px wide by default) of
-//! raster covers and figures, with `srcset`, `width` and `height`. Variants
+//! Responsive images: resized variants (480, 960 and 1600 px wide by
+//! default) of raster covers, figures and Markdown images, with `srcset`,
+//! `width` and `height`; an original wider than the largest variant is
+//! never offered to browsers (a phone would fetch all of it). Variants
 //! are cached in `ROOT/.herald-cache/images/`, keyed by the source's content
 //! hash and the width, so an unchanged image is never processed twice.
 //! A file that does not decode is an error naming it.
@@ -9,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub const CACHE_DIR: &str = ".herald-cache/images";
-pub const DEFAULT_WIDTHS: [u32; 2] = [480, 960];
+pub const DEFAULT_WIDTHS: [u32; 3] = [480, 960, 1600];
+
+/// Originals above this size are named in a warning.
+pub const LARGE_BYTES: u64 = 2 * 1024 * 1024;
 
 /// A processed image for templates.
 #[derive(Debug, Clone)]
@@ -28,6 +33,8 @@ pub struct Images {
     produced: Mutex<BTreeMap<String, PathBuf>>,
     /// How many variants were actually computed (not taken from the cache).
     pub computed: std::sync::atomic::AtomicUsize,
+    /// Originals above [`LARGE_BYTES`], with their sizes.
+    large: Mutex<BTreeMap<PathBuf, u64>>,
 }
 
 /// A regular file, not a symbolic link.
@@ -52,7 +59,18 @@ impl Images {
             real_root: crate::confine::real_root(root),
             produced: Mutex::new(BTreeMap::new()),
             computed: std::sync::atomic::AtomicUsize::new(0),
+            large: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// Originals above [`LARGE_BYTES`] that were shown, with their sizes.
+    pub fn large(&self) -> Vec<(PathBuf, u64)> {
+        self.large
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(p, b)| (p.clone(), *b))
+            .collect()
     }
 
     /// Files to copy into the output: (output path, cached file).
@@ -95,6 +113,12 @@ impl Images {
         }
         let bytes =
             std::fs::read(disk).map_err(|e| format!("cannot read {}: {e}", disk.display()))?;
+        if bytes.len() as u64 > LARGE_BYTES {
+            self.large
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(disk.to_path_buf(), bytes.len() as u64);
+        }
         let hash = crate::hash::short_hash(&bytes);
         let dims_file = self.cache.join(format!("{hash}.{ext}.size"));
         let cached_dims = is_regular(&dims_file)
@@ -166,9 +190,17 @@ impl Images {
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(out, cached);
         }
-        srcset.push(format!("{url} {width}w"));
+        // An original wider than every variant is never offered: phones
+        // would fetch it as `src`, large screens from `srcset`.
+        let widest = needed.iter().copied().max().unwrap_or(0);
+        let src = if width > widest && widest > 0 {
+            format!("{base_path}processed/{hash}-{widest}.{ext}")
+        } else {
+            srcset.push(format!("{url} {width}w"));
+            url.to_string()
+        };
         Ok(Some(Responsive {
-            src: url.to_string(),
+            src,
             srcset: srcset.join(", "),
             width,
             height,

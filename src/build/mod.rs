@@ -309,6 +309,25 @@ pub fn render_keeping(
     render::render_site(input, sink, timings).map_err(fail)
 }
 
+/// Originals so large that they weigh on the site even with resized copies.
+pub fn image_warnings(root: &std::path::Path, templates: &Templates) -> Vec<Diagnostic> {
+    templates
+        .images
+        .large()
+        .into_iter()
+        .map(|(disk, bytes)| {
+            Diagnostic::warning(
+                crate::confine::shown(root, &disk),
+                format!(
+                    "the image is {}: readers get resized copies, but the original is still published",
+                    crate::format::format_size(bytes)
+                ),
+            )
+            .hint("save it at most about 2,000 px wide (under 2 MB); herald makes the smaller sizes for phones")
+        })
+        .collect()
+}
+
 /// The generated code stylesheet, as a file to write.
 fn syntax_css(css: &str) -> Vec<(String, Vec<u8>)> {
     vec![("syntax.css".to_string(), css.as_bytes().to_vec())]
@@ -358,6 +377,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages: render::Pages::Written(written.listed),
     };
     let (rendered, cache) = render::render_site(input, sink, &mut timings).map_err(fail)?;
+    let mut warnings = warnings;
+    warnings.extend(image_warnings(&p.site.root, &p.templates));
+    sort_diagnostics(&mut warnings);
 
     let mut clock = Instant::now();
     let foreign = foreign

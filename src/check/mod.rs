@@ -148,6 +148,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
         });
     }
     let files = sink.into_files();
+    let image_warnings = build::image_warnings(&loaded.site.root, &loaded.templates);
     let site = &loaded.site;
     let base_path = site.config.base_path.as_str();
     let base_url = site.config.base_url.as_str();
@@ -155,7 +156,12 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
     let mut id_cache: HashMap<String, HashSet<String>> = HashMap::new();
     let mut report = CheckReport {
         pages: site.content.pages.len(),
-        problems: loaded.warnings.clone(),
+        problems: loaded
+            .warnings
+            .iter()
+            .cloned()
+            .chain(image_warnings)
+            .collect(),
         ..CheckReport::default()
     };
     let mut external: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();

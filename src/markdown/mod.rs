@@ -5,6 +5,7 @@
 
 pub mod headings;
 pub mod highlight;
+pub mod images;
 pub mod links;
 mod raw_html;
 pub mod shortcodes;
@@ -74,6 +75,8 @@ pub struct MarkdownOptions<'a> {
     pub raw_html: bool,
     /// How heading ids are made.
     pub anchors: crate::slug::AnchorStyle,
+    /// Sizes images into responsive variants (none: left as written).
+    pub images: Option<&'a dyn images::ImageSizer>,
     /// Collect every URL the page refers to (for `herald check`; a one-off
     /// build has no use for them).
     pub collect_refs: bool,
@@ -248,6 +251,9 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
         shortcodes::substitute(&mut events, html);
     }
 
+    if let Some(sizer) = opts.images {
+        images::responsive(&mut events, sizer, opts.file, &lines, &mut diags);
+    }
     let key = opts.page.key.as_str();
     let at = links::PageAt {
         key,
@@ -353,6 +359,7 @@ mod tests {
                 raw_html: true,
                 collect_refs: true,
                 anchors: Default::default(),
+                images: None,
             },
         )
     }
@@ -435,6 +442,7 @@ mod tests {
             raw_html: false,
             collect_refs: true,
             anchors: Default::default(),
+            images: None,
         };
         render(src, &opts).0
     }

@@ -249,3 +249,62 @@ fn unknown_keys_point_to_extra_and_errors_do_not_cascade() {
     assert!(err.contains("content/news/b.md:3"), "{err}");
     assert!(!err.contains("broken internal link"), "{err}");
 }
+
+/// Markdown images are responsive like covers and figures: resized
+/// variants, the original left out of `srcset` when wider than the largest,
+/// width and height, lazy loading; a heavy original is named in a warning.
+#[test]
+fn markdown_images_get_resized_variants() {
+    let f = Fixture::new();
+    // Noise does not compress: 2,000 × 1,500 is well above 2 MB.
+    let mut seed = 7u32;
+    let img = image::RgbImage::from_fn(2000, 1500, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
+    });
+    let path = f.path().join("content/news/photo/big.jpg");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95)
+        .encode_image(&img)
+        .unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(bytes.len() > 2 * 1024 * 1024, "{} bytes", bytes.len());
+    f.write(
+        "content/news/photo/index.md",
+        "---\ntitle: 照片\ndate: 2024-05-04\n---\n![县城全景](big.jpg \"全景\")\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("content/news/photo/big.jpg: the image is"),
+        "{}",
+        stderr(&out)
+    );
+    let html = f.read_output("news/photo/index.html");
+    let tag = html
+        .split("<img ")
+        .find(|t| t.contains("县城全景"))
+        .expect("the image")
+        .split('>')
+        .next()
+        .unwrap();
+    for want in [
+        "480w",
+        "960w",
+        "1600w",
+        "width=\"2000\"",
+        "height=\"1500\"",
+        "loading=\"lazy\"",
+        "title=\"全景\"",
+    ] {
+        assert!(tag.contains(want), "{want} in {tag}");
+    }
+    assert!(!tag.contains("2000w"), "the original is not offered: {tag}");
+    assert!(
+        tag.contains("src=\"/portal/processed/"),
+        "src is a variant: {tag}"
+    );
+}

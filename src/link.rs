@@ -380,7 +380,9 @@ impl LinkResolver for ContentResolver<'_> {
     }
 
     fn failed(&self, key: &str) -> bool {
+        // Did not load, or has no URL (a clash, reported once already).
         self.content.failed.contains(key)
+            || (self.content.pages.contains_key(key) && !self.links.contains_key(key))
     }
 
     fn asset(&self, key: &str) -> Option<String> {

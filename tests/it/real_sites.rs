@@ -308,3 +308,22 @@ fn markdown_images_get_resized_variants() {
         "src is a variant: {tag}"
     );
 }
+
+/// A page and a page folder of the same slug clash once: links to either
+/// are not reported again with a did-you-mean naming the same path.
+#[test]
+fn a_slug_clash_is_reported_once() {
+    let f = Fixture::new();
+    f.write("content/news/b/index.md", "---\ntitle: 冲突\n---\n文。\n");
+    f.write(
+        "content/news/l.md",
+        "---\ntitle: 链\n---\n[x](@/news/b/index.md) [y](b/index.md)\n",
+    );
+    for args in [&["build"][..], &["check"][..]] {
+        let out = f.herald(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("would both be published at /news/b/"), "{err}");
+        assert_eq!(err.matches("error:").count(), 1, "{err}");
+    }
+}

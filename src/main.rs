@@ -346,12 +346,13 @@ fn main() -> ExitCode {
                         .describe()
                         .map_or(String::new(), |s| format!(" ({s})"));
                     println!(
-                        "Built {} pages, {} boards, {} files into {} in {} ms{skipped}",
+                        "Built {} pages, {} boards, {} files into {} in {} ms; {} links checked{skipped}",
                         report.pages,
                         report.boards,
                         report.files,
                         report.output.display(),
-                        started.elapsed().as_millis()
+                        started.elapsed().as_millis(),
+                        report.links
                     );
                     ExitCode::SUCCESS
                 }

@@ -67,6 +67,8 @@ pub struct BuildReport {
     pub output: PathBuf,
     /// Pages left out: drafts, future and expired ones.
     pub skipped: Skipped,
+    /// Internal links and anchors checked (`@/`, relative, `#fragment`).
+    pub links: usize,
 }
 
 /// How many pages a build left out, by reason.
@@ -396,6 +398,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         timings,
         output,
         skipped: Skipped::count(&p.site),
+        links: p
+            .site
+            .rendered
+            .values()
+            .chain(p.site.index_rendered.values())
+            .map(|r| r.links.len())
+            .sum(),
     };
     free_in_background((p, cache));
     Ok(report)

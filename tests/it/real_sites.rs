@@ -307,6 +307,34 @@ fn markdown_images_get_resized_variants() {
         tag.contains("src=\"/portal/processed/"),
         "src is a variant: {tag}"
     );
+
+    // A camera's 6400 × 4800 photo as cover and figure: the same.
+    let wide = image::RgbImage::from_fn(6400, 4800, |x, y| {
+        image::Rgb([(x / 25) as u8, (y / 19) as u8, 128])
+    });
+    wide.save(f.path().join("content/news/photo/camera.png"))
+        .unwrap();
+    f.write(
+        "content/news/photo/index.md",
+        "---\ntitle: 照片\ndate: 2024-05-04\ncover: camera.png\ncover_alt: 相机原图\n---\n{{ figure(src=\"camera.png\", alt=\"原图\") }}\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = f.read_output("news/photo/index.html");
+    let imgs: Vec<&str> = html
+        .split("<img ")
+        .skip(1)
+        .filter(|t| t.contains("原图"))
+        .collect();
+    assert_eq!(imgs.len(), 2, "{html}");
+    for tag in imgs {
+        let tag = tag.split('>').next().unwrap();
+        assert!(tag.contains("1600w") && !tag.contains("6400w"), "{tag}");
+        assert!(
+            !tag.contains("camera.png"),
+            "the original is never offered: {tag}"
+        );
+    }
 }
 
 /// A page and a page folder of the same slug clash once: links to either

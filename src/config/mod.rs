@@ -7,6 +7,7 @@ use crate::yaml::{self, Node, Value};
 use std::path::Path;
 
 mod boards;
+mod choices;
 mod url;
 use boards::{parse_board, parse_taxonomy};
 pub use url::split_base_url;
@@ -225,72 +226,11 @@ impl Config {
         let extra = r.json("extra");
         let search = r.boolean("search").unwrap_or(true);
         let raw_html = r.boolean("raw_html").unwrap_or(true);
-        let mut slugs = crate::slug::SlugStyle::default();
-        if let Some(name) = r.string("slugs") {
-            match crate::slug::SlugStyle::from_name(&name) {
-                Some(s) => slugs = s,
-                None => {
-                    let n = r.node("slugs").expect("read above");
-                    r.invalid(
-                        "slugs",
-                        n,
-                        format!("unknown slug style `{name}`"),
-                        "use `pinyin` (乡村振兴 → xiang-cun-zhen-xing) or `unicode` (kept as is)"
-                            .into(),
-                    );
-                }
-            }
-        }
-        let mut timezone = None;
-        if let Some(name) = r.string("timezone") {
-            match name.parse::<chrono_tz::Tz>() {
-                Ok(tz) => timezone = Some(tz),
-                Err(_) => {
-                    let n = r.node("timezone").expect("read above");
-                    let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
-                    let hint = match crate::error::did_you_mean(&name, names) {
-                        Some(s) => format!("did you mean `{s}`? Time zones are IANA names"),
-                        None => "use an IANA name such as Asia/Shanghai, Asia/Hong_Kong or Europe/Berlin".into(),
-                    };
-                    r.invalid("timezone", n, format!("unknown time zone `{name}`"), hint);
-                }
-            }
-        }
+        let slugs = choices::slugs(&mut r);
+        let timezone = choices::timezone(&mut r);
         let robots = r.boolean("robots").unwrap_or(true);
-        let mut front_matter_optional = false;
-        if let Some(v) = r.string("front_matter") {
-            match v.as_str() {
-                "required" => {}
-                "optional" => front_matter_optional = true,
-                other => {
-                    let n = r.node("front_matter").expect("read above");
-                    r.invalid(
-                        "front_matter",
-                        n,
-                        format!("unknown value `{other}`"),
-                        "use `required` (the default) or `optional` (a page without front matter takes its title from its first # heading)".into(),
-                    );
-                }
-            }
-        }
-        let mut anchors = crate::slug::AnchorStyle::default();
-        if let Some(name) = r.string("anchors") {
-            match crate::slug::AnchorStyle::from_name(&name) {
-                Some(a) => anchors = a,
-                None => {
-                    let n = r.node("anchors").expect("read above");
-                    r.invalid(
-                        "anchors",
-                        n,
-                        format!("unknown anchor style `{name}`"),
-                        format!(
-                            "use one of: {} (github: 示例：别名 → #示例别名, as GitHub and mdBook)",
-                            crate::slug::AnchorStyle::NAMES.join(", ")
-                        ),
-                    );
-                }
-            }
-        }
+        let front_matter_optional = choices::front_matter_optional(&mut r);
+        let anchors = choices::anchors(&mut r);
         let mut feeds = FeedConfig {
             enabled: true,
             limit: 20,

@@ -44,14 +44,6 @@ fn opt_str(s: Option<&String>) -> Value {
     s.map_or(Value::none(), |s| Value::from(s.as_str()))
 }
 
-fn strings(list: &[String]) -> Value {
-    Value::from(
-        list.iter()
-            .map(|s| Value::from(s.as_str()))
-            .collect::<Vec<_>>(),
-    )
-}
-
 fn resource(site: &Site, r: Option<&Resource>, alt: Option<&String>) -> Value {
     match r {
         None => Value::none(),

@@ -56,119 +56,150 @@ pub fn page_with(
                     ("url", Value::from(site.url(site.page_path(&s.pages[0])))),
                 ]))
             });
-            map([
-                ("duration", l.duration.map_or(Value::none(), number)),
-                ("objectives", strings(&l.objectives)),
-                ("level", opt_str(l.level.as_ref())),
-                ("video", resource(site, links.video.as_ref(), None)),
-                ("order", l.order.map_or(Value::none(), Value::from)),
-                ("series", series.unwrap_or(Value::none())),
-            ])
+            Value::from_serializable(&LessonView {
+                duration: l.duration.map_or(Value::none(), number),
+                objectives: &l.objectives,
+                level: l.level.as_deref(),
+                video: resource(site, links.video.as_ref(), None),
+                order: l.order,
+                series: series.unwrap_or(Value::none()),
+            })
         }
         _ => Value::none(),
     };
     let case = match &meta.kind {
-        KindFields::Case(c) => map([
-            ("subject", opt_str(c.subject.as_ref())),
-            ("location", opt_str(c.location.as_ref())),
-            ("period", opt_str(c.period.as_ref())),
-            ("outcome", opt_str(c.outcome.as_ref())),
-        ]),
+        KindFields::Case(c) => Value::from_serializable(&CaseView {
+            subject: c.subject.as_deref(),
+            location: c.location.as_deref(),
+            period: c.period.as_deref(),
+            outcome: c.outcome.as_deref(),
+        }),
         _ => Value::none(),
     };
     let publication = match &meta.kind {
-        KindFields::Publication(p) => map([
-            ("format", opt_str(p.format.as_ref())),
-            ("publisher", opt_str(p.publisher.as_ref())),
-            ("published", opt_str(p.published.as_ref())),
-            (
-                "year",
-                p.published
-                    .as_ref()
-                    .map_or(Value::none(), |s| Value::from(&s[..4.min(s.len())])),
-            ),
-            ("pages", p.pages.map_or(Value::none(), Value::from)),
-            ("file", resource(site, links.file.as_ref(), None)),
-            ("isbn", opt_str(p.isbn.as_ref())),
-        ]),
+        KindFields::Publication(p) => Value::from_serializable(&PublicationView {
+            format: p.format.as_deref(),
+            publisher: p.publisher.as_deref(),
+            published: p.published.as_deref(),
+            year: p.published.as_deref().map(|s| &s[..4.min(s.len())]),
+            pages: p.pages,
+            file: resource(site, links.file.as_ref(), None),
+            isbn: p.isbn.as_deref(),
+        }),
         _ => Value::none(),
     };
 
-    map([
-        ("key", Value::from(key)),
-        ("title", Value::from(meta.title.as_str())),
-        ("url", Value::from(site.url(&links.path))),
-        ("permalink", Value::from(site.permalink(&links.path))),
-        ("path", Value::from(links.path.as_str())),
-        ("kind", Value::from(page.kind.name())),
-        (
-            "board",
-            page.board
-                .as_ref()
-                .map_or(Value::none(), |b| Value::from(b.as_str())),
-        ),
-        (
-            "board_title",
-            board.map_or(Value::none(), |b| Value::from(b.title.as_str())),
-        ),
-        (
-            "board_url",
-            board.map_or(Value::none(), |b| {
-                Value::from(site.url(&format!("{}/", b.key)))
-            }),
-        ),
-        ("date", date(meta.date.as_ref())),
-        ("updated", date(meta.updated.as_ref())),
-        ("summary", summary_value.clone()),
-        (
-            "summary_html",
-            rendered
-                .and_then(|r| r.summary_html.as_deref())
-                .map_or(Value::none(), Value::safe_string),
-        ),
-        (
-            "description",
-            // The summary's value is shared, not copied.
-            meta.description
-                .as_deref()
-                .map_or(summary_value, Value::from),
-        ),
-        (
-            "content",
-            rendered.map_or_else(|| Value::safe_string(""), |r| r.html.value()),
-        ),
-        ("toc", Value::from(toc)),
-        (
-            "has_code",
-            Value::from(rendered.is_some_and(|r| r.has_code)),
-        ),
-        (
-            "reading_minutes",
-            Value::from(rendered.map_or(1, |r| r.reading_minutes)),
-        ),
-        (
-            "words",
-            Value::from(rendered.map_or(0, |r| r.words + r.cjk_chars)),
-        ),
-        ("authors", strings(&meta.authors)),
-        (
-            "cover",
-            resource(site, links.cover.as_ref(), meta.cover_alt.as_ref()),
-        ),
-        ("cover_src", opt_str(meta.cover.as_ref())),
-        ("tags", tags),
-        ("taxonomies", Value::from(taxonomies)),
-        ("weight", Value::from(meta.weight)),
-        ("extra", Value::from_serializable(&meta.extra)),
-        ("draft", Value::from(meta.draft)),
-        ("prev", shared.page_ref(site, links.prev.as_ref())),
-        ("next", shared.page_ref(site, links.next.as_ref())),
-        ("lesson", lesson),
-        ("case", case),
-        ("publication", publication),
-        (
-            "jsonld",
-            Value::safe_string(&crate::escape::script_json(&jsonld(site, key, rendered))),
-        ),
-    ])
+    Value::from_serializable(&PageView {
+        key,
+        title: &meta.title,
+        url: site.url(&links.path),
+        permalink: site.permalink(&links.path),
+        path: &links.path,
+        kind: page.kind.name(),
+        board: page.board.as_deref(),
+        board_title: board.map(|b| b.title.as_str()),
+        board_url: board.map(|b| site.url(&format!("{}/", b.key))),
+        date: date(meta.date.as_ref()),
+        updated: date(meta.updated.as_ref()),
+        summary: summary_value.clone(),
+        summary_html: rendered
+            .and_then(|r| r.summary_html.as_deref())
+            .map_or(Value::none(), Value::safe_string),
+        // The summary's value is shared, not copied.
+        description: meta
+            .description
+            .as_deref()
+            .map_or(summary_value, Value::from),
+        content: rendered.map_or_else(|| Value::safe_string(""), |r| r.html.value()),
+        toc,
+        has_code: rendered.is_some_and(|r| r.has_code),
+        reading_minutes: rendered.map_or(1, |r| r.reading_minutes),
+        words: rendered.map_or(0, |r| r.words + r.cjk_chars),
+        authors: &meta.authors,
+        cover: resource(site, links.cover.as_ref(), meta.cover_alt.as_ref()),
+        cover_src: meta.cover.as_deref(),
+        tags,
+        taxonomies: Value::from(taxonomies),
+        weight: meta.weight,
+        extra: Value::from_serializable(&meta.extra),
+        draft: meta.draft,
+        prev: shared.page_ref(site, links.prev.as_ref()),
+        next: shared.page_ref(site, links.next.as_ref()),
+        lesson,
+        case,
+        publication,
+        jsonld: Value::safe_string(&crate::escape::script_json(&jsonld(site, key, rendered))),
+    })
+}
+
+/// A page as templates see it (`page`, and each page of a list), field by
+/// field in the order `| json` shows them. Fields that are template values
+/// (HTML marked safe, shared references) pass through as they are.
+#[derive(serde::Serialize)]
+struct PageView<'a> {
+    key: &'a str,
+    title: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    kind: &'a str,
+    board: Option<&'a str>,
+    board_title: Option<&'a str>,
+    board_url: Option<String>,
+    date: Value,
+    updated: Value,
+    summary: Value,
+    summary_html: Value,
+    description: Value,
+    content: Value,
+    toc: Vec<Value>,
+    has_code: bool,
+    reading_minutes: usize,
+    words: usize,
+    authors: &'a [String],
+    cover: Value,
+    cover_src: Option<&'a str>,
+    tags: Value,
+    taxonomies: Value,
+    weight: i64,
+    extra: Value,
+    draft: bool,
+    prev: Value,
+    next: Value,
+    lesson: Value,
+    case: Value,
+    publication: Value,
+    jsonld: Value,
+}
+
+/// `page.lesson`.
+#[derive(serde::Serialize)]
+struct LessonView<'a> {
+    duration: Value,
+    objectives: &'a [String],
+    level: Option<&'a str>,
+    video: Value,
+    order: Option<u64>,
+    series: Value,
+}
+
+/// `page.case`.
+#[derive(serde::Serialize)]
+struct CaseView<'a> {
+    subject: Option<&'a str>,
+    location: Option<&'a str>,
+    period: Option<&'a str>,
+    outcome: Option<&'a str>,
+}
+
+/// `page.publication`.
+#[derive(serde::Serialize)]
+struct PublicationView<'a> {
+    format: Option<&'a str>,
+    publisher: Option<&'a str>,
+    published: Option<&'a str>,
+    year: Option<&'a str>,
+    pages: Option<u64>,
+    file: Value,
+    isbn: Option<&'a str>,
 }

@@ -13,6 +13,13 @@ pub struct Tag {
 }
 
 impl Tag {
+    /// The fragment names this tag is a target of: its `id`, and for
+    /// `<a name="…">` (old-style anchors, still followed) its `name`.
+    pub fn anchor_names(&self) -> impl Iterator<Item = &str> {
+        let name = (self.name == "a").then(|| self.attr("name")).flatten();
+        self.attr("id").into_iter().chain(name)
+    }
+
     /// The value of attribute `name`.
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs

@@ -379,6 +379,10 @@ impl LinkResolver for ContentResolver<'_> {
         })
     }
 
+    fn is_page(&self, key: &str) -> bool {
+        self.links.contains_key(key)
+    }
+
     fn failed(&self, key: &str) -> bool {
         // Did not load, or has no URL (a clash, reported once already).
         self.content.failed.contains(key)

@@ -3,7 +3,6 @@
 
 use crate::config::{Config, Kind};
 use crate::error::{Error, Result, did_you_mean};
-use include_dir::Dir;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -74,16 +73,6 @@ fn sample_pages(today: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The files of the built-in theme, as (path under the theme, contents).
-fn theme_files(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
-    for entry in dir.entries() {
-        match entry {
-            include_dir::DirEntry::Dir(d) => theme_files(d, out),
-            include_dir::DirEntry::File(f) => out.push((f.path().to_path_buf(), f.contents())),
-        }
-    }
-}
-
 /// How `herald init` makes a site.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct InitOptions {
@@ -126,12 +115,15 @@ pub fn init(dir: &Path, opts: InitOptions) -> Result<Vec<PathBuf>> {
     }
     let theme = dir.join("themes/default");
     if opts.with_theme {
-        let mut files = Vec::new();
-        theme_files(&crate::theme::BUILT_IN, &mut files);
         plan.extend(
-            files
+            crate::theme::built_in_files()
                 .into_iter()
-                .map(|(rel, c)| (theme.join(rel), c.into())),
+                .filter_map(|f| match f.origin {
+                    crate::theme::Origin::Embedded(bytes) => {
+                        Some((theme.join(f.rel), bytes.into()))
+                    }
+                    crate::theme::Origin::Disk(_) => None,
+                }),
         );
     }
     // `init --force` only adds what is missing (an edited file is the
@@ -266,11 +258,27 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
     if kind == Kind::Publication {
         // A placeholder, so the page builds at once; replace it with the
         // real cover (any image, named in `cover:`).
+        // A cover already there (or a link by that name) is kept.
         let cover = parent.join("cover.svg");
-        std::fs::write(&cover, placeholder_cover(title))
-            .map_err(|e| Error::io(format!("cannot write {}", cover.display()), e))?;
+        match write_new(&cover, placeholder_cover(title).as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::io(format!("cannot write {}", cover.display()), e));
+            }
+            _ => {}
+        }
     }
-    std::fs::write(&path, front_matter(kind, title, &today))
+    write_new(&path, front_matter(kind, title, &today).as_bytes())
         .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
     Ok(path)
+}
+
+/// Creates `path` with `bytes`, failing if anything is there already: a
+/// link by that name is neither followed nor replaced.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(bytes)
 }

@@ -138,6 +138,14 @@ impl Theme {
     }
 }
 
+/// Every file of the built-in theme, with paths from its root (for
+/// `herald init --with-theme`).
+pub fn built_in_files() -> Vec<ThemeFile> {
+    let mut out = Vec::new();
+    embedded(&BUILT_IN, "", &mut out);
+    out
+}
+
 /// The files under an embedded folder, with paths relative to `sub`.
 fn embedded(dir: &'static Dir<'static>, sub: &str, out: &mut Vec<ThemeFile>) {
     for entry in dir.entries() {

@@ -168,12 +168,8 @@ pub fn load_site_with_errors(
         all.retain(Diagnostic::is_error);
         return Err(fail(all));
     }
-    let mut p = render_markdown(p, timings);
-    check_anchors(&p.site.content, &p.site.rendered, &mut p.diags);
-    let mut diags = std::mem::take(&mut p.diags);
-    diags.extend(site_warnings(&p.site));
-    sort_diagnostics(&mut diags);
-    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_error);
+    let (p, mut errors, warnings) = sorted_out(render_markdown(p, timings));
+    sort_diagnostics(&mut errors);
     Ok((loaded(p, warnings), errors))
 }
 
@@ -216,21 +212,27 @@ fn loaded(p: Prepared, warnings: Vec<Diagnostic>) -> Loaded {
     }
 }
 
-/// After the Markdown: anchors of `@/page.md#anchor` links, covers without
-/// alternative text; then every error at once, or the warnings.
-fn checked(mut p: Prepared) -> Result<(Prepared, Vec<Diagnostic>)> {
+/// After the Markdown: anchors of `@/page.md#anchor` links and the site's
+/// warnings; the problems found so far as (errors, sorted warnings).
+fn sorted_out(mut p: Prepared) -> (Prepared, Vec<Diagnostic>, Vec<Diagnostic>) {
     check_anchors(&p.site.content, &p.site.rendered, &mut p.diags);
     let mut warnings = site_warnings(&p.site);
     let (errors, warns): (Vec<_>, Vec<_>) = std::mem::take(&mut p.diags)
         .into_iter()
         .partition(Diagnostic::is_error);
     warnings.extend(warns);
+    sort_diagnostics(&mut warnings);
+    (p, errors, warnings)
+}
+
+/// [`sorted_out`], failing with every error at once if there is one.
+fn checked(p: Prepared) -> Result<(Prepared, Vec<Diagnostic>)> {
+    let (p, errors, warnings) = sorted_out(p);
     if !errors.is_empty() {
         let mut all = errors;
         all.extend(warnings);
         return Err(fail(all));
     }
-    sort_diagnostics(&mut warnings);
     Ok((p, warnings))
 }
 

@@ -39,14 +39,7 @@ pub struct CheckReport {
 fn ids(html: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     for tag in start_tags(html) {
-        if let Some(id) = tag.attr("id") {
-            out.insert(id.to_string());
-        }
-        if tag.name == "a"
-            && let Some(name) = tag.attr("name")
-        {
-            out.insert(name.to_string());
-        }
+        out.extend(tag.anchor_names().map(str::to_string));
     }
     out
 }

@@ -17,6 +17,11 @@ pub trait LinkResolver: Sync {
     /// why it cannot be linked.
     fn resolve(&self, key: &str) -> Result<String, String>;
 
+    /// Whether `key` names a page with a URL (no message made when not).
+    fn is_page(&self, key: &str) -> bool {
+        self.resolve(key).is_ok()
+    }
+
     /// Whether `key` is a page that failed to load (its own errors are
     /// reported; a link to it is not reported again).
     fn failed(&self, _key: &str) -> bool {
@@ -102,7 +107,7 @@ pub fn resolve(
                         let twin = key
                             .strip_suffix(".html")
                             .map(|stem| format!("{stem}.md"))
-                            .filter(|md| resolver.resolve(md).is_ok());
+                            .filter(|md| resolver.is_page(md));
                         match twin {
                             Some(md) => Some((md, anchor, path.to_string())),
                             None => {

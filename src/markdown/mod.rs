@@ -312,14 +312,7 @@ fn other_ids(events: &Events<'_>, anchors: &mut Vec<String>) {
         match event {
             Event::Html(h) | Event::InlineHtml(h) => {
                 for tag in crate::html::start_tags(h) {
-                    if let Some(id) = tag.attr("id") {
-                        anchors.push(id.to_string());
-                    }
-                    if tag.name == "a"
-                        && let Some(name) = tag.attr("name")
-                    {
-                        anchors.push(name.to_string());
-                    }
+                    anchors.extend(tag.anchor_names().map(str::to_string));
                 }
             }
             Event::Start(pulldown_cmark::Tag::FootnoteDefinition(label)) => {

@@ -499,3 +499,24 @@ fn init_and_new_never_write_through_a_link_out_of_the_site() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert_eq!(std::fs::read_dir(&victim.path).unwrap().count(), before);
 }
+
+/// `herald new` writes only files it creates: a `cover.svg` link planted in
+/// the new publication's folder is not followed (its target is untouched).
+#[test]
+fn new_never_writes_through_a_planted_cover_link() {
+    let victim = Victim::new();
+    let f = Fixture::new();
+    std::fs::create_dir_all(f.path().join("content/publications/shu")).unwrap();
+    symlink(
+        victim.path.join("sentinel.txt"),
+        f.path().join("content/publications/shu/cover.svg"),
+    )
+    .unwrap();
+    let out = f.herald(&["new", "publications", "书"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(victim.path.join("sentinel.txt")).unwrap(),
+        "precious"
+    );
+    victim.assert_intact();
+}

@@ -7,9 +7,9 @@ use crate::content;
 use crate::error::Diagnostic;
 use crate::link::ContentResolver;
 use crate::markdown::{self, MarkdownOptions, highlight::Highlighter};
-use crate::site::Body;
 use crate::site::Html;
 use crate::site::Site;
+use crate::site::{Body, Facts};
 use crate::templates::Templates;
 use std::collections::BTreeMap;
 
@@ -92,7 +92,12 @@ impl<'a> MarkdownInputs<'a> {
             },
         );
         // Held once as a template value, shared by every output.
-        (r.wrap_html(|h| Html::new(&h)), diags)
+        let body = Body {
+            html: Html::new(&r.html),
+            plain: r.plain,
+            facts: r.facts,
+        };
+        (body, diags)
     }
 }
 
@@ -137,9 +142,9 @@ impl markdown::images::ImageSizer for PageImages<'_> {
 /// The links of `r` to an anchor the target page does not have, with the
 /// anchor and the target.
 pub fn broken_anchors<'a>(
-    r: &'a Body,
-    rendered: &'a BTreeMap<String, Body>,
-) -> impl Iterator<Item = (&'a markdown::links::InternalLink, &'a String, &'a Body)> {
+    r: &'a Facts,
+    rendered: &'a BTreeMap<String, Facts>,
+) -> impl Iterator<Item = (&'a markdown::links::InternalLink, &'a String, &'a Facts)> {
     r.links.iter().filter_map(move |link| {
         let anchor = link.anchor.as_ref()?;
         let target = rendered.get(&link.target)?;
@@ -150,7 +155,7 @@ pub fn broken_anchors<'a>(
 /// `@/page.md#anchor` must name a heading of the target page.
 pub fn check_anchors(
     content: &content::Content,
-    rendered: &BTreeMap<String, Body>,
+    rendered: &BTreeMap<String, Facts>,
     diags: &mut Vec<Diagnostic>,
 ) {
     for (key, r) in rendered {

@@ -23,8 +23,8 @@ pub struct Page {
     pub board: Option<String>,
     pub kind: Kind,
     pub meta: FrontMatter,
-    pub body: String,
-    /// The file line on which `body` starts.
+    /// The file line on which the page's Markdown starts (the Markdown
+    /// itself is kept apart: [`Bodies`]).
     pub body_line: usize,
     /// The bundle folder (content-relative) when the page is `…/index.md`.
     pub bundle: Option<String>,
@@ -58,6 +58,11 @@ impl Hidden {
         }
     }
 }
+
+/// Each page's Markdown (after its front matter), by page key: kept apart
+/// from the pages, whose metadata every step reads, because a one-off
+/// build lets go of each text once its page is written.
+pub type Bodies = BTreeMap<String, String>;
 
 /// Everything under `content/`.
 #[derive(Debug, Default, Clone)]
@@ -158,7 +163,8 @@ fn walk(root: &Path, content_dir: &Path) -> Walked {
 }
 
 enum Loaded {
-    Page(Box<Page>),
+    /// The page and its Markdown.
+    Page(Box<Page>, String),
     Index(String, Box<IndexPage>),
     /// The key, why, and when a future page comes out.
     Hidden(
@@ -169,12 +175,18 @@ enum Loaded {
 }
 
 /// Loads every file under `ROOT/content`.
-pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<Diagnostic>) {
+pub fn load(
+    root: &Path,
+    config: &Config,
+    opts: &LoadOptions,
+) -> (Content, Bodies, Vec<Diagnostic>) {
     let content_dir = root.join(CONTENT_DIR);
     let mut content = Content::default();
+    let mut bodies = Bodies::new();
     if !content_dir.is_dir() {
         return (
             content,
+            bodies,
             vec![
                 Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
                     .hint("create content/ and put Markdown pages in it"),
@@ -214,13 +226,14 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
     }
     for (rel, r) in walked.markdown.iter().zip(results) {
         match r {
-            Ok(Loaded::Page(mut page)) => {
+            Ok(Loaded::Page(mut page, body)) => {
                 if let Some(b) = &page.bundle {
                     page.assets = bundle_assets.remove(b).unwrap_or_default();
                 }
                 if let Some(expires) = page.meta.expires {
                     content.note_change(expires);
                 }
+                bodies.insert(page.key.clone(), body);
                 content.pages.insert(page.key.clone(), *page);
             }
             Ok(Loaded::Index(key, index)) => {
@@ -239,21 +252,22 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> (Content, Vec<D
         }
     }
     check_folders(config, &walked.markdown, &mut diags);
-    (content, diags)
+    (content, bodies, diags)
 }
 
 /// Re-reads one existing page (content-relative `rel`, bundle folder
-/// `bundle`). `Ok(None)` when the file is now hidden or not a page.
+/// `bundle`), with its Markdown. `Ok(None)` when the file is now hidden or
+/// not a page.
 pub fn reload_page(
     root: &Path,
     rel: &str,
     bundle: Option<&str>,
     config: &Config,
     opts: &LoadOptions,
-) -> Result<Option<Page>, Vec<Diagnostic>> {
+) -> Result<Option<(Page, String)>, Vec<Diagnostic>> {
     let bundles: BTreeSet<String> = bundle.into_iter().map(str::to_string).collect();
     match load_markdown(&root.join(CONTENT_DIR), rel, config, opts, &bundles)? {
-        Loaded::Page(page) => Ok(Some(*page)),
+        Loaded::Page(page, body) => Ok(Some((*page, body))),
         _ => Ok(None),
     }
 }
@@ -396,17 +410,17 @@ fn load_markdown(
         .strip_suffix("/index.md")
         .filter(|b| bundles.contains(*b))
         .map(str::to_string);
-    Ok(Loaded::Page(Box::new(Page {
+    let page = Page {
         key: rel.to_string(),
         file,
         board,
         kind,
         meta,
-        body,
         body_line,
         bundle,
         assets: Vec::new(),
-    })))
+    };
+    Ok(Loaded::Page(Box::new(page), body))
 }
 
 /// Takes the first `# Title` line out of a page without front matter (left

@@ -2,8 +2,8 @@
 //! sitemap and robots.txt. They reuse the Markdown rendered once per page.
 
 use crate::escape::xml;
-use crate::site::Site;
-use std::collections::HashMap;
+use crate::site::{Html, Site};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 /// An output file.
@@ -49,9 +49,17 @@ impl<'a> Ranks<'a> {
     }
 }
 
+/// What every feed reads.
+struct Sources<'a> {
+    site: &'a Site,
+    /// The HTML of (at least) the pages a feed shows in full.
+    html: &'a BTreeMap<String, Html>,
+}
+
 /// One Atom feed. `path` is the feed's output path (`news/atom.xml`),
 /// `alternate` the output path of the HTML page it follows.
-fn atom(site: &Site, title: &str, path: &str, alternate: &str, keys: &[String]) -> File {
+fn atom(feed: &Sources<'_>, title: &str, path: &str, alternate: &str, keys: &[String]) -> File {
+    let (site, html) = (feed.site, feed.html);
     let c = &site.config;
     let entries: Vec<&String> = keys.iter().take(c.feeds.limit).collect();
     let updated = entries
@@ -107,13 +115,14 @@ fn atom(site: &Site, title: &str, path: &str, alternate: &str, keys: &[String]) 
             }
         }
         let rendered = site.rendered.get(key);
+        let html = html.get(key);
         let summary = m
             .summary
             .clone()
             .or_else(|| rendered.map(|r| r.summary.clone()))
             .unwrap_or_default();
         if c.feeds.full_content {
-            let html = rendered.map_or("", |r| r.html.as_str());
+            let html = html.map_or("", |h| h.as_str());
             let _ = writeln!(
                 out,
                 "<content type=\"html\" xml:base=\"{}\">{}</content>",
@@ -189,11 +198,13 @@ fn plan(site: &Site) -> Vec<Feed> {
     out
 }
 
-/// Every feed of the site.
-pub fn feeds(site: &Site) -> Vec<File> {
+/// Every feed of the site; `html` holds the HTML of (at least) the
+/// [`pages_in_full`].
+pub fn feeds(site: &Site, html: &BTreeMap<String, Html>) -> Vec<File> {
+    let feed = Sources { site, html };
     plan(site)
         .iter()
-        .map(|f| atom(site, &f.title, &f.path, &f.alternate, &f.keys))
+        .map(|f| atom(&feed, &f.title, &f.path, &f.alternate, &f.keys))
         .collect()
 }
 

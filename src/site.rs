@@ -4,7 +4,7 @@
 
 use crate::config::{BoardConfig, Config};
 use crate::content::{Content, Page};
-use crate::markdown::Rendered;
+pub use crate::markdown::Facts;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -109,9 +109,35 @@ impl std::fmt::Display for Html {
     }
 }
 
-/// A page's rendered Markdown as the site keeps it: its HTML a template
-/// value that every output showing it shares (the page, lists, feeds).
-pub type Body = Rendered<Html>;
+/// A text's Markdown just rendered: its HTML held as a template value that
+/// every output showing it shares (the page, lists, feeds), its plain text
+/// and its facts. The site keeps the facts of every page; a build kept in
+/// memory keeps the HTML and text too ([`Texts`]), a one-off build only as
+/// long as it writes the page ([`crate::stream`]).
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub html: Html,
+    pub plain: String,
+    pub facts: Facts,
+}
+
+/// A board's or the home page's rendered `_index.md`, kept whole by every
+/// build (each page shows its board).
+#[derive(Debug, Clone, Default)]
+pub struct Intro {
+    pub html: Html,
+    pub facts: Facts,
+}
+
+/// What a build kept in memory holds of each page beside the site, by
+/// page key: its Markdown, HTML and plain text (the dev server re-renders
+/// and re-indexes pages from them).
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    pub markdown: BTreeMap<String, String>,
+    pub html: BTreeMap<String, Html>,
+    pub plain: BTreeMap<String, String>,
+}
 
 /// A loaded and linked site, ready to render.
 #[derive(Debug, Clone)]
@@ -124,10 +150,10 @@ pub struct Site {
     /// Series by slug.
     pub series: BTreeMap<String, Series>,
     pub taxonomies: Vec<Taxonomy>,
-    /// Rendered Markdown of pages, by page key.
-    pub rendered: BTreeMap<String, Body>,
+    /// What each page's Markdown says of it, by page key.
+    pub rendered: BTreeMap<String, Facts>,
     /// Rendered `_index.md` bodies, by board key (`""` for home).
-    pub index_rendered: BTreeMap<String, Body>,
+    pub index_rendered: BTreeMap<String, Intro>,
 }
 
 impl Site {

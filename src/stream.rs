@@ -5,30 +5,29 @@
 //! its value for lists, its summary and table of contents, and its tokens.
 //!
 //! A lesson's page shows every lesson of its series, so a series' lessons
-//! are rendered together. A page keeps its HTML only when a feed shows it
-//! in full, or when site.yaml's `lists: { content: true }` lets lists show
-//! it.
+//! are rendered together. Of a page's rendered Markdown only its facts
+//! stay, and its HTML when a feed shows it in full; its value for lists
+//! holds its HTML when site.yaml's `lists: { content: true }` asks for it.
 
 use crate::bodies::MarkdownInputs;
 use crate::error::Diagnostic;
 use crate::output::Sink;
-use crate::render::{PageWriter, check_templates};
+use crate::render::PageWriter;
 use crate::search::DocTokens;
-use crate::site::Body;
-use crate::site::Html;
-use crate::site::Site;
-use crate::templates::Templates;
+use crate::site::{Facts, Html, Site};
 use crate::values;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use tera::Value;
 
-/// One page's rendered Markdown, its problems and its search tokens.
-pub type PageResult = (String, Body, Vec<Diagnostic>, Option<DocTokens>);
+/// One page's Markdown facts, its problems and its search tokens.
+pub type PageResult = (String, Facts, Vec<Diagnostic>, Option<DocTokens>);
 
 /// What the phase leaves behind.
 pub struct Streamed {
     pub pages: Vec<PageResult>,
+    /// The HTML of the pages a feed shows in full.
+    pub html: BTreeMap<String, Html>,
     /// Every page's value as lists show it.
     pub values: HashMap<String, Value>,
     /// Template errors of the pages' own outputs.
@@ -48,35 +47,27 @@ struct Unit {
 struct Inputs<'a> {
     site: &'a Site,
     markdown: &'a MarkdownInputs<'a>,
-    /// None when a template is missing (the render that follows says so).
-    writer: Option<PageWriter<'a>>,
+    /// None when a template is missing (the caller reports it).
+    writer: Option<&'a PageWriter<'a>>,
     shared: values::Shared,
     /// Pages a feed shows in full.
     in_full: HashSet<String>,
 }
 
-impl Inputs<'_> {
-    fn keeps_html(&self, key: &str) -> bool {
-        self.site.config.lists.content || self.in_full.contains(key)
-    }
-}
-
 /// Renders `bodies` (page key, Markdown) and writes each page's own output
-/// into `sink`. With a missing template, no page is written: the render
-/// that follows reports it.
+/// into `sink` with `writer` (with none, because a template is missing, no
+/// page is written).
 pub fn render(
     site: &Site,
     markdown: &MarkdownInputs<'_>,
-    templates: &Templates,
+    writer: Option<&PageWriter<'_>>,
     bodies: Vec<(String, String)>,
     sink: &dyn Sink,
 ) -> Streamed {
     let inputs = Inputs {
         site,
         markdown,
-        writer: check_templates(site, templates)
-            .is_empty()
-            .then(|| PageWriter::new(site, templates)),
+        writer,
         shared: values::Shared::with_refs(site),
         in_full: crate::feeds::pages_in_full(site),
     };
@@ -87,11 +78,13 @@ pub fn render(
         .collect();
     let mut out = Streamed {
         pages: Vec::with_capacity(count),
+        html: BTreeMap::new(),
         values: HashMap::with_capacity(count),
         errors: Vec::new(),
     };
     for b in done {
         out.pages.extend(b.pages);
+        out.html.extend(b.html);
         out.values.extend(b.values);
         out.errors.extend(b.errors);
     }
@@ -137,6 +130,7 @@ fn render_batch(inputs: &Inputs<'_>, batch: Vec<Unit>, sink: &dyn Sink) -> Strea
     let count = site.content.pages.len();
     let mut out = Streamed {
         pages: Vec::new(),
+        html: BTreeMap::new(),
         values: HashMap::new(),
         errors: Vec::new(),
     };
@@ -146,7 +140,7 @@ fn render_batch(inputs: &Inputs<'_>, batch: Vec<Unit>, sink: &dyn Sink) -> Strea
         for (key, body) in unit.pages {
             let page = &site.content.pages[&key];
             let path = &site.links[&key].path;
-            let (mut r, d) = inputs
+            let (r, d) = inputs
                 .markdown
                 .render(&page.file, &body, page.body_line, &key, path);
             drop(body);
@@ -154,10 +148,13 @@ fn render_batch(inputs: &Inputs<'_>, batch: Vec<Unit>, sink: &dyn Sink) -> Strea
                 .config
                 .search
                 .then(|| crate::search::page_tokens(page, &r.plain, count));
-            r.plain = String::new();
-            let value = values::page_with(site, &inputs.shared, &key, Some(&r));
+            let value =
+                values::page_with(site, &inputs.shared, &key, Some(&r.facts), Some(&r.html));
             full.insert(key.clone(), value);
-            out.pages.push((key, r, d, tokens));
+            if inputs.in_full.contains(&key) {
+                out.html.insert(key.clone(), r.html);
+            }
+            out.pages.push((key, r.facts, d, tokens));
         }
         made.push((unit.series, full));
     }
@@ -166,7 +163,7 @@ fn render_batch(inputs: &Inputs<'_>, batch: Vec<Unit>, sink: &dyn Sink) -> Strea
             let value = values::series(site, &slug, &full);
             (slug, value)
         });
-        if let Some(w) = &inputs.writer {
+        if let Some(w) = inputs.writer {
             out.errors.extend(w.write(full.clone(), series, sink));
         }
         let lists = site.config.lists;
@@ -174,11 +171,6 @@ fn render_batch(inputs: &Inputs<'_>, batch: Vec<Unit>, sink: &dyn Sink) -> Strea
             full.into_iter()
                 .map(|(key, v)| (key, values::for_lists(&v, lists))),
         );
-    }
-    for (key, r, _, _) in &mut out.pages {
-        if !inputs.keeps_html(key) {
-            r.html = Html::default();
-        }
     }
     out
 }

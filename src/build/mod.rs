@@ -8,17 +8,20 @@
 //! [`render_into`] renders everything from it.
 
 mod prepare;
+mod report;
 
 use crate::bodies::check_anchors;
+use crate::content::Bodies;
 use crate::error::{Diagnostic, Error, Result, sort_diagnostics};
 use crate::output::{self, MemorySink, Sink, Staging};
 use crate::render;
 use crate::search::{DocTokens, SearchIndex};
-use crate::site::Site;
+use crate::site::{Html, Site, Texts};
 use crate::templates::Templates;
 use crate::timings::Timings;
 pub use prepare::{Prepared, prepare};
 use rayon::prelude::*;
+pub use report::{BuildReport, Skipped};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -55,80 +58,12 @@ impl BuildOptions {
     }
 }
 
-/// What a successful build did.
-#[derive(Debug, Clone)]
-pub struct BuildReport {
-    pub pages: usize,
-    pub boards: usize,
-    pub files: usize,
-    pub search: Option<crate::search::SearchStats>,
-    pub warnings: Vec<Diagnostic>,
-    pub timings: Timings,
-    pub output: PathBuf,
-    /// Pages left out: drafts, future and expired ones.
-    pub skipped: Skipped,
-    /// Internal links and anchors checked (`@/`, relative, `#fragment`).
-    pub links: usize,
-}
-
-/// How many pages a build left out, by reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Skipped {
-    pub drafts: usize,
-    pub future: usize,
-    pub expired: usize,
-}
-
-impl Skipped {
-    fn count(site: &Site) -> Skipped {
-        let mut s = Skipped::default();
-        for why in site.content.hidden.values() {
-            match why {
-                crate::content::Hidden::Draft => s.drafts += 1,
-                crate::content::Hidden::Future => s.future += 1,
-                crate::content::Hidden::Expired => s.expired += 1,
-            }
-        }
-        s
-    }
-
-    /// `3 drafts, 1 future, 2 expired — use --drafts / --future`, or
-    /// `None` when nothing was left out.
-    pub fn describe(&self) -> Option<String> {
-        let mut parts = Vec::new();
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        if self.drafts > 0 {
-            parts.push(plural(self.drafts, "draft", "drafts"));
-        }
-        if self.future > 0 {
-            parts.push(format!("{} future", self.future));
-        }
-        if self.expired > 0 {
-            parts.push(format!("{} expired", self.expired));
-        }
-        if parts.is_empty() {
-            return None;
-        }
-        let mut flags = Vec::new();
-        if self.drafts > 0 {
-            flags.push("--drafts");
-        }
-        if self.future > 0 {
-            flags.push("--future");
-        }
-        let mut out = format!("skipped {}", parts.join(", "));
-        if !flags.is_empty() {
-            out.push_str(&format!(" — use {} to include them", flags.join(" / ")));
-        }
-        Some(out)
-    }
-}
-
 /// A site with every page's Markdown rendered and kept (a build in
 /// memory), ready to render or re-render.
 pub struct Loaded {
     pub site: Site,
+    /// Every page's Markdown, HTML and plain text.
+    pub texts: Texts,
     pub warnings: Vec<Diagnostic>,
     pub highlighter: std::sync::Arc<crate::markdown::highlight::Highlighter>,
     pub templates: Templates,
@@ -146,9 +81,10 @@ pub(crate) fn fail(mut diags: Vec<Diagnostic>) -> Error {
 /// A build kept in memory: prepare, then render every page's Markdown
 /// and keep it. Returns every problem found, not only the first.
 pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
-    let p = render_markdown(prepare(opts, timings)?, timings);
+    let (p, bodies) = prepare(opts, timings)?;
+    let (p, texts) = render_markdown(p, bodies, timings);
     let (p, warnings) = checked(p)?;
-    Ok(loaded(p, warnings))
+    Ok(loaded(p, texts, warnings))
 }
 
 /// [`load_site`] for `herald check`: errors found in the content (broken
@@ -160,7 +96,7 @@ pub fn load_site_with_errors(
     opts: &BuildOptions,
     timings: &mut Timings,
 ) -> Result<(Loaded, Vec<Diagnostic>)> {
-    let p = prepare(opts, timings)?;
+    let (p, bodies) = prepare(opts, timings)?;
     if p.link_failed {
         // URLs or relations are wrong (a clash, say): there is no
         // consistent output to check, only these errors.
@@ -168,42 +104,48 @@ pub fn load_site_with_errors(
         all.retain(Diagnostic::is_error);
         return Err(fail(all));
     }
-    let (p, mut errors, warnings) = sorted_out(render_markdown(p, timings));
+    let (p, texts) = render_markdown(p, bodies, timings);
+    let (p, mut errors, warnings) = sorted_out(p);
     sort_diagnostics(&mut errors);
-    Ok((loaded(p, warnings), errors))
+    Ok((loaded(p, texts, warnings), errors))
 }
 
-/// Every page's Markdown rendered and kept in the site.
-fn render_markdown(mut p: Prepared, timings: &mut Timings) -> Prepared {
+/// Every page's Markdown rendered: its facts go in the site, and its
+/// Markdown, HTML and text are kept beside it.
+fn render_markdown(mut p: Prepared, bodies: Bodies, timings: &mut Timings) -> (Prepared, Texts) {
     let mut clock = Instant::now();
     let inputs = p.markdown(true);
     let site = &p.site;
-    let results: Vec<_> = site
-        .content
-        .pages
+    let results: Vec<_> = bodies
         .par_iter()
         .filter(|(k, _)| site.links.contains_key(*k))
-        .map(|(k, page)| {
+        .map(|(k, body)| {
+            let page = &site.content.pages[k];
             let path = &site.links[k].path;
-            let (r, d) = inputs.render(&page.file, &page.body, page.body_line, k, path);
+            let (r, d) = inputs.render(&page.file, body, page.body_line, k, path);
             (k.clone(), r, d)
         })
         .collect();
-    let mut diags = Vec::new();
+    let mut texts = Texts::default();
     let mut rendered = BTreeMap::new();
+    let mut diags = Vec::new();
     for (k, r, d) in results {
         diags.extend(d);
-        rendered.insert(k, r);
+        texts.html.insert(k.clone(), r.html);
+        texts.plain.insert(k.clone(), r.plain);
+        rendered.insert(k, r.facts);
     }
+    texts.markdown = bodies;
     p.diags.extend(diags);
     p.site.rendered = rendered;
     timings.lap("markdown", &mut clock);
-    p
+    (p, texts)
 }
 
-fn loaded(p: Prepared, warnings: Vec<Diagnostic>) -> Loaded {
+fn loaded(p: Prepared, texts: Texts, warnings: Vec<Diagnostic>) -> Loaded {
     Loaded {
         site: p.site,
+        texts,
         warnings,
         highlighter: p.highlighter,
         templates: p.templates,
@@ -298,7 +240,7 @@ pub fn render_keeping(
         .site
         .config
         .search
-        .then(|| SearchIndex::build(&loaded.site, keep));
+        .then(|| SearchIndex::build(&loaded.site, &loaded.texts.plain, keep));
     timings.lap("search", &mut clock);
     let extra = syntax_css(&loaded.css);
     let input = render::RenderInput {
@@ -306,6 +248,7 @@ pub fn render_keeping(
         templates: &loaded.templates,
         copies: &loaded.copies,
         extra_files: &extra,
+        html: &loaded.texts.html,
         search,
         keep,
         pages: render::Pages::Whole,
@@ -364,9 +307,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let sink = staging.sink();
     let mut timings = Timings::default();
 
-    let mut p = prepare(opts, &mut timings)?;
+    let (mut p, bodies) = prepare(opts, &mut timings)?;
     let mut clock = Instant::now();
-    let written = write_pages(&mut p, sink);
+    // Checked once, before any page: the errors go with the content's.
+    let missing = render::check_templates(&p.site, &p.templates);
+    let writer = missing
+        .is_empty()
+        .then(|| render::PageWriter::new(&p.site, &p.templates));
+    let mut written = write_pages(&p, bodies, writer.as_ref(), sink);
+    drop(writer);
+    p.site.rendered = std::mem::take(&mut written.facts);
+    p.diags.append(&mut written.diags);
+    p.diags.extend(missing);
     timings.lap("markdown", &mut clock);
     let (p, warnings) = checked(p)?;
     let search = search_from_tokens(&p.site, written.tokens, &mut timings);
@@ -376,11 +328,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         templates: &p.templates,
         copies: &p.copies,
         extra_files: &extra,
+        html: &written.html,
         search,
         keep: false,
         pages: render::Pages::Written(written.listed),
     };
     let (rendered, cache) = render::render_site(input, sink, &mut timings).map_err(fail)?;
+    drop(written.html);
     let mut warnings = warnings;
     warnings.extend(image_warnings(&p.site.root, &p.templates));
     sort_diagnostics(&mut warnings);
@@ -404,7 +358,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             .site
             .rendered
             .values()
-            .chain(p.site.index_rendered.values())
+            .chain(p.site.index_rendered.values().map(|i| &i.facts))
             .map(|r| r.links.len())
             .sum(),
     };
@@ -418,37 +372,49 @@ struct Written {
     listed: HashMap<String, tera::Value>,
     /// Every page's search tokens.
     tokens: HashMap<String, DocTokens>,
+    /// The HTML of the pages a feed shows in full.
+    html: BTreeMap<String, Html>,
+    /// Every page's Markdown facts, for the site.
+    facts: BTreeMap<String, crate::site::Facts>,
+    /// The Markdown's problems and the pages' template errors.
+    diags: Vec<Diagnostic>,
 }
 
 /// Renders each page's Markdown and writes its own output right then
-/// ([`crate::stream`]): each page's Markdown is taken out of the site and
-/// dropped once rendered.
-fn write_pages(p: &mut Prepared, sink: &dyn Sink) -> Written {
+/// ([`crate::stream`]), letting go of each page's Markdown, HTML and text
+/// once it is written; the facts stay in the site.
+fn write_pages(
+    p: &Prepared,
+    bodies: Bodies,
+    writer: Option<&render::PageWriter<'_>>,
+    sink: &dyn Sink,
+) -> Written {
     let links = &p.site.links;
-    let bodies: Vec<(String, String)> = p
-        .site
-        .content
-        .pages
-        .iter_mut()
-        .filter(|(k, _)| links.contains_key(*k))
-        .map(|(k, page)| (k.clone(), std::mem::take(&mut page.body)))
+    let bodies: Vec<(String, String)> = bodies
+        .into_iter()
+        .filter(|(k, _)| links.contains_key(k))
         .collect();
     let streamed = {
         let inputs = p.markdown(false);
-        crate::stream::render(&p.site, &inputs, &p.templates, bodies, sink)
+        crate::stream::render(&p.site, &inputs, writer, bodies, sink)
     };
-    render::merge_repeated(&mut p.diags, streamed.errors.into_iter());
+    let mut diags = Vec::new();
+    render::merge_repeated(&mut diags, streamed.errors.into_iter());
     let mut tokens = HashMap::new();
-    for (k, r, d, t) in streamed.pages {
-        p.diags.extend(d);
+    let mut facts = BTreeMap::new();
+    for (k, f, d, t) in streamed.pages {
+        diags.extend(d);
         if let Some(t) = t {
             tokens.insert(k.clone(), t);
         }
-        p.site.rendered.insert(k, r);
+        facts.insert(k, f);
     }
     Written {
         listed: streamed.values,
         tokens,
+        html: streamed.html,
+        facts,
+        diags,
     }
 }
 

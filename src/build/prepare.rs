@@ -6,7 +6,7 @@
 use super::{BuildOptions, fail};
 use crate::bodies::MarkdownInputs;
 use crate::config::Config;
-use crate::content::{self, Content, LoadOptions};
+use crate::content::{self, Bodies, Content, LoadOptions};
 use crate::error::{Diagnostic, Error, Result};
 use crate::hash::short_hash;
 use crate::link::{self, Linked};
@@ -47,15 +47,16 @@ impl Prepared {
     }
 }
 
-/// config → content → link → assets → templates → intros.
-pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<Prepared> {
+/// config → content → link → assets → templates → intros. Returns the
+/// pages' Markdown apart, for the build to render as it chooses.
+pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, Bodies)> {
     let mut clock = Instant::now();
     let config = configure(opts)?;
-    let (content, mut diags) = read_content(opts, &config);
+    let (content, bodies, mut diags) = read_content(opts, &config);
     timings.lap("load", &mut clock);
 
     let highlighter = Arc::new(Highlighter::new());
-    preload_grammars(&content, &highlighter);
+    preload_grammars(&bodies, &highlighter);
     // The code stylesheet (from two bundled themes) is made alongside.
     let ((linked, link_diags), css) = rayon::join(
         || link::link(&opts.root, &config, &content),
@@ -103,7 +104,7 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<Prepared> {
         link_failed,
     };
     render_intros(&mut prepared);
-    Ok(prepared)
+    Ok((prepared, bodies))
 }
 
 /// site.yaml, with the command line's overrides.
@@ -123,7 +124,7 @@ fn configure(opts: &BuildOptions) -> Result<Config> {
 
 /// Every page and board intro under `content/`, with drafts, future and
 /// expired pages left out unless asked for.
-fn read_content(opts: &BuildOptions, config: &Config) -> (Content, Vec<Diagnostic>) {
+fn read_content(opts: &BuildOptions, config: &Config) -> (Content, Bodies, Vec<Diagnostic>) {
     let now = opts
         .now
         .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
@@ -137,11 +138,10 @@ fn read_content(opts: &BuildOptions, config: &Config) -> (Content, Vec<Diagnosti
 
 /// The grammars load (tens of ms) on a spare thread while the site is
 /// linked, rather than when the first code block needs them.
-fn preload_grammars(content: &Content, highlighter: &Arc<Highlighter>) {
-    if content
-        .pages
+fn preload_grammars(bodies: &Bodies, highlighter: &Arc<Highlighter>) {
+    if bodies
         .par_iter()
-        .any(|(_, p)| p.body.contains("```") || p.body.contains("~~~"))
+        .any(|(_, b)| b.contains("```") || b.contains("~~~"))
     {
         let h = Arc::clone(highlighter);
         rayon::spawn(move || h.preload());
@@ -209,7 +209,11 @@ fn render_intros(p: &mut Prepared) {
         };
         let (r, d) = inputs.render(&index.file, &index.body, index.body_line, &key, &path);
         diags.extend(d);
-        intros.insert(k.clone(), r);
+        let intro = crate::site::Intro {
+            html: r.html,
+            facts: r.facts,
+        };
+        intros.insert(k.clone(), intro);
     }
     p.diags.extend(diags);
     p.site.index_rendered = intros;

@@ -160,7 +160,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
     let mut external: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
 
     // Links and images written in pages (Markdown, raw HTML, shortcodes).
-    let mut sources: Vec<(&str, String, &crate::site::Body)> = Vec::new();
+    let mut sources: Vec<(&str, String, &crate::site::Facts)> = Vec::new();
     for (key, r) in &site.rendered {
         sources.push((
             &site.content.pages[key].file,
@@ -175,7 +175,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
         } else {
             format!("{key}/index.html")
         };
-        sources.push((file, out, r));
+        sources.push((file, out, &r.facts));
     }
     for (file, out, rendered) in sources {
         for r in &rendered.refs {

@@ -85,13 +85,21 @@ pub struct MarkdownOptions<'a> {
 /// How deep block shortcodes may nest.
 const MAX_SHORTCODE_DEPTH: usize = 8;
 
-/// A page's Markdown, rendered once and reused by every output. `H` is
-/// how the HTML is held: a `String` here; the site keeps it as a shared
-/// template value ([`crate::site::Body`]), which this module knows nothing
-/// of.
+/// A page's Markdown, rendered once: its HTML, its text without markup
+/// and what it says of itself ([`Facts`]). Builds keep the three apart:
+/// the site holds the facts, and the HTML and text only as long as the
+/// build needs them.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered<H = String> {
-    pub html: H,
+pub struct Rendered {
+    pub html: String,
+    /// The text without markup (for search and counting).
+    pub plain: String,
+    pub facts: Facts,
+}
+
+/// What a page's Markdown says of the page besides its HTML and text.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
     /// The HTML before `<!-- more -->`, if the page has the marker.
     pub summary_html: Option<String>,
     /// A plain-text summary: the text before `<!-- more -->`, or a cut.
@@ -104,31 +112,9 @@ pub struct Rendered<H = String> {
     pub refs: Vec<links::Ref>,
     /// Whether the page has a code block (and so needs the code styles).
     pub has_code: bool,
-    /// The text without markup (for search and counting).
-    pub plain: String,
     pub cjk_chars: usize,
     pub words: usize,
     pub reading_minutes: usize,
-}
-
-impl Rendered {
-    /// The same, with its HTML handed to `wrap` and held as it returns.
-    pub fn wrap_html<H>(self, wrap: impl FnOnce(String) -> H) -> Rendered<H> {
-        Rendered {
-            html: wrap(self.html),
-            summary_html: self.summary_html,
-            summary: self.summary,
-            toc: self.toc,
-            anchors: self.anchors,
-            links: self.links,
-            refs: self.refs,
-            has_code: self.has_code,
-            plain: self.plain,
-            cjk_chars: self.cjk_chars,
-            words: self.words,
-            reading_minutes: self.reading_minutes,
-        }
-    }
 }
 
 fn options() -> Options {
@@ -150,7 +136,7 @@ fn run_shortcodes(
     src: &str,
     opts: &MarkdownOptions,
     depth: usize,
-    out: &mut Rendered,
+    out: &mut Facts,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(String, Vec<String>)> {
     let renderer = opts.shortcodes?;
@@ -202,11 +188,11 @@ fn run_shortcodes(
                 };
                 let (r, d) = render_at_depth(body, &inner, depth + 1);
                 diags.extend(d);
-                out.links.extend(r.links);
-                out.anchors.extend(r.anchors);
-                out.refs.extend(r.refs);
-                out.has_code |= r.has_code;
-                Some(r.html.to_string())
+                out.links.extend(r.facts.links);
+                out.anchors.extend(r.facts.anchors);
+                out.refs.extend(r.facts.refs);
+                out.has_code |= r.facts.has_code;
+                Some(r.html)
             }
             Some(_) => {
                 diags.push(
@@ -235,7 +221,7 @@ fn run_shortcodes(
 
 fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut out = Rendered::default();
+    let mut out = Facts::default();
     let substituted = run_shortcodes(src, opts, depth, &mut out, &mut diags);
     let src = substituted.as_ref().map_or(src, |(text, _)| text.as_str());
     let lines = LineIndex::new(src, opts.first_line);
@@ -279,7 +265,7 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     let more = events
         .iter()
         .position(|(e, _)| matches!(e, Event::Html(h) if h.trim() == MORE));
-    out.plain = plain_text(events.iter().map(|(e, _)| e));
+    let mut plain = plain_text(events.iter().map(|(e, _)| e));
     if let Some(i) = more {
         let mut summary = String::new();
         html::push_html(&mut summary, events[..i].iter().map(|(e, _)| e.clone()));
@@ -295,14 +281,18 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     }
     let mut body = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut body, events.into_iter().map(|(e, _)| e));
-    out.html = body;
-    let (cjk, words) = text::count(&out.plain);
+    let (cjk, words) = text::count(&plain);
     out.cjk_chars = cjk;
     out.words = words;
     out.reading_minutes = text::reading_minutes(cjk, words);
-    // Every page's text is held until the site is indexed: no slack.
-    out.plain.shrink_to_fit();
-    (out, diags)
+    // A page's text may be held until the site is indexed: no slack.
+    plain.shrink_to_fit();
+    let rendered = Rendered {
+        html: body,
+        plain,
+        facts: out,
+    };
+    (rendered, diags)
 }
 
 /// Ids a `#fragment` may also name besides headings: `id` attributes (and
@@ -363,14 +353,14 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"第一章-总则\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"第一章-总则-1\">"));
         assert!(r.html.contains("<h3 id=\"mine\">"));
-        assert_eq!(r.toc.len(), 3);
-        assert_eq!(r.toc[2].level, 3);
+        assert_eq!(r.facts.toc.len(), 3);
+        assert_eq!(r.facts.toc[2].level, 3);
     }
 
     #[test]
     fn duplicate_ids_stay_unique_when_a_heading_spells_a_suffix() {
         let (r, _) = render_str("## a\n\n## a-1\n\n## a\n\n## a\n\n## a-2\n");
-        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        let ids: Vec<&str> = r.facts.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-2-1"]);
     }
 
@@ -380,17 +370,17 @@ mod tests {
         assert!(r.html.contains("href=\"/portal/news/a/#top\""));
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line, Some(7));
-        assert_eq!(r.links[0].anchor.as_deref(), Some("top"));
+        assert_eq!(r.facts.links[0].anchor.as_deref(), Some("top"));
     }
 
     #[test]
     fn more_marker_splits_summary() {
         let (r, _) = render_str("Intro **bold**.\n\n<!-- more -->\n\nRest.\n");
         assert_eq!(
-            r.summary_html.as_deref(),
+            r.facts.summary_html.as_deref(),
             Some("<p>Intro <strong>bold</strong>.</p>\n")
         );
-        assert_eq!(r.summary, "Intro bold.");
+        assert_eq!(r.facts.summary, "Intro bold.");
         assert!(r.html.contains("Rest."));
     }
 
@@ -407,8 +397,8 @@ mod tests {
     fn code_is_highlighted_and_counted_out() {
         let (r, _) = render_str("```rust\nlet x = 1;\n```\n\n学习三个字\n");
         assert!(r.html.contains("hl-"));
-        assert_eq!(r.cjk_chars, 5);
-        assert_eq!(r.words, 0);
+        assert_eq!(r.facts.cjk_chars, 5);
+        assert_eq!(r.facts.words, 0);
     }
 
     #[test]
@@ -464,7 +454,7 @@ mod tests {
         }
         assert!(r2.html.contains("data:image/png;base64,AA"));
         assert!(r.html.contains("&lt;script&gt;") && !r.html.contains("<script>"));
-        assert!(r.summary_html.is_some());
+        assert!(r.facts.summary_html.is_some());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::shared::Values;
 use super::{merge_repeated, search_value, write};
 use crate::error::Diagnostic;
 use crate::output::Sink;
-use crate::site::Site;
+use crate::site::{Site, Texts};
 use crate::templates::Templates;
 use crate::values;
 use rayon::prelude::*;
@@ -35,6 +35,7 @@ impl RenderCache {
     pub fn update_pages(
         &mut self,
         site: &Site,
+        texts: &Texts,
         templates: &Templates,
         keys: &[String],
         sink: &dyn Sink,
@@ -43,7 +44,7 @@ impl RenderCache {
         let shared = values::Shared::new(site);
         let lists = site.config.lists;
         for key in keys {
-            let whole = values::page(site, &shared, key);
+            let whole = values::page(site, &texts.html, &shared, key);
             let listed = match &mut self.values.own {
                 Some(own) => {
                     let listed = values::for_lists(&whole, lists);
@@ -72,7 +73,7 @@ impl RenderCache {
         let mut search_changed = false;
         if let Some(index) = &mut self.search {
             for key in keys {
-                for i in index.update(site, key).unwrap_or_default() {
+                for i in index.update(site, &texts.plain, key).unwrap_or_default() {
                     let (path, bytes) = &index.files[i];
                     write(sink, path, bytes).map_err(|d| vec![d])?;
                     written += 1;
@@ -110,7 +111,7 @@ impl RenderCache {
                 Err(e) => diags.push(e),
             }
         }
-        for (path, bytes) in crate::feeds::feeds(site) {
+        for (path, bytes) in crate::feeds::feeds(site, &texts.html) {
             write(sink, &path, &bytes).map_err(|d| vec![d])?;
             written += 1;
         }

@@ -74,6 +74,9 @@ pub struct RenderInput<'a> {
     pub copies: &'a [Copy],
     /// Generated files written as they are.
     pub extra_files: &'a [(String, Vec<u8>)],
+    /// The pages' HTML: every page's for [`Pages::Whole`], only that of
+    /// the pages a feed shows in full for [`Pages::Written`].
+    pub html: &'a std::collections::BTreeMap<String, crate::site::Html>,
     /// The search index, built beforehand (`None` when search is off).
     pub search: Option<crate::search::SearchIndex>,
     /// Keep what [`RenderCache::update_pages`] needs (the dev server).
@@ -122,7 +125,7 @@ pub fn render_site(
                 (listed, series, None)
             }
             Pages::Whole => {
-                let whole = values::pages(site);
+                let whole = values::pages(site, input.html);
                 let lists = site.config.lists;
                 if lists.content && lists.toc {
                     let series = series_values(site, &whole);
@@ -141,10 +144,15 @@ pub fn render_site(
             }
         },
         || {
-            let mut diags = plan.check_templates(&jobs);
+            // A one-off build checked them before writing pages.
+            let mut diags = if written {
+                Vec::new()
+            } else {
+                plan.check_templates(&jobs)
+            };
             let sitemap_urls = plan.sitemap_entries(&jobs);
             let mut generated: Vec<(String, Vec<u8>)> = input.extra_files.to_vec();
-            generated.extend(crate::feeds::feeds(site));
+            generated.extend(crate::feeds::feeds(site, input.html));
             generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
             generated.extend(plan.redirects(&jobs, &mut diags));
             let search_files = input

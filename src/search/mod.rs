@@ -53,9 +53,12 @@ pub struct SearchStats {
     pub largest_shard: usize,
 }
 
+/// Each page's plain text, by key (a build kept in memory holds them).
+pub type Plain = std::collections::BTreeMap<String, String>;
+
 /// The text one page is indexed from.
-fn doc_text<'a>(site: &'a Site, key: &str) -> DocText<'a> {
-    let plain = site.rendered.get(key).map_or("", |r| r.plain.as_str());
+fn doc_text<'a>(site: &'a Site, plain: &'a Plain, key: &str) -> DocText<'a> {
+    let plain = plain.get(key).map_or("", String::as_str);
     page_text(&site.content.pages[key], plain)
 }
 
@@ -158,19 +161,19 @@ struct State {
 impl SearchIndex {
     /// Builds the index files under `search/`; `keep` keeps what
     /// [`SearchIndex::update`] needs.
-    pub fn build(site: &Site, keep: bool) -> SearchIndex {
+    pub fn build(site: &Site, plain: &Plain, keep: bool) -> SearchIndex {
         let keys = doc_keys(site);
         let n = keys.len();
         let shards = shard_count(n);
         let (docs, postings) = if keep {
             let docs: Vec<DocTokens> = keys
                 .par_iter()
-                .map(|k| DocTokens::new(&doc_text(site, k), shards))
+                .map(|k| DocTokens::new(&doc_text(site, plain, k), shards))
                 .collect();
             let postings = Postings::build(&docs, shards);
             (docs, postings)
         } else {
-            let make = |i: usize| DocTokens::new(&doc_text(site, keys[i]), shards);
+            let make = |i: usize| DocTokens::new(&doc_text(site, plain, keys[i]), shards);
             (Vec::new(), Postings::build_streaming(n, shards, make))
         };
         let common = common_df(n);
@@ -260,11 +263,11 @@ impl SearchIndex {
     /// Re-indexes one page whose text changed (its title, terms and date
     /// did not). Returns the indexes into `files` that changed, or `None`
     /// when the page is unknown or nothing was kept.
-    pub fn update(&mut self, site: &Site, key: &str) -> Option<Vec<usize>> {
+    pub fn update(&mut self, site: &Site, plain: &Plain, key: &str) -> Option<Vec<usize>> {
         let state = self.state.as_mut()?;
         let d = *state.position.get(key)?;
         let shards = self.stats.shards;
-        let fresh = DocTokens::new(&doc_text(site, key), shards);
+        let fresh = DocTokens::new(&doc_text(site, plain, key), shards);
         let touched = state.postings.replace(d as u32, &state.docs[d], &fresh);
         state.docs[d] = fresh;
         let common = common_df(self.stats.docs);

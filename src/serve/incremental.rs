@@ -47,19 +47,22 @@ pub fn update(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf
     let Some(updates) = prepare(cache, opts, changed) else {
         return Outcome::NotQuick;
     };
-    let site = &mut cache.loaded.site;
+    let loaded = &mut cache.loaded;
+    let (site, texts) = (&mut loaded.site, &mut loaded.texts);
     let keys: Vec<String> = updates.iter().map(|u| u.key.clone()).collect();
     for u in updates {
         if let Some(page) = site.content.pages.get_mut(&u.key) {
-            page.body = u.body;
             page.body_line = u.body_line;
         }
-        site.rendered.insert(u.key, u.rendered);
+        texts.markdown.insert(u.key.clone(), u.body);
+        texts.html.insert(u.key.clone(), u.rendered.html);
+        texts.plain.insert(u.key.clone(), u.rendered.plain);
+        site.rendered.insert(u.key, u.rendered.facts);
     }
     let sink = MemorySink::new();
     match cache
         .render
-        .update_pages(site, &cache.loaded.templates, &keys, &sink)
+        .update_pages(site, texts, &loaded.templates, &keys, &sink)
     {
         Ok(_) => Outcome::Updated(sink.into_shared()),
         Err(_) => Outcome::Broken,
@@ -98,7 +101,7 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
     for path in changed {
         let key = content_key(&cache.root, path)?;
         let old = site.content.pages.get(&key)?;
-        let page = content::reload_page(
+        let (page, body) = content::reload_page(
             &site.root,
             &key,
             old.bundle.as_deref(),
@@ -109,22 +112,24 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
         if page.meta != old.meta || page.board != old.board || page.kind != old.kind {
             return None;
         }
-        if page.body == old.body && page.body_line == old.body_line {
+        if loaded.texts.markdown.get(&key) == Some(&body) && page.body_line == old.body_line {
             continue;
         }
         let links = site.links.get(&key)?;
-        let (rendered, diags) =
-            inputs.render(&page.file, &page.body, page.body_line, &key, &links.path);
-        if !diags.is_empty() || site.rendered.get(&key)?.anchors != rendered.anchors {
+        let (rendered, diags) = inputs.render(&page.file, &body, page.body_line, &key, &links.path);
+        if !diags.is_empty() || site.rendered.get(&key)?.anchors != rendered.facts.anchors {
             return None;
         }
         // Links to anchors of other pages (whose anchors are unchanged).
-        if broken_anchors(&rendered, &site.rendered).next().is_some() {
+        if broken_anchors(&rendered.facts, &site.rendered)
+            .next()
+            .is_some()
+        {
             return None;
         }
         updates.push(Update {
             key,
-            body: page.body,
+            body,
             body_line: page.body_line,
             rendered,
         });

@@ -5,7 +5,7 @@ use super::*;
 
 /// schema.org data for a page: Article (articles, cases, pages),
 /// LearningResource in a Course (lessons), Book or Movie (publications).
-pub fn jsonld(site: &Site, key: &str, rendered: Option<&crate::site::Body>) -> serde_json::Value {
+pub fn jsonld(site: &Site, key: &str, rendered: Option<&crate::site::Facts>) -> serde_json::Value {
     use serde_json::{Value as J, json};
     let page = &site.content.pages[key];
     let links = &site.links[key];

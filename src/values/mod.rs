@@ -4,9 +4,9 @@
 
 use crate::format::format_size;
 use crate::frontmatter::KindFields;
-use crate::site::{Resource, Site};
+use crate::site::{Html, Resource, Site};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tera::Value;
 
 mod jsonld;
@@ -40,24 +40,16 @@ impl serde::Serialize for Fields<'_> {
     }
 }
 
-fn opt_str(s: Option<&String>) -> Value {
-    s.map_or(Value::none(), |s| Value::from(s.as_str()))
-}
-
 fn resource(site: &Site, r: Option<&Resource>, alt: Option<&String>) -> Value {
     match r {
         None => Value::none(),
-        Some(r) => map([
-            ("url", Value::from(r.url.as_str())),
-            ("permalink", Value::from(absolute(site, &r.url))),
-            ("alt", opt_str(alt)),
-            ("bytes", r.bytes.map_or(Value::none(), Value::from)),
-            (
-                "size",
-                r.bytes
-                    .map_or(Value::none(), |b| Value::from(format_size(b))),
-            ),
-        ]),
+        Some(r) => Value::from_serializable(&ResourceView {
+            url: &r.url,
+            permalink: absolute(site, &r.url),
+            alt: alt.map(String::as_str),
+            bytes: r.bytes,
+            size: r.bytes.map(format_size),
+        }),
     }
 }
 
@@ -92,10 +84,10 @@ pub fn page_ref(site: &Site, key: Option<&String>) -> Value {
     let Some(page) = site.page(key) else {
         return Value::none();
     };
-    map([
-        ("title", Value::from(page.meta.title.as_str())),
-        ("url", Value::from(site.url(site.page_path(key)))),
-    ])
+    Value::from_serializable(&LinkView {
+        title: &page.meta.title,
+        url: site.url(site.page_path(key)),
+    })
 }
 
 /// `{ name, slug, url }` for a taxonomy term.
@@ -106,11 +98,19 @@ pub fn term_ref(site: &Site, taxonomy: &str, slug: &str) -> Value {
         .find(|t| t.name == taxonomy)
         .and_then(|t| t.terms.get(slug))
         .map_or(slug, |t| t.name.as_str());
-    map([
-        ("name", Value::from(name)),
-        ("slug", Value::from(slug)),
-        ("url", Value::from(site.url(&format!("{taxonomy}/{slug}/")))),
-    ])
+    Value::from_serializable(&TermView {
+        name,
+        slug,
+        url: site.url(&format!("{taxonomy}/{slug}/")),
+    })
+}
+
+/// A taxonomy term named and linked (`page.tags`, `page.taxonomies`).
+#[derive(serde::Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
 }
 
 /// Values that many pages show, built once and shared (a pointer copy
@@ -174,13 +174,13 @@ impl Shared {
     }
 }
 
-/// The value of every page, built in parallel.
-pub fn pages(site: &Site) -> HashMap<String, Value> {
+/// The value of every page (`html`: every page's HTML), built in parallel.
+pub fn pages(site: &Site, html: &BTreeMap<String, Html>) -> HashMap<String, Value> {
     let shared = Shared::with_refs(site);
     site.content
         .pages
         .par_iter()
-        .map(|(key, _)| (key.clone(), page(site, &shared, key)))
+        .map(|(key, _)| (key.clone(), page(site, html, &shared, key)))
         .collect()
 }
 
@@ -201,9 +201,9 @@ pub fn for_lists(page: &Value, lists: crate::config::Lists) -> Value {
     Value::from(m)
 }
 
-/// One page's value.
-pub fn page(site: &Site, shared: &Shared, key: &str) -> Value {
-    page_with(site, shared, key, site.rendered.get(key))
+/// One page's value (`html`: the pages' HTML).
+pub fn page(site: &Site, html: &BTreeMap<String, Html>, shared: &Shared, key: &str) -> Value {
+    page_with(site, shared, key, site.rendered.get(key), html.get(key))
 }
 
 /// A board: `{ key, title, kind, url, description, intro, count }`.
@@ -214,75 +214,108 @@ pub fn board(site: &Site, index: usize) -> Value {
     let description = meta
         .and_then(|m| m.description.clone())
         .or_else(|| b.config.description.clone());
-    map([
-        ("key", Value::from(b.config.key.as_str())),
-        ("title", Value::from(b.config.title.as_str())),
-        ("kind", Value::from(b.config.kind.name())),
-        ("url", Value::from(site.url(&format!("{}/", b.config.key)))),
-        (
-            "description",
-            description.map_or(Value::none(), Value::from),
-        ),
-        ("intro", intro.map_or(Value::none(), |r| r.html.value())),
-        ("count", Value::from(b.pages.len())),
-        (
-            "feed_url",
-            if site.config.feeds.enabled {
-                Value::from(site.url(&format!("{}/atom.xml", b.config.key)))
-            } else {
-                Value::none()
-            },
-        ),
-    ])
+    Value::from_serializable(&BoardView {
+        key: &b.config.key,
+        title: &b.config.title,
+        kind: b.config.kind.name(),
+        url: site.url(&format!("{}/", b.config.key)),
+        description,
+        intro: intro.map_or(Value::none(), |r| r.html.value()),
+        count: b.pages.len(),
+        feed_url: site
+            .config
+            .feeds
+            .enabled
+            .then(|| site.url(&format!("{}/atom.xml", b.config.key))),
+    })
+}
+
+/// A board as templates see it (`board`, `site.boards`).
+#[derive(serde::Serialize)]
+struct BoardView<'a> {
+    key: &'a str,
+    title: &'a str,
+    kind: &'a str,
+    url: String,
+    description: Option<String>,
+    intro: Value,
+    count: usize,
+    feed_url: Option<String>,
+}
+
+/// An image or file a page links (`page.cover`, `publication.file`…).
+#[derive(serde::Serialize)]
+struct ResourceView<'a> {
+    url: &'a str,
+    permalink: String,
+    alt: Option<&'a str>,
+    bytes: Option<u64>,
+    size: Option<String>,
 }
 
 /// The `site` value shared by every template.
 pub fn site(site: &Site) -> Value {
     let c = &site.config;
     let boards: Vec<Value> = (0..site.boards.len()).map(|i| board(site, i)).collect();
-    let taxonomies: Vec<Value> = c
+    let taxonomies: Vec<TaxonomyView> = c
         .taxonomies
         .iter()
-        .map(|t| {
-            map([
-                ("name", Value::from(t.name.as_str())),
-                ("title", opt_str(t.title.as_ref())),
-                ("url", Value::from(site.url(&format!("{}/", t.name)))),
-            ])
+        .map(|t| TaxonomyView {
+            name: &t.name,
+            title: t.title.as_deref(),
+            url: site.url(&format!("{}/", t.name)),
         })
         .collect();
-    map([
-        ("title", Value::from(c.title.as_str())),
-        ("description", opt_str(c.description.as_ref())),
-        ("base_url", Value::from(c.base_url.as_str())),
-        ("base_path", Value::from(c.base_path.as_str())),
-        ("language", Value::from(c.language.as_str())),
-        ("author", opt_str(c.author.as_ref())),
-        ("boards", Value::from(boards)),
-        ("taxonomies", Value::from(taxonomies)),
-        ("extra", Value::from_serializable(&c.extra)),
-        ("pages", plain_pages(site)),
-        (
-            "feed_url",
-            if c.feeds.enabled {
-                Value::from(site.url("atom.xml"))
-            } else {
-                Value::none()
-            },
-        ),
-        (
-            "search_url",
-            if c.search {
-                Value::from(site.url("search/"))
-            } else {
-                Value::none()
-            },
-        ),
-    ])
+    Value::from_serializable(&SiteView {
+        title: &c.title,
+        description: c.description.as_deref(),
+        base_url: &c.base_url,
+        base_path: &c.base_path,
+        language: &c.language,
+        author: c.author.as_deref(),
+        boards,
+        taxonomies,
+        extra: Value::from_serializable(&c.extra),
+        pages: plain_pages(site),
+        feed_url: c.feeds.enabled.then(|| site.url("atom.xml")),
+        search_url: c.search.then(|| site.url("search/")),
+    })
+}
+
+/// The `site` value.
+#[derive(serde::Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    author: Option<&'a str>,
+    boards: Vec<Value>,
+    taxonomies: Vec<TaxonomyView<'a>>,
+    extra: Value,
+    pages: Vec<LinkView<'a>>,
+    feed_url: Option<String>,
+    search_url: Option<String>,
+}
+
+/// `site.taxonomies`.
+#[derive(serde::Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    title: Option<&'a str>,
+    url: String,
+}
+
+/// A page named and linked: `{ title, url }` (`site.pages`, `page.prev`).
+#[derive(serde::Serialize)]
+struct LinkView<'a> {
+    title: &'a str,
+    url: String,
 }
 
 /// Pages outside boards (about, guide…), by weight then title: `{ title, url }`.
-fn plain_pages(site: &Site) -> Value {
+fn plain_pages(site: &Site) -> Vec<LinkView<'_>> {
     let mut plain: Vec<&crate::content::Page> = site
         .content
         .pages
@@ -295,17 +328,13 @@ fn plain_pages(site: &Site) -> Value {
             .cmp(&b.meta.weight)
             .then(a.meta.title.cmp(&b.meta.title))
     });
-    Value::from(
-        plain
-            .iter()
-            .map(|p| {
-                map([
-                    ("title", Value::from(p.meta.title.as_str())),
-                    ("url", Value::from(site.url(site.page_path(&p.key)))),
-                ])
-            })
-            .collect::<Vec<_>>(),
-    )
+    plain
+        .iter()
+        .map(|p| LinkView {
+            title: &p.meta.title,
+            url: site.url(site.page_path(&p.key)),
+        })
+        .collect()
 }
 
 /// A lesson series: `{ name, slug, url, total, minutes, lessons }`.
@@ -326,23 +355,31 @@ pub fn series(site: &Site, slug: &str, pages: &HashMap<String, Value>) -> Value 
             KindFields::Lesson(l) => l.level.clone(),
             _ => None,
         });
-    map([
-        ("name", Value::from(s.name.as_str())),
-        ("slug", Value::from(s.slug.as_str())),
-        ("board", Value::from(s.board.as_str())),
-        ("url", Value::from(site.url(site.page_path(&s.pages[0])))),
-        ("total", Value::from(s.pages.len())),
-        ("minutes", Value::from(minutes.round() as u64)),
-        ("level", level.map_or(Value::none(), Value::from)),
-        (
-            "lessons",
-            Value::from(s.pages.iter().map(|k| pages[k].clone()).collect::<Vec<_>>()),
-        ),
-        (
-            "jsonld",
-            Value::safe_string(&crate::escape::script_json(&course_jsonld(site, s))),
-        ),
-    ])
+    Value::from_serializable(&SeriesView {
+        name: &s.name,
+        slug: &s.slug,
+        board: &s.board,
+        url: site.url(site.page_path(&s.pages[0])),
+        total: s.pages.len(),
+        minutes: minutes.round() as u64,
+        level,
+        lessons: s.pages.iter().map(|k| pages[k].clone()).collect(),
+        jsonld: Value::safe_string(&crate::escape::script_json(&course_jsonld(site, s))),
+    })
+}
+
+/// A lesson series (`page.lesson.series`, `series`).
+#[derive(serde::Serialize)]
+struct SeriesView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    board: &'a str,
+    url: String,
+    total: usize,
+    minutes: u64,
+    level: Option<String>,
+    lessons: Vec<Value>,
+    jsonld: Value,
 }
 
 #[cfg(test)]

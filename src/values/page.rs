@@ -3,13 +3,15 @@
 
 use super::*;
 
-/// One page's value, from its rendered Markdown given apart from the site
-/// (a one-off build makes it before the site holds it).
+/// One page's value, from its Markdown's facts and HTML given apart from
+/// the site (a one-off build makes it before the site holds the facts, and
+/// never holds every page's HTML).
 pub fn page_with(
     site: &Site,
     shared: &Shared,
     key: &str,
-    rendered: Option<&crate::site::Body>,
+    rendered: Option<&crate::site::Facts>,
+    html: Option<&crate::site::Html>,
 ) -> Value {
     let page = &site.content.pages[key];
     let links = &site.links[key];
@@ -48,13 +50,13 @@ pub fn page_with(
         KindFields::Lesson(l) => {
             let series = links.series.as_ref().and_then(|(slug, index)| {
                 let s = site.series.get(slug)?;
-                Some(map([
-                    ("name", Value::from(s.name.as_str())),
-                    ("slug", Value::from(s.slug.as_str())),
-                    ("index", Value::from(*index)),
-                    ("total", Value::from(s.pages.len())),
-                    ("url", Value::from(site.url(site.page_path(&s.pages[0])))),
-                ]))
+                Some(Value::from_serializable(&SeriesPlace {
+                    name: &s.name,
+                    slug: &s.slug,
+                    index: *index,
+                    total: s.pages.len(),
+                    url: site.url(site.page_path(&s.pages[0])),
+                }))
             });
             Value::from_serializable(&LessonView {
                 duration: l.duration.map_or(Value::none(), number),
@@ -110,7 +112,7 @@ pub fn page_with(
             .description
             .as_deref()
             .map_or(summary_value, Value::from),
-        content: rendered.map_or_else(|| Value::safe_string(""), |r| r.html.value()),
+        content: html.map_or_else(|| Value::safe_string(""), |h| h.value()),
         toc,
         has_code: rendered.is_some_and(|r| r.has_code),
         reading_minutes: rendered.map_or(1, |r| r.reading_minutes),
@@ -181,6 +183,16 @@ struct LessonView<'a> {
     video: Value,
     order: Option<u64>,
     series: Value,
+}
+
+/// `page.lesson.series`: the series and the lesson's place in it.
+#[derive(serde::Serialize)]
+struct SeriesPlace<'a> {
+    name: &'a str,
+    slug: &'a str,
+    index: usize,
+    total: usize,
+    url: String,
 }
 
 /// `page.case`.

@@ -161,6 +161,22 @@ fn missing_template() {
 }
 
 #[test]
+fn a_missing_template_is_reported_with_the_contents_errors() {
+    // Templates are checked once, before any page is written, and their
+    // errors go with the Markdown's: one build shows both.
+    let (_, err) = broken(|f| {
+        std::fs::remove_file(f.path().join("themes/default/templates/case.html")).unwrap();
+        f.write(
+            "content/news/a.md",
+            "---\ntitle: ok\n---\n[x](@/news/missing.md)\n",
+        );
+    });
+    assert!(err.contains("template `case.html` does not exist"), "{err}");
+    assert!(err.contains("content/news/a.md:4"), "{err}");
+    assert_eq!(err.matches("case.html` does not exist").count(), 1, "{err}");
+}
+
+#[test]
 fn template_syntax_error_names_template_and_line() {
     let (_, err) = broken(|f| {
         f.write(

@@ -180,6 +180,89 @@ pub fn fold_repeated(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out
 }
 
+/// Diagnostics as a terminal shows them: each error on its own (each needs
+/// its own fix), and warnings that say the same thing (message and hint)
+/// of several places as one group, so a thousand pages lacking the same
+/// field make one line, not a thousand.
+pub fn group_for_display(diags: &[Diagnostic]) -> Vec<Group<'_>> {
+    use std::collections::HashMap;
+    let mut out: Vec<Group<'_>> = Vec::new();
+    let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    for d in diags {
+        if d.is_error() {
+            out.push(Group {
+                first: d,
+                places: vec![d.location()],
+            });
+            continue;
+        }
+        let key = (d.message.as_str(), d.hint.as_deref());
+        match seen.get(&key) {
+            Some(&i) => out[i].places.push(d.location()),
+            None => {
+                seen.insert(key, out.len());
+                out.push(Group {
+                    first: d,
+                    places: vec![d.location()],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One diagnostic, or a warning said of several places.
+#[derive(Debug)]
+pub struct Group<'a> {
+    pub first: &'a Diagnostic,
+    /// `file` or `file:line` of each place, the first one's first.
+    pub places: Vec<String>,
+}
+
+/// Places a group names before `…` unless asked for all.
+const SHOWN_PLACES: usize = 3;
+
+impl Group<'_> {
+    /// The group as lines for a terminal; `all` lists every place.
+    pub fn show(&self, all: bool) -> String {
+        if self.places.len() == 1 {
+            return self.first.to_string();
+        }
+        let d = self.first;
+        let label = if d.is_error() { "error" } else { "warning" };
+        let n = self.places.len();
+        let mut out = format!("{label}: {} — in {} places", d.message, thousands(n));
+        if all {
+            for p in &self.places {
+                out.push_str(&format!("\n  {p}"));
+            }
+        } else {
+            let shown = &self.places[..n.min(SHOWN_PLACES)];
+            out.push_str(&format!(": {}", shown.join(", ")));
+            if n > SHOWN_PLACES {
+                out.push_str(", … (--verbose lists all)");
+            }
+        }
+        if let Some(hint) = &d.hint {
+            out.push_str(&format!("\n  hint: {hint}"));
+        }
+        out
+    }
+}
+
+/// `1042` → `1,042`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Suggests the nearest of `candidates` to `word`, if one is close enough.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -224,6 +307,32 @@ mod tests {
         );
         assert_eq!(folded[1].location(), "content/a.md:3");
         assert_eq!(folded[2].location(), "content/b.md:3");
+    }
+
+    #[test]
+    fn warnings_of_one_kind_group_and_errors_stay_apart() {
+        let mut diags: Vec<Diagnostic> = (0..1042)
+            .map(|i| {
+                Diagnostic::warning(format!("content/p/{i}.md"), "no alt").hint("add cover_alt")
+            })
+            .collect();
+        diags.push(Diagnostic::error("content/a.md", "bad").at(3));
+        diags.push(Diagnostic::error("content/b.md", "bad").at(3));
+        diags.push(Diagnostic::warning("content/c.md", "other"));
+        let groups = group_for_display(&diags);
+        assert_eq!(groups.len(), 4);
+        let short = groups[0].show(false);
+        assert_eq!(
+            short,
+            "warning: no alt — in 1,042 places: content/p/0.md, content/p/1.md, content/p/2.md, … (--verbose lists all)\n  hint: add cover_alt"
+        );
+        let all = groups[0].show(true);
+        assert_eq!(all.lines().count(), 1 + 1042 + 1);
+        assert!(all.contains("\n  content/p/1041.md\n"));
+        assert_eq!(groups[1].show(false), "error: content/a.md:3: bad");
+        assert_eq!(groups[3].show(false), "warning: content/c.md: other");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

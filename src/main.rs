@@ -70,6 +70,9 @@ enum Command {
         /// Print where the time went.
         #[arg(long)]
         timings: bool,
+        /// List every place a repeated warning applies to.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Preview the site with live reload (nothing is written to public/).
     Serve {
@@ -132,15 +135,23 @@ enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// List every place a repeated warning applies to.
+        #[arg(long, short)]
+        verbose: bool,
     },
 }
 
-fn print_error(err: &Error) {
+/// Prints diagnostics to stderr, a warning said of many places once.
+fn print_diagnostics(diags: &[herald::Diagnostic], verbose: bool) {
+    for group in herald::error::group_for_display(diags) {
+        eprintln!("{}", group.show(verbose));
+    }
+}
+
+fn print_error(err: &Error, verbose: bool) {
     match err {
         Error::Site(diags) => {
-            for d in diags {
-                eprintln!("{d}");
-            }
+            print_diagnostics(diags, verbose);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("build failed: {errors} error(s); the previous output was left as it was");
         }
@@ -168,9 +179,7 @@ fn serve(opts: herald::serve::ServeOptions, open: bool) -> ExitCode {
             println!("Site {how} in {millis} ms: {files} files, {changed} changed")
         }
         ServeEvent::Failed(diags) => {
-            for d in &diags {
-                eprintln!("{d}");
-            }
+            print_diagnostics(&diags, false);
             eprintln!(
                 "rebuild failed: {} error(s); still serving the last good version",
                 diags.iter().filter(|d| d.is_error()).count()
@@ -192,7 +201,7 @@ fn serve(opts: herald::serve::ServeOptions, open: bool) -> ExitCode {
             }
         }
         Err(e) => {
-            print_error(&e);
+            print_error(&e, false);
             exit_code(&e)
         }
     }
@@ -246,7 +255,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    print_error(&e);
+                    print_error(&e, false);
                     exit_code(&e)
                 }
             }
@@ -258,7 +267,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    print_error(&e);
+                    print_error(&e, false);
                     exit_code(&e)
                 }
             }
@@ -268,6 +277,7 @@ fn main() -> ExitCode {
             external,
             allow_private,
             drafts,
+            verbose,
         } => {
             let opts = herald::check::CheckOptions {
                 root,
@@ -277,9 +287,7 @@ fn main() -> ExitCode {
             };
             match herald::check::check(&opts) {
                 Ok(report) => {
-                    for d in &report.problems {
-                        eprintln!("{d}");
-                    }
+                    print_diagnostics(&report.problems, verbose);
                     for url in &report.external {
                         println!("external: {url}");
                     }
@@ -302,7 +310,7 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(e) => {
-                    print_error(&e);
+                    print_error(&e, verbose);
                     exit_code(&e)
                 }
             }
@@ -314,6 +322,7 @@ fn main() -> ExitCode {
             drafts,
             future,
             timings,
+            verbose,
         } => {
             let started = std::time::Instant::now();
             tune_memory_for_one_build();
@@ -327,9 +336,7 @@ fn main() -> ExitCode {
             };
             match herald::build(&opts) {
                 Ok(report) => {
-                    for w in &report.warnings {
-                        eprintln!("{w}");
-                    }
+                    print_diagnostics(&report.warnings, verbose);
                     if timings {
                         let t = &report.timings;
                         for (i, (phase, d)) in t.phases.iter().enumerate() {
@@ -357,7 +364,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    print_error(&e);
+                    print_error(&e, verbose);
                     exit_code(&e)
                 }
             }

@@ -283,3 +283,41 @@ fn snapshots_of_each_page_kind() {
     );
     insta::assert_snapshot!("board", main_of(&f.read_output("news/index.html")));
 }
+
+#[test]
+fn a_warning_said_of_many_pages_is_one_line_and_verbose_lists_them_all() {
+    let f = Fixture::new();
+    let cover = std::fs::read(f.path().join("content/publications/book/cover.svg")).unwrap();
+    for i in 0..12 {
+        let dir = format!("content/publications/p{i:02}");
+        f.write_bytes(&format!("{dir}/cover.svg"), &cover);
+        f.write(
+            &format!("{dir}/index.md"),
+            &format!("---\ntitle: 书 {i}\ncover: cover.svg\nformat: book\n---\n简介。\n"),
+        );
+    }
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("no alternative text"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("warning: the cover image has no alternative text — in 12 places: content/publications/p00/index.md, content/publications/p01/index.md, content/publications/p02/index.md, … (--verbose lists all)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("hint: add `cover_alt").count(), 1, "{err}");
+    // The summary line is not buried.
+    assert!(stdout(&out).starts_with("Built "), "{}", stdout(&out));
+
+    let out = f.herald(&["build", "--verbose"]);
+    let err = stderr(&out);
+    for i in 0..12 {
+        assert!(
+            err.contains(&format!("\n  content/publications/p{i:02}/index.md\n")),
+            "{err}"
+        );
+    }
+}

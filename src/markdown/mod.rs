@@ -21,7 +21,7 @@ pub use headings::TocEntry;
 use highlight::highlight_code;
 pub use raw_html::dangerous_url;
 use raw_html::escape_raw_html;
-use text::{join_cjk_lines, paragraph_text, plain_text};
+use text::{join_cjk_lines, plain_text, summary_text};
 
 /// Events with their byte ranges in the source.
 pub type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
@@ -274,10 +274,7 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
             .trim()
             .to_string();
     } else {
-        out.summary = text::cut(
-            &paragraph_text(events.iter().map(|(e, _)| e)),
-            opts.summary_words,
-        );
+        out.summary = text::cut(&summary_text(&events), opts.summary_words);
     }
     let mut body = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut body, events.into_iter().map(|(e, _)| e));

@@ -197,26 +197,61 @@ pub(super) fn join_cjk_lines(events: &mut Events<'_>) {
     }
 }
 
-/// The text of paragraphs only (no headings, code or footnotes), one line:
-/// the source of automatic summaries.
-pub(super) fn paragraph_text<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> String {
+/// The source of automatic summaries, one line: the text of paragraphs
+/// (no headings, code or footnotes); for a page without any (a list, a
+/// table, code with captions in headings), the text of every block but
+/// code and headings.
+pub(super) fn summary_text<'e, 'a: 'e>(
+    events: &'e [(Event<'a>, std::ops::Range<usize>)],
+) -> String {
+    let found = prose(events.iter().map(|(e, _)| e), true);
+    if found.is_empty() {
+        prose(events.iter().map(|(e, _)| e), false)
+    } else {
+        found
+    }
+}
+
+/// The text of paragraphs (`paragraphs`), or of every block but code and
+/// headings, joined as one line: a space between paragraphs, none after
+/// CJK (a Chinese paragraph ends in its own stop).
+fn prose<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>, paragraphs: bool) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
     let mut skip = 0usize;
+    let separate = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(|c: char| c == ' ' || is_cjk(c) || is_cjk_stop(c)) {
+            out.push(' ');
+        }
+    };
     for e in events {
         match e {
-            Event::Start(Tag::FootnoteDefinition(_)) => skip += 1,
-            Event::End(TagEnd::FootnoteDefinition) => skip = skip.saturating_sub(1),
+            Event::Start(Tag::FootnoteDefinition(_) | Tag::CodeBlock(_) | Tag::Heading { .. }) => {
+                skip += 1
+            }
+            Event::End(TagEnd::FootnoteDefinition | TagEnd::CodeBlock | TagEnd::Heading(_)) => {
+                skip = skip.saturating_sub(1)
+            }
             Event::Start(Tag::Paragraph) => depth += 1,
             Event::End(TagEnd::Paragraph) => {
                 depth = depth.saturating_sub(1);
-                if !out.is_empty() && !out.ends_with(' ') {
-                    out.push(' ');
-                }
+                separate(&mut out);
             }
-            Event::Text(t) | Event::Code(t) if depth > 0 && skip == 0 => out.push_str(t),
+            // Items and cells rarely end in a stop: a space even after CJK.
+            Event::End(TagEnd::Item | TagEnd::TableCell)
+                if !paragraphs
+                    && !out.is_empty()
+                    && !out.ends_with([' ', '。', '！', '？', '；']) =>
+            {
+                out.push(' ')
+            }
+            Event::Text(t) | Event::Code(t) if (depth > 0 || !paragraphs) && skip == 0 => {
+                out.push_str(t)
+            }
             Event::SoftBreak | Event::HardBreak
-                if depth > 0 && skip == 0 && !out.ends_with(|c: char| is_cjk(c)) =>
+                if (depth > 0 || !paragraphs)
+                    && skip == 0
+                    && !out.ends_with(|c: char| is_cjk(c)) =>
             {
                 out.push(' ');
             }

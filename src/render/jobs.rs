@@ -51,12 +51,17 @@ impl<'a> Renderer<'a> {
         kind: &str,
     ) -> Value {
         let c = &self.site.config;
+        // Every output has a description (search engines show it, and
+        // Lighthouse counts a page without one): its own, else the site's,
+        // else the site's title.
+        let description = [description, c.description.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|d| !d.trim().is_empty())
+            .unwrap_or(&c.title);
         map([
             ("title", Value::from(title)),
-            (
-                "description",
-                Value::from(description.or(c.description.as_deref()).unwrap_or("")),
-            ),
+            ("description", Value::from(description)),
             ("url", Value::from(self.site.permalink(path))),
             ("path", Value::from(self.site.url(path))),
             ("image", image),
@@ -201,18 +206,23 @@ impl<'a> Renderer<'a> {
             .get_from_path("cover")
             .cloned()
             .unwrap_or(Value::none());
-        let mut ctx = self.base_context(self.meta(
-            &page.meta.title,
-            value.get_from_path("description").and_then(Value::as_str),
-            &path,
-            image,
-            "article",
-        ));
-        ctx.insert_value("page", value.clone());
         let board = page
             .board
             .as_ref()
             .and_then(|b| site.boards.iter().position(|x| &x.config.key == b));
+        // The page's summary (its own or the automatic one), else its
+        // board's description.
+        let description = [
+            value.get_from_path("description"),
+            board.and_then(|i| self.v.boards[i].get_from_path("description")),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .find(|d| !d.trim().is_empty());
+        let mut ctx =
+            self.base_context(self.meta(&page.meta.title, description, &path, image, "article"));
+        ctx.insert_value("page", value.clone());
         ctx.insert_value(
             "board",
             board.map_or(Value::none(), |i| self.v.boards[i].clone()),

@@ -321,3 +321,74 @@ fn a_warning_said_of_many_pages_is_one_line_and_verbose_lists_them_all() {
         );
     }
 }
+
+/// `<meta name="description">` and `og:description` of an output page.
+fn descriptions(html: &str) -> (String, String) {
+    let find = |attr: &str| {
+        let at = html
+            .find(attr)
+            .unwrap_or_else(|| panic!("no {attr} in {html}"));
+        let rest = &html[at..];
+        let start = rest.find("content=\"").unwrap() + 9;
+        rest[start..start + rest[start..].find('"').unwrap()].to_string()
+    };
+    (
+        find("name=\"description\""),
+        find("property=\"og:description\""),
+    )
+}
+
+#[test]
+fn every_page_has_a_description_from_its_text_its_board_or_the_site() {
+    let f = Fixture::new();
+    f.write(
+        "site.yaml",
+        &std::fs::read_to_string(f.path().join("site.yaml"))
+            .unwrap()
+            .replace("description: 一个测试站点\n", "")
+            .replace(
+                "{ key: lessons, title: 微课, kind: lesson }",
+                "{ key: lessons, title: 微课, kind: lesson, description: 五分钟一课 }",
+            ),
+    );
+    // Paragraphs: joined without a space after Chinese.
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: 第一篇\ndate: 2024-05-01\n---\n第一段。\n\n第二段，*强调*。\n",
+    );
+    // No paragraph: the list's text.
+    f.write(
+        "content/news/b.md",
+        "---\ntitle: 第二篇\ndate: 2024-05-02\n---\n## 要点\n\n- 一是`安全`\n- 二是快\n",
+    );
+    // Only a heading and code: the board's description.
+    f.write(
+        "content/lessons/one.md",
+        "---\ntitle: 一\nseries: 课\norder: 1\n---\n## 代码\n\n```rust\nfn main() {}\n```\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let a = descriptions(&f.read_output("news/a/index.html"));
+    assert_eq!(a.0, "第一段。第二段，强调。");
+    assert_eq!(a.0, a.1);
+    assert_eq!(
+        descriptions(&f.read_output("news/b/index.html")).0,
+        "一是安全 二是快"
+    );
+    assert_eq!(
+        descriptions(&f.read_output("lessons/one/index.html")).0,
+        "五分钟一课"
+    );
+    // Outputs of the site with no description of their own: the site's
+    // title (site.yaml has no description here).
+    for page in [
+        "index.html",
+        "tags/index.html",
+        "search/index.html",
+        "news/index.html",
+    ] {
+        let (d, og) = descriptions(&f.read_output(page));
+        assert_eq!(d, "测试站", "{page}");
+        assert_eq!(og, d, "{page}");
+    }
+}

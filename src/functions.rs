@@ -182,6 +182,15 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
         },
     );
     tera.register_function(
+        "qr_code",
+        |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let url: String = kwargs.must_get("url")?;
+            let label: Option<String> = kwargs.get("label")?;
+            let label = label.unwrap_or_else(|| url.clone());
+            Ok(crate::qr::svg(&url, &label).map_or(Value::none(), |s| Value::safe_string(&s)))
+        },
+    );
+    tera.register_function(
         "scoreboard",
         |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let data: Value = kwargs.must_get("data")?;

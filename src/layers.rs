@@ -15,7 +15,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
         "base",
         &[
             "error", "escape", "slug", "hash", "timings", "format", "source", "confine", "yaml",
-            "html",
+            "html", "qr",
         ],
     ),
     (

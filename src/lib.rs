@@ -31,6 +31,7 @@ mod layers;
 pub mod link;
 pub mod markdown;
 pub mod output;
+pub mod qr;
 pub mod render;
 pub mod resources;
 pub mod scaffold;

@@ -152,6 +152,9 @@ pub struct Config {
     pub output_keep: Vec<String>,
     /// What lists (boards, home, terms, series) show of other pages.
     pub lists: Lists,
+    /// Show a QR code of each article, lesson, case and publication
+    /// (`qr_code: false` turns it off); the theme reads `site.qr_code`.
+    pub qr_code: bool,
     pub extra: serde_json::Value,
 }
 
@@ -229,6 +232,7 @@ impl Config {
         let slugs = choices::slugs(&mut r);
         let timezone = choices::timezone(&mut r);
         let robots = r.boolean("robots").unwrap_or(true);
+        let qr_code = r.boolean("qr_code").unwrap_or(true);
         let front_matter_optional = choices::front_matter_optional(&mut r);
         let anchors = choices::anchors(&mut r);
         let mut feeds = FeedConfig {
@@ -399,6 +403,7 @@ impl Config {
             timezone,
             front_matter_optional,
             robots,
+            qr_code,
             raw_html,
             output_keep,
             lists,

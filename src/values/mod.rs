@@ -279,6 +279,7 @@ pub fn site(site: &Site) -> Value {
         pages: plain_pages(site),
         feed_url: c.feeds.enabled.then(|| site.url("atom.xml")),
         search_url: c.search.then(|| site.url("search/")),
+        qr_code: c.qr_code,
     })
 }
 
@@ -297,6 +298,7 @@ struct SiteView<'a> {
     pages: Vec<LinkView<'a>>,
     feed_url: Option<String>,
     search_url: Option<String>,
+    qr_code: bool,
 }
 
 /// `site.taxonomies`.

@@ -392,3 +392,36 @@ fn every_page_has_a_description_from_its_text_its_board_or_the_site() {
         assert_eq!(og, d, "{page}");
     }
 }
+
+#[test]
+fn article_lesson_case_and_publication_pages_carry_a_qr_code_unless_turned_off() {
+    let f = Fixture::new();
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for page in [
+        "news/a/index.html",
+        "lessons/one/index.html",
+        "cases/x/index.html",
+        "publications/book/index.html",
+    ] {
+        let html = f.read_output(page);
+        let url = format!(
+            "https://example.org/portal/{}",
+            page.trim_end_matches("index.html")
+        );
+        assert!(
+            html.contains("<aside class=\"qr\" aria-label=\"手机扫码阅读\">"),
+            "{page}"
+        );
+        assert!(
+            html.contains(&format!("role=\"img\" aria-label=\"本页二维码：{url}\"")),
+            "{page}: {html}"
+        );
+    }
+    assert!(!f.read_output("about/index.html").contains("class=\"qr\""));
+    let yaml = std::fs::read_to_string(f.path().join("site.yaml")).unwrap();
+    f.write("site.yaml", &format!("{yaml}qr_code: false\n"));
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!f.read_output("news/a/index.html").contains("class=\"qr\""));
+}

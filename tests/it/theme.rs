@@ -204,3 +204,43 @@ fn home_page_is_light() {
     eprintln!("home page HTML+CSS+JS: {total} bytes");
     assert!(total < 60 * 1024, "home page weighs {total} bytes");
 }
+
+#[test]
+fn the_qr_code_shows_at_a_desk_only() {
+    let Some(chromium) = chromium() else { return };
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let base = format!("http://127.0.0.1:{port}/site/");
+    let out = build_example(&base);
+    serve_dir_on(out.path(), port);
+    let mut b = Browser::open(&chromium, "about:blank");
+    let shown = "(() => { const e = document.querySelector('.qr svg'); if (!e) return 'none'; const r = e.getBoundingClientRect(); return r.width > 0 ? e.getAttribute('aria-label') : 'hidden'; })()";
+    let page = format!("{base}news/night-reading/");
+    b.viewport(1280, 800);
+    b.goto(&page);
+    assert_eq!(
+        b.eval(shown),
+        serde_json::json!(format!("本页二维码：{page}"))
+    );
+    b.screenshot(&repo().join("target/screenshots/qr-article-1280.png"));
+    // Printed, or on a phone (already where the code would take the reader).
+    b.call(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "media": "print" }),
+    );
+    assert_eq!(b.eval(shown), serde_json::json!("hidden"));
+    b.call(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "media": "" }),
+    );
+    b.viewport(390, 844);
+    b.goto(&page);
+    assert_eq!(b.eval(shown), serde_json::json!("hidden"));
+    // Not on plain pages, boards or the home page.
+    b.viewport(1280, 800);
+    for path in ["about/", "news/", ""] {
+        b.goto(&format!("{base}{path}"));
+        assert_eq!(b.eval(shown), serde_json::json!("none"), "{path}");
+    }
+}

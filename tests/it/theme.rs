@@ -9,12 +9,13 @@ use crate::common::*;
 use std::path::PathBuf;
 
 /// The page types, by path under the site.
-const PAGES: [(&str, &str, &str); 15] = [
+const PAGES: [(&str, &str, &str); 16] = [
     ("home", "", ".board-nav"),
     ("article", "news/night-reading/", ".page-article h1"),
     ("article-board", "news/", ".cards"),
     ("lesson", "lessons/mediation-steps/", ".prevnext"),
     ("lesson-board", "lessons/", ".card-series"),
+    ("code", "lessons/sorting-sign-ups/", "pre.code"),
     ("case", "cases/shared-toolbox/", ".case-card"),
     ("case-board", "cases/", ".cards"),
     (

@@ -53,6 +53,12 @@ def corpus(n, hugo):
         if hugo:
             args.append("--hugo")
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    elif not hugo:
+        # A corpus is kept between runs, but always with the theme of the
+        # code being measured (its templates call herald's functions).
+        theme = os.path.join(path, "themes", "default")
+        shutil.rmtree(theme, ignore_errors=True)
+        shutil.copytree(os.path.join(ROOT, "themes", "default"), theme)
     return path
 
 

@@ -112,6 +112,7 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
                 ),
                 ("ext", Value::from(ext.as_str())),
                 ("type", Value::from(file_type(&ext))),
+                ("kind", Value::from(file_kind(&ext))),
             ]))
         },
     );
@@ -247,7 +248,25 @@ pub fn scoreboard(data: &Value) -> Result<Value, String> {
     ]))
 }
 
-/// A reader-friendly name for a file extension.
+/// A file's kind, for a theme to name in its language (`t.file_kinds`):
+/// `document`, `spreadsheet`, `slides`, `archive`, `ebook`, `video`,
+/// `audio`, `image` or `file`.
+pub fn file_kind(ext: &str) -> &'static str {
+    match ext {
+        "pdf" | "doc" | "docx" => "document",
+        "xls" | "xlsx" | "csv" => "spreadsheet",
+        "ppt" | "pptx" => "slides",
+        "zip" => "archive",
+        "epub" => "ebook",
+        "mp4" | "webm" | "mov" => "video",
+        "mp3" | "ogg" | "m4a" => "audio",
+        "jpg" | "jpeg" | "png" | "webp" | "gif" | "svg" | "avif" => "image",
+        _ => "file",
+    }
+}
+
+/// A reader-friendly name for a file extension (in English; themes name
+/// the [`file_kind`] in their language, keeping PDF, Word, ZIP, EPUB).
 pub fn file_type(ext: &str) -> &'static str {
     match ext {
         "pdf" => "PDF",

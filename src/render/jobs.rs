@@ -338,9 +338,8 @@ impl<'a> Renderer<'a> {
     fn taxonomy_list(&self, ti: usize) -> (String, Context) {
         let site = self.site;
         let tax = &site.taxonomies[ti];
-        let conf = &site.config.taxonomies[ti];
         let path = format!("{}/", tax.name);
-        let title = conf.title.clone().unwrap_or_else(|| tax.name.clone());
+        let title = crate::values::taxonomy_title(site, &self.templates.strings, ti);
         let mut ctx = self.base_context(self.meta(&title, None, &path, Value::none(), "website"));
         let mut terms: Vec<&crate::site::Term> = tax.terms.values().collect();
         terms.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()).then(a.slug.cmp(&b.slug)));
@@ -396,7 +395,7 @@ impl<'a> Renderer<'a> {
         let term = &tax.terms[slug];
         let base = format!("{}/{}/", tax.name, slug);
         let path = Site::pager_path(&base, number);
-        let title = conf.title.clone().unwrap_or_else(|| tax.name.clone());
+        let title = crate::values::taxonomy_title(site, &self.templates.strings, taxonomy);
         let mut ctx =
             self.base_context(self.meta(&term.name, None, &path, Value::none(), "website"));
         ctx.insert_value(

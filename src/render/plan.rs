@@ -50,7 +50,10 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
     jobs.push(Job::Home);
     jobs.push(Job::NotFound);
     for (ti, tax) in site.taxonomies.iter().enumerate() {
-        jobs.push(Job::TaxonomyList(ti));
+        // No page uses it: no page lists its (no) terms.
+        if !tax.terms.is_empty() {
+            jobs.push(Job::TaxonomyList(ti));
+        }
         let per_page = site.config.taxonomies[ti].paginate;
         for (slug, term) in &tax.terms {
             for number in 1..=pagination(term.pages.len(), per_page) {

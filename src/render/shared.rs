@@ -53,7 +53,7 @@ impl Values {
         Values {
             pages: HashMap::new(),
             own: None,
-            site_value: values::site(site),
+            site_value: values::site(site, &templates.strings),
             strings: Value::from_serializable(&templates.strings),
             series: BTreeMap::new(),
             boards: (0..site.boards.len())

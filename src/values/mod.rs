@@ -253,16 +253,32 @@ struct ResourceView<'a> {
     size: Option<String>,
 }
 
+/// What a taxonomy is called: its `title` in site.yaml, else the UI
+/// string of its name (`tags` → 标签 on a Chinese site), else its name.
+pub fn taxonomy_title(site: &Site, strings: &UiStrings, index: usize) -> String {
+    let conf = &site.config.taxonomies[index];
+    conf.title
+        .clone()
+        .or_else(|| strings.get(&conf.name)?.as_str().map(str::to_string))
+        .unwrap_or_else(|| conf.name.clone())
+}
+
+/// The theme's UI strings (`t`), by key.
+pub type UiStrings = serde_json::Map<String, serde_json::Value>;
+
 /// The `site` value shared by every template.
-pub fn site(site: &Site) -> Value {
+pub fn site(site: &Site, strings: &UiStrings) -> Value {
     let c = &site.config;
     let boards: Vec<Value> = (0..site.boards.len()).map(|i| board(site, i)).collect();
     let taxonomies: Vec<TaxonomyView> = c
         .taxonomies
         .iter()
-        .map(|t| TaxonomyView {
+        .enumerate()
+        // One that no page uses has no page of its own to link.
+        .filter(|(i, _)| !site.taxonomies[*i].terms.is_empty())
+        .map(|(i, t)| TaxonomyView {
             name: &t.name,
-            title: t.title.as_deref(),
+            title: taxonomy_title(site, strings, i),
             url: site.url(&format!("{}/", t.name)),
         })
         .collect();
@@ -305,7 +321,7 @@ struct SiteView<'a> {
 #[derive(serde::Serialize)]
 struct TaxonomyView<'a> {
     name: &'a str,
-    title: Option<&'a str>,
+    title: String,
     url: String,
 }
 

@@ -70,11 +70,12 @@ pub fn page_with(
         _ => Value::none(),
     };
     let case = match &meta.kind {
+        // `subject: ""` is no subject: templates test fields, not strings.
         KindFields::Case(c) => Value::from_serializable(&CaseView {
-            subject: c.subject.as_deref(),
-            location: c.location.as_deref(),
-            period: c.period.as_deref(),
-            outcome: c.outcome.as_deref(),
+            subject: given(&c.subject),
+            location: given(&c.location),
+            period: given(&c.period),
+            outcome: given(&c.outcome),
         }),
         _ => Value::none(),
     };
@@ -183,6 +184,11 @@ struct LessonView<'a> {
     video: Value,
     order: Option<u64>,
     series: Value,
+}
+
+/// A text field, `None` when absent or blank.
+fn given(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.trim().is_empty())
 }
 
 /// `page.lesson.series`: the series and the lesson's place in it.

@@ -383,7 +383,7 @@ fn every_page_has_a_description_from_its_text_its_board_or_the_site() {
     // title (site.yaml has no description here).
     for page in [
         "index.html",
-        "tags/index.html",
+        "404.html",
         "search/index.html",
         "news/index.html",
     ] {

@@ -245,3 +245,58 @@ fn the_qr_code_shows_at_a_desk_only() {
         assert_eq!(b.eval(shown), serde_json::json!("none"), "{path}");
     }
 }
+
+#[test]
+fn the_themes_words_follow_the_site_and_its_language() {
+    let f = Fixture::new();
+    let yaml = std::fs::read_to_string(f.path().join("site.yaml")).unwrap();
+    f.write(
+        "site.yaml",
+        &yaml.replace("taxonomies: [tags]", "taxonomies: [tags, { name: topics }]"),
+    );
+    // A case whose card fields are blank, with no body.
+    f.write(
+        "content/cases/x.md",
+        "---\ntitle: 一个案例\nsubject: \"\"\nlocation: \" \"\n---\n",
+    );
+    // Headings two deep; a download of a spreadsheet.
+    f.write(
+        "content/news/c.md",
+        "---\ntitle: Third\ndate: 2024-05-03\n---\n## 一\n\n### 一之一\n\n### 一之二\n\n## 二\n\n{{ download(file=\"t.csv\") }}\n",
+    );
+    f.write("content/news/t.csv", "a,b\n1,2\n");
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // The tags page is titled in the site's language, like the footer's link;
+    // `topics`, which no page uses, has neither page nor link.
+    let tags = f.read_output("tags/index.html");
+    assert!(
+        tags.contains("<h1>标签</h1>") && tags.contains("<title>标签 · "),
+        "{tags}"
+    );
+    assert!(!f.output_exists("topics/index.html"));
+    let home = f.read_output("index.html");
+    assert_eq!(home.matches(">标签</a>").count(), 1, "{home}");
+    assert!(!home.contains("topics/"));
+    // "更多要闻", not "更多 要闻"; the header's placeholder names no boards,
+    // the search page's names the site's own.
+    assert!(home.contains(">更多要闻 →</a>"), "{home}");
+    assert!(home.contains("placeholder=\"搜索本站……\""));
+    assert!(
+        f.read_output("search/index.html")
+            .contains("placeholder=\"搜索要闻、微课、案例……\"")
+    );
+    // No empty case card, no reading time for a page without words.
+    let case = f.read_output("cases/x/index.html");
+    assert!(!case.contains("case-card"), "{case}");
+    assert!(!case.contains("分钟读完"), "{case}");
+    // An h3 is numbered under its h2, not as the next top-level item.
+    let c = f.read_output("news/c/index.html");
+    assert!(
+        c.contains("<li><a href=\"#一\">一</a><ol><li><a href=\"#一之一\">一之一</a></li><li><a href=\"#一之二\">一之二</a></li></ol></li><li><a href=\"#二\">二</a></li>"),
+        "{c}"
+    );
+    // File kinds in the site's language.
+    assert!(c.contains("表格 · 8 B"), "{c}");
+}

@@ -286,8 +286,16 @@ fn leaderboard_ranks_ties_and_highlights_the_top() {
             && rows[0].contains("<strong>12</strong>")
     );
     // 甲 and 丙 tie on 10: both rank 2 and both are in the top 2.
-    assert!(rows[1].starts_with(" class=\"top\"") && rows[1].contains("★</span> 2"));
-    assert!(rows[2].starts_with(" class=\"top\"") && rows[2].contains("★</span> 2"));
+    // The star is decoration; its meaning is text (a `span` takes no
+    // `aria-label`).
+    let star =
+        "<span aria-hidden=\"true\">★</span><span class=\"visually-hidden\">前 2 名</span> 2";
+    assert!(
+        rows[1].starts_with(" class=\"top\"") && rows[1].contains(star),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[2].starts_with(" class=\"top\"") && rows[2].contains(star));
     assert!(rows[3].starts_with("><td>4</td>"), "{}", rows[3]);
 }
 

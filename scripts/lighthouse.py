@@ -10,7 +10,9 @@ runs Lighthouse 12 in Debian's chromium (CHROME_PATH, default
 /usr/bin/chromium) on the home page, a board, an article, a lesson, a
 publication, a code-heavy page, the search page and a tag page. Lighthouse
 is installed with npm into target/lighthouse-tool on first use (the npm
-registry is the only network it needs). Reports go to target/lighthouse/.
+registry is the only network it needs). Reports go to target/lighthouse/. A
+page below the bar is run twice more and judged by the median of the three
+(performance is timed, and this machine is shared).
 """
 
 import argparse
@@ -109,8 +111,8 @@ def main():
     os.makedirs(REPORTS, exist_ok=True)
     failed = []
     print(f"{'page':<12}" + "".join(f"{c:>16}" for c in CATEGORIES))
-    for name, path in PAGES:
-        report = os.path.join(REPORTS, f"{name}.json")
+    def run(name, path, i):
+        report = os.path.join(REPORTS, f"{name}-{i}.json")
         subprocess.run(
             [
                 "node", cli, base + path, "--quiet", "--output=json", f"--output-path={report}",
@@ -122,7 +124,17 @@ def main():
         )
         with open(report) as f:
             r = json.load(f)
-        scores = {c: round(100 * (r["categories"][c]["score"] or 0)) for c in CATEGORIES}
+        return r, {c: round(100 * (r["categories"][c]["score"] or 0)) for c in CATEGORIES}
+
+    for name, path in PAGES:
+        r, scores = run(name, path, 1)
+        if min(scores.values()) < args.min:
+            # Performance is timed on a shared machine: as Lighthouse CI
+            # does, a page below the bar is run three times and judged by
+            # the median of each score.
+            runs = [(r, scores)] + [run(name, path, i) for i in (2, 3)]
+            scores = {c: sorted(s[c] for _, s in runs)[1] for c in CATEGORIES}
+            r = next(r for r, s in runs if s["performance"] == scores["performance"])
         print(f"{name:<12}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
         for c in CATEGORIES:
             if scores[c] < args.min:

@@ -35,12 +35,14 @@ impl Highlighter {
     }
 
     /// Renders a code block as `<pre><code>` with highlighting classes when
-    /// the language is known, plain escaped text otherwise.
+    /// the language is known, plain escaped text otherwise. The `pre` is
+    /// focusable: a long line scrolls it sideways, which a keyboard must
+    /// reach too.
     pub fn block(&self, lang: &str, code: &str) -> String {
         let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
         let mut out = String::with_capacity(code.len() * 2 + 64);
         if lang.is_empty() {
-            out.push_str("<pre class=\"code\"><code>");
+            out.push_str("<pre class=\"code\" tabindex=\"0\"><code>");
             let _ = escape_html(&mut out, code);
             out.push_str("</code></pre>\n");
             return out;
@@ -48,7 +50,7 @@ impl Highlighter {
         let mut lang_attr = String::new();
         let _ = escape_html(&mut lang_attr, lang);
         out.push_str(&format!(
-            "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">"
+            "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\"><code class=\"language-{lang_attr}\">"
         ));
         let ss = self.syntaxes();
         match ss.find_syntax_by_token(lang) {
@@ -181,7 +183,7 @@ mod tests {
         let h = Highlighter::new();
         let html = h.block("rust", "fn main() {}\n");
         assert!(html.contains("class=\"hl-"), "{html}");
-        assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\">"));
+        assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\">"));
     }
 
     #[test]

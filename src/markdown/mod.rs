@@ -15,7 +15,7 @@ pub mod text;
 use crate::error::Diagnostic;
 use highlight::Highlighter;
 use links::{InternalLink, LinkResolver};
-use pulldown_cmark::{Event, Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use std::ops::Range;
 
 pub use headings::TocEntry;
@@ -259,6 +259,8 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     other_ids(&events, &mut out.anchors);
     out.has_code |= highlight_code(&mut events, opts.highlighter);
     join_cjk_lines(&mut events);
+    task_boxes(&mut events);
+    wrap_tables(&mut events);
     if opts.collect_refs {
         links::collect_refs(&events, &lines, &mut out.refs);
     }
@@ -291,6 +293,48 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
         facts: out,
     };
     (rendered, diags)
+}
+
+/// Task list boxes as HTML5 writes them: pulldown-cmark's XHTML-style
+/// `<input … checked=""/>` makes the Nu HTML Checker remark on every one.
+fn task_boxes(events: &mut Events<'_>) {
+    for (e, _) in events.iter_mut() {
+        if let Event::TaskListMarker(checked) = *e {
+            let html = if checked {
+                "<input type=\"checkbox\" disabled checked>\n"
+            } else {
+                "<input type=\"checkbox\" disabled>\n"
+            };
+            *e = Event::Html(html.into());
+        }
+    }
+}
+
+/// Each table in a focusable wrapper that scrolls sideways when the table
+/// is wider than the page (a phone), so a keyboard reaches every column.
+fn wrap_tables(events: &mut Events<'_>) {
+    let tables = events
+        .iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::Table(_))))
+        .count();
+    if tables == 0 {
+        return;
+    }
+    let mut out = Vec::with_capacity(events.len() + 2 * tables);
+    for (e, range) in events.drain(..) {
+        let end = matches!(e, Event::End(TagEnd::Table));
+        if matches!(e, Event::Start(Tag::Table(_))) {
+            out.push((
+                Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()),
+                range.clone(),
+            ));
+        }
+        out.push((e, range.clone()));
+        if end {
+            out.push((Event::Html("</div>\n".into()), range));
+        }
+    }
+    *events = out;
 }
 
 /// Ids a `#fragment` may also name besides headings: `id` attributes (and

@@ -126,10 +126,10 @@ fn every_page_type_works_at_phone_and_desktop_sizes() {
                 if !errors.is_empty() {
                     failures.push(format!("{name} {width}px: console errors {errors:?}"));
                 }
-                if width == 1280 || name == "home" || name == "lesson" {
+                {
                     b.eval(&axe_source);
                     let violations = b.eval_async(
-                        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
+                        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
                     );
                     if violations.as_array().is_none_or(|v| !v.is_empty()) {
                         failures.push(format!("{name} {width}px {scheme}: axe {violations}"));
@@ -170,7 +170,8 @@ fn generated_html_passes_the_nu_html_checker() {
     let check = std::process::Command::new("java")
         .args(["-jar"])
         .arg(jar)
-        .args(["--errors-only", "--skip-non-html"])
+        // Errors, warnings and remarks ("info") all fail: zero findings.
+        .args(["--skip-non-html"])
         .arg(out.path().join("site"))
         .output();
     let Ok(check) = check else {
@@ -182,7 +183,7 @@ fn generated_html_passes_the_nu_html_checker() {
     let report = format!("{}{}", stdout(&check), stderr(&check));
     assert!(
         check.status.success() && report.trim().is_empty(),
-        "Nu HTML Checker errors:\n{report}"
+        "Nu HTML Checker findings:\n{report}"
     );
 }
 

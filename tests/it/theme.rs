@@ -301,3 +301,30 @@ fn the_themes_words_follow_the_site_and_its_language() {
     // File kinds in the site's language.
     assert!(c.contains("表格 · 8 B"), "{c}");
 }
+
+#[test]
+fn the_home_page_shows_its_lead_story_once_and_lessons_have_contents() {
+    let f = Fixture::new();
+    f.write(
+        "content/lessons/one.md",
+        &format!(
+            "{}\n## 一\n\n## 二\n\n## 三\n",
+            std::fs::read_to_string(f.path().join("content/lessons/one.md")).unwrap()
+        ),
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = f.read_output("index.html");
+    let lead = home.split("id=\"lead-title\"><a href=\"").nth(1).unwrap();
+    let lead = &lead[..lead.find('"').unwrap()];
+    assert_eq!(
+        home.matches(&format!("class=\"card-title\"><a href=\"{lead}\""))
+            .count(),
+        0,
+        "{lead} is shown again as a card"
+    );
+    // The board's other pages are still listed.
+    assert!(home.matches("class=\"card-title\"").count() >= 2, "{home}");
+    let lesson = f.read_output("lessons/one/index.html");
+    assert!(lesson.contains("<nav class=\"toc\""), "{lesson}");
+}

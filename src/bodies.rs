@@ -88,6 +88,7 @@ impl<'a> MarkdownInputs<'a> {
                 raw_html: self.config.raw_html,
                 anchors: self.config.anchors,
                 collect_refs: self.collect_refs,
+                title: self.content.pages.get(key).map(|p| p.meta.title.as_str()),
                 images: Some(&sizer),
             },
         );

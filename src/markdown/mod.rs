@@ -81,6 +81,9 @@ pub struct MarkdownOptions<'a> {
     /// Collect every URL the page refers to (for `herald check`; a one-off
     /// build has no use for them).
     pub collect_refs: bool,
+    /// The page's title: a first `# heading` that repeats it is left out
+    /// (the page's template shows the title as its `h1`).
+    pub title: Option<&'a str>,
 }
 
 /// How deep block shortcodes may nest.
@@ -241,6 +244,9 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     if let Some(sizer) = opts.images {
         images::responsive(&mut events, sizer, opts.file, &lines, &mut diags);
     }
+    if let Some(title) = opts.title.filter(|_| depth == 0) {
+        drop_repeated_title(&mut events, title);
+    }
     let key = opts.page.key.as_str();
     let at = links::PageAt {
         key,
@@ -293,6 +299,35 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
         facts: out,
     };
     (rendered, diags)
+}
+
+/// Leaves out a first heading `# title` that says the page's title again,
+/// as pages migrated from mdBook, Zola or Hugo do under front matter that
+/// already names it: a page would otherwise show two `h1`s. Only a level-1
+/// heading before any other content, with exactly the title's text.
+fn drop_repeated_title(events: &mut Events<'_>, title: &str) {
+    let Some((Event::Start(Tag::Heading { level, .. }), _)) = events.first() else {
+        return;
+    };
+    if *level != pulldown_cmark::HeadingLevel::H1 {
+        return;
+    }
+    let Some(end) = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+    else {
+        return;
+    };
+    let text: String = events[1..end]
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    if text.trim() == title.trim() {
+        events.drain(..=end);
+    }
 }
 
 /// Task list boxes as HTML5 writes them: pulldown-cmark's XHTML-style
@@ -383,6 +418,7 @@ mod tests {
                 page: Default::default(),
                 raw_html: true,
                 collect_refs: true,
+                title: None,
                 anchors: Default::default(),
                 images: None,
             },
@@ -413,6 +449,46 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line, Some(7));
         assert_eq!(r.facts.links[0].anchor.as_deref(), Some("top"));
+    }
+
+    #[test]
+    fn a_first_heading_repeating_the_title_is_left_out() {
+        let h = Highlighter::new();
+        let with_title = |src: &str, title: &str| {
+            render(
+                src,
+                &MarkdownOptions {
+                    file: "content/x.md",
+                    first_line: 1,
+                    resolver: &Links,
+                    highlighter: &h,
+                    summary_words: 10,
+                    shortcodes: None,
+                    page: Default::default(),
+                    raw_html: true,
+                    collect_refs: false,
+                    title: Some(title),
+                    anchors: Default::default(),
+                    images: None,
+                },
+            )
+            .0
+        };
+        let r = with_title("# 安装 `herald`\n\n正文。\n\n## 一\n", "安装 herald");
+        assert!(!r.html.contains("<h1"), "{}", r.html);
+        assert_eq!(r.facts.toc.len(), 1);
+        // Another first heading, or the title later on, stays.
+        assert!(
+            with_title("# 别的\n\n正文。\n", "安装")
+                .html
+                .contains("<h1")
+        );
+        assert!(
+            with_title("正文。\n\n# 安装\n", "安装")
+                .html
+                .contains("<h1")
+        );
+        assert!(with_title("## 安装\n", "安装").html.contains("<h2"));
     }
 
     #[test]
@@ -466,6 +542,7 @@ mod tests {
             page: Default::default(),
             raw_html: false,
             collect_refs: true,
+            title: None,
             anchors: Default::default(),
             images: None,
         };

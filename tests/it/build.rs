@@ -425,3 +425,17 @@ fn article_lesson_case_and_publication_pages_carry_a_qr_code_unless_turned_off()
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!f.read_output("news/a/index.html").contains("class=\"qr\""));
 }
+
+#[test]
+fn a_migrated_chapter_repeating_its_title_shows_one_h1() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: 安装\ndate: 2024-05-01\n---\n# 安装\n\n先下载。\n\n## 验证\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = f.read_output("news/a/index.html");
+    assert_eq!(html.matches("<h1").count(), 1, "{html}");
+    assert!(html.contains("<h2 id=\"验证\">"));
+}

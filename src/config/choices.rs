@@ -83,3 +83,18 @@ pub fn front_matter_optional(r: &mut MapReader<'_>) -> bool {
     )
     .unwrap_or(false)
 }
+
+/// A name, never a path: letters, digits, `-`, `_`, `.` (not leading), and
+/// with `wild` the wildcards `*` and `?` (`theme`, `language`, `output.keep`).
+pub fn plain_name(s: &str, wild: bool) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s != "."
+        && s != ".."
+        && (wild || !s.starts_with('.'))
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '_' | '.')
+                || (wild && matches!(c, '*' | '?'))
+        })
+}

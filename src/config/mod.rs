@@ -248,7 +248,7 @@ impl Config {
             let mut or = MapReader::new(file, o, "output");
             if or.has("keep") {
                 output_keep = or.string_list("keep");
-                if let Some(bad) = output_keep.iter().find(|k| !plain_name(k, true)) {
+                if let Some(bad) = output_keep.iter().find(|k| !choices::plain_name(k, true)) {
                     diags.push(
                         Diagnostic::error(
                             file,
@@ -264,7 +264,7 @@ impl Config {
             diags.extend(or.finish(|_| None));
         }
         for (key, value) in [("theme", &theme), ("language", &language)] {
-            if !plain_name(value, false) {
+            if !choices::plain_name(value, false) {
                 let n = r.node(key).expect("read above");
                 r.invalid(
                     key,
@@ -410,21 +410,6 @@ impl Config {
             extra,
         })
     }
-}
-
-/// A name, never a path: letters, digits, `-`, `_`, `.` (not leading), and
-/// with `wild` the wildcards `*` and `?`.
-fn plain_name(s: &str, wild: bool) -> bool {
-    !s.is_empty()
-        && s.len() <= 100
-        && s != "."
-        && s != ".."
-        && (wild || !s.starts_with('.'))
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(c, '-' | '_' | '.')
-                || (wild && matches!(c, '*' | '?'))
-        })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! links, heading anchors and a table of contents, highlighted code, the
 //! `<!-- more -->` summary marker, and CJK-aware text statistics.
 
+mod blocks;
 mod contrast;
 pub mod headings;
 pub mod highlight;
@@ -15,9 +16,10 @@ pub mod text;
 use crate::error::Diagnostic;
 use highlight::Highlighter;
 use links::{InternalLink, LinkResolver};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, Options, Parser, html};
 use std::ops::Range;
 
+use blocks::{drop_repeated_title, task_boxes, wrap_tables};
 pub use headings::TocEntry;
 use highlight::highlight_code;
 pub use raw_html::dangerous_url;
@@ -301,77 +303,6 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     (rendered, diags)
 }
 
-/// Leaves out a first heading `# title` that says the page's title again,
-/// as pages migrated from mdBook, Zola or Hugo do under front matter that
-/// already names it: a page would otherwise show two `h1`s. Only a level-1
-/// heading before any other content, with exactly the title's text.
-fn drop_repeated_title(events: &mut Events<'_>, title: &str) {
-    let Some((Event::Start(Tag::Heading { level, .. }), _)) = events.first() else {
-        return;
-    };
-    if *level != pulldown_cmark::HeadingLevel::H1 {
-        return;
-    }
-    let Some(end) = events
-        .iter()
-        .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
-    else {
-        return;
-    };
-    let text: String = events[1..end]
-        .iter()
-        .filter_map(|(e, _)| match e {
-            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-            _ => None,
-        })
-        .collect();
-    if text.trim() == title.trim() {
-        events.drain(..=end);
-    }
-}
-
-/// Task list boxes as HTML5 writes them: pulldown-cmark's XHTML-style
-/// `<input … checked=""/>` makes the Nu HTML Checker remark on every one.
-fn task_boxes(events: &mut Events<'_>) {
-    for (e, _) in events.iter_mut() {
-        if let Event::TaskListMarker(checked) = *e {
-            let html = if checked {
-                "<input type=\"checkbox\" disabled checked>\n"
-            } else {
-                "<input type=\"checkbox\" disabled>\n"
-            };
-            *e = Event::Html(html.into());
-        }
-    }
-}
-
-/// Each table in a focusable wrapper that scrolls sideways when the table
-/// is wider than the page (a phone), so a keyboard reaches every column.
-fn wrap_tables(events: &mut Events<'_>) {
-    let tables = events
-        .iter()
-        .filter(|(e, _)| matches!(e, Event::Start(Tag::Table(_))))
-        .count();
-    if tables == 0 {
-        return;
-    }
-    let mut out = Vec::with_capacity(events.len() + 2 * tables);
-    for (e, range) in events.drain(..) {
-        let end = matches!(e, Event::End(TagEnd::Table));
-        if matches!(e, Event::Start(Tag::Table(_))) {
-            out.push((
-                Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()),
-                range.clone(),
-            ));
-        }
-        out.push((e, range.clone()));
-        if end {
-            out.push((Event::Html("</div>\n".into()), range));
-        }
-    }
-    *events = out;
-}
-
 /// Ids a `#fragment` may also name besides headings: `id` attributes (and
 /// `<a name>`) in raw HTML and shortcode output, and footnote labels.
 fn other_ids(events: &Events<'_>, anchors: &mut Vec<String>) {
@@ -394,7 +325,7 @@ fn other_ids(events: &Events<'_>, anchors: &mut Vec<String>) {
 mod tests {
     use super::*;
 
-    struct Links;
+    pub(super) struct Links;
     impl LinkResolver for Links {
         fn resolve(&self, key: &str) -> Result<String, String> {
             match key {
@@ -449,46 +380,6 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line, Some(7));
         assert_eq!(r.facts.links[0].anchor.as_deref(), Some("top"));
-    }
-
-    #[test]
-    fn a_first_heading_repeating_the_title_is_left_out() {
-        let h = Highlighter::new();
-        let with_title = |src: &str, title: &str| {
-            render(
-                src,
-                &MarkdownOptions {
-                    file: "content/x.md",
-                    first_line: 1,
-                    resolver: &Links,
-                    highlighter: &h,
-                    summary_words: 10,
-                    shortcodes: None,
-                    page: Default::default(),
-                    raw_html: true,
-                    collect_refs: false,
-                    title: Some(title),
-                    anchors: Default::default(),
-                    images: None,
-                },
-            )
-            .0
-        };
-        let r = with_title("# 安装 `herald`\n\n正文。\n\n## 一\n", "安装 herald");
-        assert!(!r.html.contains("<h1"), "{}", r.html);
-        assert_eq!(r.facts.toc.len(), 1);
-        // Another first heading, or the title later on, stays.
-        assert!(
-            with_title("# 别的\n\n正文。\n", "安装")
-                .html
-                .contains("<h1")
-        );
-        assert!(
-            with_title("正文。\n\n# 安装\n", "安装")
-                .html
-                .contains("<h1")
-        );
-        assert!(with_title("## 安装\n", "安装").html.contains("<h2"));
     }
 
     #[test]

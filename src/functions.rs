@@ -82,10 +82,13 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
     });
     tera.register_filter(
         "json",
-        |val: Value, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        |val: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let json: serde_json::Value =
                 serde_json::to_value(&val).map_err(|e| tera::Error::message(e.to_string()))?;
-            Ok(crate::escape::script_json(&json))
+            // Escaped for a `<script>` already (`<`, `>`, `&`, U+2028/9):
+            // marked safe, or autoescaping would turn its quotes into
+            // `&quot;` and break the script.
+            Ok(Value::safe_string(&crate::escape::script_json(&json)))
         },
     );
     let pages = inputs.pages.clone();

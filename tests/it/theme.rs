@@ -328,3 +328,106 @@ fn the_home_page_shows_its_lead_story_once_and_lessons_have_contents() {
     let lesson = f.read_output("lessons/one/index.html");
     assert!(lesson.contains("<nav class=\"toc\""), "{lesson}");
 }
+
+#[test]
+fn readers_can_enlarge_the_text_and_raise_the_contrast() {
+    let Some(chromium) = chromium() else { return };
+    let Some(axe) = node_tool("axe-core/axe.min.js") else {
+        return;
+    };
+    let axe_source = std::fs::read_to_string(axe).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let base = format!("http://127.0.0.1:{port}/site/");
+    let out = build_example(&base);
+    serve_dir_on(out.path(), port);
+    let shots = repo().join("target/screenshots");
+    let mut b = Browser::open(&chromium, "about:blank");
+    let num = |v: serde_json::Value| v.as_f64().unwrap_or(0.0);
+    let article = format!("{base}news/night-reading/");
+    b.viewport(390, 844);
+    b.goto(&article);
+    // On a phone, search is a link to the search page, a full-size target.
+    let link = "(() => { const r = document.querySelector('.search-link').getBoundingClientRect(); return Math.min(r.width, r.height); })()";
+    assert!(num(b.eval(link)) >= 44.0);
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.site-header .search-box')).display"),
+        serde_json::json!("none")
+    );
+    let text_px = "parseFloat(getComputedStyle(document.querySelector('.prose p')).fontSize)";
+    let standard = num(b.eval(text_px));
+    b.eval("document.querySelector('[data-tool=text]').click()");
+    assert_eq!(
+        b.eval("document.documentElement.dataset.text"),
+        serde_json::json!("large")
+    );
+    assert!(num(b.eval(text_px)) > standard);
+    assert!(num(b.eval("parseFloat(getComputedStyle(document.body).fontSize)")) >= 18.0);
+    assert_eq!(
+        b.eval("document.querySelector('[data-tool=text]').getAttribute('aria-label')"),
+        serde_json::json!("字号：大")
+    );
+    // Every board link is a 44 px target.
+    let smallest = "Math.min(...[...document.querySelectorAll('.board-nav a, .header-tools .tool')].map(a => a.getBoundingClientRect().height))";
+    assert!(num(b.eval(smallest)) >= 44.0, "{}", b.eval(smallest));
+    // Kept across pages and visits.
+    b.goto(&format!("{base}lessons/mediation-steps/"));
+    assert_eq!(
+        b.eval("document.documentElement.dataset.text"),
+        serde_json::json!("large")
+    );
+    b.eval("document.querySelector('[data-tool=text]').click()");
+    assert_eq!(
+        b.eval("document.documentElement.dataset.text"),
+        serde_json::json!("larger")
+    );
+    b.eval("document.querySelector('[data-tool=contrast]').click()");
+    assert_eq!(
+        b.eval("document.documentElement.dataset.contrast + ' ' + document.querySelector('[data-tool=contrast]').getAttribute('aria-pressed')"),
+        serde_json::json!("more true")
+    );
+    // Larger text and high contrast on every width a phone or a 200 %
+    // zoom gives (1280 px at 200 % lays out at 640), light and dark: no
+    // sideways scrolling, no axe violation.
+    let mut failures = Vec::new();
+    for (width, scheme) in [
+        (390, "light"),
+        (390, "dark"),
+        (640, "light"),
+        (1280, "dark"),
+    ] {
+        b.viewport(width, 844);
+        b.color_scheme(scheme);
+        for path in [
+            "",
+            "news/night-reading/",
+            "lessons/sorting-sign-ups/",
+            "news/",
+        ] {
+            b.goto(&format!("{base}{path}"));
+            let overflow = b.eval("document.documentElement.scrollWidth - window.innerWidth");
+            if num(overflow.clone()) > 0.0 {
+                failures.push(format!("{path} {width}px: overflow {overflow}"));
+            }
+            b.eval(&axe_source);
+            let violations = b.eval_async(
+                "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
+            );
+            if violations.as_array().is_none_or(|v| !v.is_empty()) {
+                failures.push(format!("{path} {width}px {scheme}: axe {violations}"));
+            }
+            if path == "news/night-reading/" {
+                b.screenshot(&shots.join(format!("article-{width}-{scheme}-larger-contrast.png")));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Back to the standard size: the third step wraps around.
+    b.eval("document.querySelector('[data-tool=text]').click()");
+    b.goto(&article);
+    assert_eq!(
+        b.eval("document.documentElement.dataset.text || ''"),
+        serde_json::json!("")
+    );
+}

@@ -69,6 +69,18 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
     let (copies, mut hashes, asset_diags) =
         collect_assets(&opts.root, &config, &content, &linked.links);
     diags.extend(asset_diags);
+    if let Some((logo, line)) = &config.logo
+        && !hashes.contains_key(logo)
+    {
+        diags.push(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("the logo `{logo}` is not a file in static/"),
+            )
+            .at(*line)
+            .hint("put the emblem in static/ (an SVG, or a square PNG of at least 64 px) and name it relative to static/: `logo: emblem.svg`"),
+        );
+    }
     let css = css.map_err(|e| {
         fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint(
             "set `highlight: { light: …, dark: … }` to theme names from the list",

@@ -152,6 +152,9 @@ pub struct Config {
     pub output_keep: Vec<String>,
     /// What lists (boards, home, terms, series) show of other pages.
     pub lists: Lists,
+    /// The site's emblem, a file under static/ (`logo: emblem.svg`) the
+    /// theme shows beside its title, and the line that names it.
+    pub logo: Option<(String, usize)>,
     /// Show a QR code of each article, lesson, case and publication
     /// (`qr_code: false` turns it off); the theme reads `site.qr_code`.
     pub qr_code: bool,
@@ -233,6 +236,10 @@ impl Config {
         let timezone = choices::timezone(&mut r);
         let robots = r.boolean("robots").unwrap_or(true);
         let qr_code = r.boolean("qr_code").unwrap_or(true);
+        let logo_line = r.node("logo").map_or(0, |n| n.line);
+        let logo = r
+            .string("logo")
+            .map(|l| (l.trim_start_matches('/').to_string(), logo_line));
         let front_matter_optional = choices::front_matter_optional(&mut r);
         let anchors = choices::anchors(&mut r);
         let mut feeds = FeedConfig {
@@ -404,6 +411,7 @@ impl Config {
             front_matter_optional,
             robots,
             qr_code,
+            logo,
             raw_html,
             output_keep,
             lists,

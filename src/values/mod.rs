@@ -296,6 +296,7 @@ pub fn site(site: &Site, strings: &UiStrings) -> Value {
         feed_url: c.feeds.enabled.then(|| site.url("atom.xml")),
         search_url: c.search.then(|| site.url("search/")),
         qr_code: c.qr_code,
+        logo: c.logo.as_ref().map(|(l, _)| l.as_str()),
     })
 }
 
@@ -315,6 +316,7 @@ struct SiteView<'a> {
     feed_url: Option<String>,
     search_url: Option<String>,
     qr_code: bool,
+    logo: Option<&'a str>,
 }
 
 /// `site.taxonomies`.

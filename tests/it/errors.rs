@@ -564,3 +564,16 @@ fn huge_and_deeply_nested_pages_build() {
     );
     assert!(f.read_output("news/deep/index.html").contains("deep"));
 }
+
+#[test]
+fn a_logo_that_is_not_in_static_is_an_error_at_its_line() {
+    let (_, err) = broken(|f| {
+        let yaml = std::fs::read_to_string(f.path().join("site.yaml")).unwrap();
+        f.write("site.yaml", &format!("logo: emblem.svg\n{yaml}"));
+    });
+    assert!(
+        err.contains("site.yaml:1: the logo `emblem.svg` is not a file in static/"),
+        "{err}"
+    );
+    assert!(err.contains("hint: put the emblem in static/"), "{err}");
+}

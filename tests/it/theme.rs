@@ -431,3 +431,20 @@ fn readers_can_enlarge_the_text_and_raise_the_contrast() {
         serde_json::json!("")
     );
 }
+
+#[test]
+fn the_sites_emblem_stands_beside_its_title() {
+    let f = Fixture::new();
+    f.write("static/emblem.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 8 8\"><circle cx=\"4\" cy=\"4\" r=\"4\"/></svg>");
+    let yaml = std::fs::read_to_string(f.path().join("site.yaml")).unwrap();
+    f.write("site.yaml", &format!("{yaml}logo: emblem.svg\n"));
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = f.read_output("index.html");
+    // Decorative beside the title's text (alt=""), cache-busted like every asset.
+    assert!(
+        home.contains("<a class=\"site-title\" href=\"/portal/\"><img class=\"site-logo\" src=\"/portal/emblem.svg?v="),
+        "{home}"
+    );
+    assert!(home.contains("alt=\"\" width=\"32\" height=\"32\">测试站</a>"));
+}

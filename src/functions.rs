@@ -274,14 +274,16 @@ pub fn file_type(ext: &str) -> &'static str {
     match ext {
         "pdf" => "PDF",
         "doc" | "docx" => "Word",
-        "xls" | "xlsx" | "csv" => "Spreadsheet",
-        "ppt" | "pptx" => "Slides",
         "zip" => "ZIP",
         "epub" => "EPUB",
-        "mp4" | "webm" | "mov" => "Video",
-        "mp3" | "ogg" | "m4a" => "Audio",
-        "jpg" | "jpeg" | "png" | "webp" | "gif" | "svg" | "avif" => "Image",
-        _ => "File",
+        _ => match file_kind(ext) {
+            "spreadsheet" => "Spreadsheet",
+            "slides" => "Slides",
+            "video" => "Video",
+            "audio" => "Audio",
+            "image" => "Image",
+            _ => "File",
+        },
     }
 }
 

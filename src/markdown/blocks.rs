@@ -78,30 +78,18 @@ pub(super) fn wrap_tables(events: &mut Events<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{MarkdownOptions, highlight::Highlighter, tests::Links};
+    use super::super::{MarkdownOptions, highlight::Highlighter, tests::test_options};
 
     #[test]
     fn a_first_heading_repeating_the_title_is_left_out() {
         let h = Highlighter::new();
         let with_title = |src: &str, title: &str| {
-            super::super::render(
-                src,
-                &MarkdownOptions {
-                    file: "content/x.md",
-                    first_line: 1,
-                    resolver: &Links,
-                    highlighter: &h,
-                    summary_words: 10,
-                    shortcodes: None,
-                    page: Default::default(),
-                    raw_html: true,
-                    collect_refs: false,
-                    title: Some(title),
-                    anchors: Default::default(),
-                    images: None,
-                },
-            )
-            .0
+            let opts = MarkdownOptions {
+                collect_refs: false,
+                title: Some(title),
+                ..test_options(&h)
+            };
+            super::super::render(src, &opts).0
         };
         let r = with_title("# 安装 `herald`\n\n正文。\n\n## 一\n", "安装 herald");
         assert!(!r.html.contains("<h1"), "{}", r.html);

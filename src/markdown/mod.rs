@@ -325,7 +325,7 @@ fn other_ids(events: &Events<'_>, anchors: &mut Vec<String>) {
 mod tests {
     use super::*;
 
-    pub(super) struct Links;
+    struct Links;
     impl LinkResolver for Links {
         fn resolve(&self, key: &str) -> Result<String, String> {
             match key {
@@ -335,25 +335,32 @@ mod tests {
         }
     }
 
+    /// Options for tests: `content/x.md` from line 1, raw HTML passed,
+    /// references collected, no shortcodes, images or title.
+    pub(super) fn test_options(h: &Highlighter) -> MarkdownOptions<'_> {
+        MarkdownOptions {
+            file: "content/x.md",
+            first_line: 1,
+            resolver: &Links,
+            highlighter: h,
+            summary_words: 10,
+            shortcodes: None,
+            page: Default::default(),
+            raw_html: true,
+            collect_refs: true,
+            title: None,
+            anchors: Default::default(),
+            images: None,
+        }
+    }
+
     fn render_str(src: &str) -> (Rendered, Vec<Diagnostic>) {
         let h = Highlighter::new();
-        render(
-            src,
-            &MarkdownOptions {
-                file: "content/x.md",
-                first_line: 5,
-                resolver: &Links,
-                highlighter: &h,
-                summary_words: 10,
-                shortcodes: None,
-                page: Default::default(),
-                raw_html: true,
-                collect_refs: true,
-                title: None,
-                anchors: Default::default(),
-                images: None,
-            },
-        )
+        let opts = MarkdownOptions {
+            first_line: 5,
+            ..test_options(&h)
+        };
+        render(src, &opts)
     }
 
     #[test]
@@ -425,17 +432,8 @@ mod tests {
         let h = Highlighter::new();
         let opts = MarkdownOptions {
             file: "x.md",
-            first_line: 1,
-            resolver: &Links,
-            highlighter: &h,
-            summary_words: 10,
-            shortcodes: None,
-            page: Default::default(),
             raw_html: false,
-            collect_refs: true,
-            title: None,
-            anchors: Default::default(),
-            images: None,
+            ..test_options(&h)
         };
         render(src, &opts).0
     }

@@ -48,6 +48,24 @@ fn node_tool(rel: &str) -> Option<PathBuf> {
     }
 }
 
+/// The example site built for `http://127.0.0.1:PORT/site/` and served
+/// there: (its folder, the port, the base URL).
+fn serve_example() -> (tempfile::TempDir, u16, String) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let base = format!("http://127.0.0.1:{port}/site/");
+    let out = build_example(&base);
+    assert_eq!(serve_dir_on(out.path(), port), port);
+    (out, port, base)
+}
+
+/// axe-core's source, to evaluate in a page (`None`, with a notice, when
+/// the npm tools are not installed).
+fn axe_source() -> Option<String> {
+    node_tool("axe-core/axe.min.js").map(|p| std::fs::read_to_string(p).unwrap())
+}
+
 fn build_example(base_url: &str) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let build = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
@@ -65,16 +83,10 @@ fn build_example(base_url: &str) -> tempfile::TempDir {
 #[test]
 fn every_page_type_works_at_phone_and_desktop_sizes() {
     let Some(chromium) = chromium() else { return };
-    let Some(axe) = node_tool("axe-core/axe.min.js") else {
+    let Some(axe_source) = axe_source() else {
         return;
     };
-    let axe_source = std::fs::read_to_string(axe).unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let out = build_example(&format!("http://127.0.0.1:{port}/site/"));
-    let served = serve_dir_on(out.path(), port);
-    assert_eq!(served, port);
+    let (_out, port, _) = serve_example();
     let shots = repo().join("target/screenshots");
     let mut b = Browser::open(&chromium, "about:blank");
     let mut failures = Vec::new();
@@ -210,12 +222,7 @@ fn home_page_is_light() {
 #[test]
 fn the_qr_code_shows_at_a_desk_only() {
     let Some(chromium) = chromium() else { return };
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let base = format!("http://127.0.0.1:{port}/site/");
-    let out = build_example(&base);
-    serve_dir_on(out.path(), port);
+    let (_out, _, base) = serve_example();
     let mut b = Browser::open(&chromium, "about:blank");
     let shown = "(() => { const e = document.querySelector('.qr svg'); if (!e) return 'none'; const r = e.getBoundingClientRect(); return r.width > 0 ? e.getAttribute('aria-label') : 'hidden'; })()";
     let page = format!("{base}news/night-reading/");
@@ -332,16 +339,10 @@ fn the_home_page_shows_its_lead_story_once_and_lessons_have_contents() {
 #[test]
 fn readers_can_enlarge_the_text_and_raise_the_contrast() {
     let Some(chromium) = chromium() else { return };
-    let Some(axe) = node_tool("axe-core/axe.min.js") else {
+    let Some(axe_source) = axe_source() else {
         return;
     };
-    let axe_source = std::fs::read_to_string(axe).unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let base = format!("http://127.0.0.1:{port}/site/");
-    let out = build_example(&base);
-    serve_dir_on(out.path(), port);
+    let (_out, _, base) = serve_example();
     let shots = repo().join("target/screenshots");
     let mut b = Browser::open(&chromium, "about:blank");
     let num = |v: serde_json::Value| v.as_f64().unwrap_or(0.0);

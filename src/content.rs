@@ -98,46 +98,7 @@ pub struct LoadOptions {
     pub now: chrono::DateTime<chrono::FixedOffset>,
 }
 
-/// How a page's front matter is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Between `---` lines.
-    Yaml,
-    /// Between `+++` lines (Zola, Hugo).
-    Toml,
-}
-
-/// Splits `---\nyaml\n---\nbody` (or `+++\ntoml\n+++\nbody`) into
-/// (front matter, body, body's first line, format).
-pub fn split_front_matter<'a>(
-    file: &str,
-    text: &'a str,
-) -> Result<Option<(&'a str, &'a str, usize, Format)>, Diagnostic> {
-    let first_line = text.lines().next().unwrap_or("");
-    let (fence, format) = match first_line.trim_end() {
-        "---" => ("---", Format::Yaml),
-        "+++" => ("+++", Format::Toml),
-        _ => return Ok(None),
-    };
-    let start = text.find('\n').map_or(text.len(), |i| i + 1);
-    let mut offset = start;
-    for (line_no, line) in (2..).zip(text[start..].split_inclusive('\n')) {
-        if line.trim_end() == fence {
-            let front = &text[start..offset];
-            let body = &text[offset + line.len()..];
-            return Ok(Some((front, body, line_no + 1, format)));
-        }
-        offset += line.len();
-    }
-    Err(Diagnostic::error(
-        file,
-        "the front matter that starts on line 1 is never closed",
-    )
-    .at(1)
-    .hint(format!(
-        "add a line with only `{fence}` after the last front-matter key, before the text"
-    )))
-}
+pub use crate::frontmatter::{Format, split_front_matter};
 
 struct Walked {
     markdown: Vec<String>,
@@ -162,7 +123,8 @@ fn walk(root: &Path, content_dir: &Path) -> Walked {
     w
 }
 
-enum Loaded {
+/// One file of `content/` as loaded.
+pub enum Loaded {
     /// The page and its Markdown.
     Page(Box<Page>, String),
     Index(String, Box<IndexPage>),
@@ -255,20 +217,57 @@ pub fn load(
     (content, bodies, diags)
 }
 
-/// Re-reads one existing page (content-relative `rel`, bundle folder
-/// `bundle`), with its Markdown. `Ok(None)` when the file is now hidden or
-/// not a page.
+/// Re-reads one page file (content-relative `rel`, in bundle folder
+/// `bundle` if any): the page with its Markdown, or why it is hidden.
 pub fn reload_page(
     root: &Path,
     rel: &str,
     bundle: Option<&str>,
     config: &Config,
     opts: &LoadOptions,
-) -> Result<Option<(Page, String)>, Vec<Diagnostic>> {
+) -> Result<Loaded, Vec<Diagnostic>> {
     let bundles: BTreeSet<String> = bundle.into_iter().map(str::to_string).collect();
-    match load_markdown(&root.join(CONTENT_DIR), rel, config, opts, &bundles)? {
-        Loaded::Page(page, body) => Ok(Some((*page, body))),
-        _ => Ok(None),
+    load_markdown(&root.join(CONTENT_DIR), rel, config, opts, &bundles)
+}
+
+impl Content {
+    /// Puts a page file re-read by [`reload_page`] in place of what its
+    /// key held (a page, a hidden page or nothing); returns the page's
+    /// Markdown when it is published. An index file changes nothing.
+    pub fn replace(&mut self, key: &str, loaded: Loaded) -> Option<String> {
+        // A bundle's files stay what they were (a change to them is not
+        // an edit of the page).
+        let assets = self
+            .pages
+            .get(key)
+            .map(|p| p.assets.clone())
+            .unwrap_or_default();
+        self.remove(key);
+        match loaded {
+            Loaded::Page(mut page, body) => {
+                if let Some(expires) = page.meta.expires {
+                    self.note_change(expires);
+                }
+                page.assets = assets;
+                self.pages.insert(key.to_string(), *page);
+                Some(body)
+            }
+            Loaded::Hidden(_, why, comes_out) => {
+                if let Some(t) = comes_out {
+                    self.note_change(t);
+                }
+                self.hidden.insert(key.to_string(), why);
+                None
+            }
+            Loaded::Index(..) => None,
+        }
+    }
+
+    /// Forgets the page file `key` (deleted from disk).
+    pub fn remove(&mut self, key: &str) {
+        self.pages.remove(key);
+        self.hidden.remove(key);
+        self.failed.remove(key);
     }
 }
 

@@ -318,6 +318,47 @@ fn read_publication(r: &mut MapReader) -> Publication {
     }
 }
 
+/// How a page's front matter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `---` lines.
+    Yaml,
+    /// Between `+++` lines (Zola, Hugo).
+    Toml,
+}
+
+/// Splits `---\nyaml\n---\nbody` (or `+++\ntoml\n+++\nbody`) into
+/// (front matter, body, body's first line, format).
+pub fn split_front_matter<'a>(
+    file: &str,
+    text: &'a str,
+) -> Result<Option<(&'a str, &'a str, usize, Format)>, Diagnostic> {
+    let first_line = text.lines().next().unwrap_or("");
+    let (fence, format) = match first_line.trim_end() {
+        "---" => ("---", Format::Yaml),
+        "+++" => ("+++", Format::Toml),
+        _ => return Ok(None),
+    };
+    let start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut offset = start;
+    for (line_no, line) in (2..).zip(text[start..].split_inclusive('\n')) {
+        if line.trim_end() == fence {
+            let front = &text[start..offset];
+            let body = &text[offset + line.len()..];
+            return Ok(Some((front, body, line_no + 1, format)));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(
+        file,
+        "the front matter that starts on line 1 is never closed",
+    )
+    .at(1)
+    .hint(format!(
+        "add a line with only `{fence}` after the last front-matter key, before the text"
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,14 +27,22 @@ pub struct Inputs {
 pub struct PageIndex {
     pub root: PathBuf,
     pub base_path: String,
-    pub pages: HashMap<String, (bool, String)>,
+    /// Updated in place when pages come, go or move (the dev server).
+    pub pages: std::sync::RwLock<HashMap<String, (bool, String)>>,
 }
 
 impl PageIndex {
+    /// Replaces the pages known.
+    pub fn set(&self, pages: impl Iterator<Item = (String, (bool, String))>) {
+        *self.pages.write().unwrap_or_else(|e| e.into_inner()) = pages.collect();
+    }
+
     /// Resolves a file named in a template or shortcode of page `page`.
     pub fn locate(&self, page: &str, path: &str) -> Result<crate::resources::Located, String> {
         let (bundle, out_path) = self
             .pages
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
             .get(page)
             .cloned()
             .unwrap_or((false, String::new()));

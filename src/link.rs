@@ -110,6 +110,31 @@ fn lesson_place(p: &Page) -> (Option<&str>, u64) {
 
 /// Links the loaded content. `root` is the site root (to find files).
 pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Diagnostic>) {
+    link_reusing(root, config, content, None)
+}
+
+/// Links content of which only the pages in `fresh` changed since it was
+/// linked into `before` (the dev server): the other pages keep their
+/// paths and resources, and only the relations are made again.
+pub fn relink(
+    root: &Path,
+    config: &Config,
+    content: &Content,
+    before: &BTreeMap<String, PageLinks>,
+    fresh: &std::collections::BTreeSet<String>,
+) -> (Linked, Vec<Diagnostic>) {
+    link_reusing(root, config, content, Some((before, fresh)))
+}
+
+fn link_reusing(
+    root: &Path,
+    config: &Config,
+    content: &Content,
+    reuse: Option<(
+        &BTreeMap<String, PageLinks>,
+        &std::collections::BTreeSet<String>,
+    )>,
+) -> (Linked, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut kept: Vec<(String, PageLinks)> = Vec::with_capacity(content.pages.len());
     let mut by_path: HashMap<String, &str> = HashMap::with_capacity(content.pages.len());
@@ -119,7 +144,23 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
         .pages
         .par_iter()
         .map(|(key, page)| {
-            let (l, d) = page_links(root, config, page);
+            let known = reuse
+                .filter(|(_, fresh)| !fresh.contains(key))
+                .and_then(|(before, _)| before.get(key));
+            let (l, d) = match known {
+                // Relations are made below.
+                Some(l) => (
+                    PageLinks {
+                        path: l.path.clone(),
+                        cover: l.cover.clone(),
+                        file: l.file.clone(),
+                        video: l.video.clone(),
+                        ..PageLinks::default()
+                    },
+                    Vec::new(),
+                ),
+                None => page_links(root, config, page),
+            };
             (key, page, l, d)
         })
         .collect();

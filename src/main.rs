@@ -173,9 +173,14 @@ fn serve(opts: herald::serve::ServeOptions, open: bool) -> ExitCode {
             millis,
             files,
             changed,
-            quick,
+            kind,
         } => {
-            let how = if quick { "updated" } else { "rebuilt" };
+            let how = match kind {
+                herald::serve::UpdateKind::Full => "rebuilt",
+                herald::serve::UpdateKind::Text => "updated (text)",
+                herald::serve::UpdateKind::Pages => "updated (pages)",
+                herald::serve::UpdateKind::Templates => "updated (templates)",
+            };
             println!("Site {how} in {millis} ms: {files} files, {changed} changed")
         }
         ServeEvent::Failed(diags) => {

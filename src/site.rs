@@ -42,14 +42,14 @@ pub struct Taxonomy {
 }
 
 /// A file resolved from front matter (cover, download): its URL and size.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     pub url: String,
     pub bytes: Option<u64>,
 }
 
 /// Everything the link step computes for one page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageLinks {
     /// Output path relative to the site root, ending in `/` (`news/a/`).
     pub path: String,
@@ -183,4 +183,22 @@ impl Site {
             format!("{base}page/{n}/")
         }
     }
+}
+
+/// What an update of a site kept in memory changed (the dev server:
+/// `build::update`), with the relations as they were before.
+pub struct SiteChange {
+    /// Pages read again from disk (new or edited): their front matter may
+    /// differ.
+    pub edited: std::collections::BTreeSet<String>,
+    /// Pages whose Markdown was rendered again (the edited ones included).
+    pub rendered: std::collections::BTreeSet<String>,
+    /// Pages that are gone (deleted, now a draft, or failed to be a page).
+    pub removed: std::collections::BTreeSet<String>,
+    /// Every page's links before the update.
+    pub links: BTreeMap<String, PageLinks>,
+    /// Each board's pages before, in site.yaml order.
+    pub boards: Vec<Vec<String>>,
+    pub series: BTreeMap<String, Series>,
+    pub taxonomies: Vec<Taxonomy>,
 }

@@ -22,6 +22,9 @@ pub struct Templates {
     /// Required arguments of each shortcode, declared in its template as
     /// `{# required: src, alt #}`.
     pub required: HashMap<String, Vec<String>>,
+    /// What herald's functions were given (the dev server updates the
+    /// pages' places, and reloads templates with the rest).
+    pub inputs: crate::functions::Inputs,
 }
 
 /// Reads `{# required: a, b #}` from a shortcode template.
@@ -192,6 +195,7 @@ pub fn load(
         strings,
         images: inputs.images.clone(),
         required,
+        inputs,
     })
 }
 

@@ -8,7 +8,9 @@
 //! [`render_into`] renders everything from it.
 
 mod prepare;
+pub mod reload;
 mod report;
+pub mod update;
 
 use crate::bodies::check_anchors;
 use crate::content::Bodies;
@@ -242,6 +244,17 @@ pub fn render_keeping(
         .search
         .then(|| SearchIndex::build(&loaded.site, &loaded.texts.plain, keep));
     timings.lap("search", &mut clock);
+    render_with(loaded, search, keep, sink, timings)
+}
+
+/// Renders every output of a loaded site with the search index `search`.
+fn render_with(
+    loaded: &Loaded,
+    search: Option<SearchIndex>,
+    keep: bool,
+    sink: &dyn Sink,
+    timings: &mut Timings,
+) -> Result<(render::RenderReport, render::RenderCache)> {
     let extra = syntax_css(&loaded.css);
     let input = render::RenderInput {
         site: &loaded.site,
@@ -254,6 +267,16 @@ pub fn render_keeping(
         pages: render::Pages::Whole,
     };
     render::render_site(input, sink, timings).map_err(fail)
+}
+
+/// Renders every output of a loaded site again with `search`, an index
+/// kept from an earlier render (the dev server, after a theme change).
+pub fn render_again(
+    loaded: &Loaded,
+    search: Option<SearchIndex>,
+    sink: &dyn Sink,
+) -> Result<render::RenderCache> {
+    render_with(loaded, search, true, sink, &mut Timings::default()).map(|(_, cache)| cache)
 }
 
 /// Originals so large that they weigh on the site even with resized copies.

@@ -177,17 +177,14 @@ fn load_templates(
     let page_index = crate::functions::PageIndex {
         root: root.clone(),
         base_path: config.base_path.clone(),
-        pages: content
-            .pages
-            .iter()
-            .filter_map(|(k, p)| {
-                linked
-                    .links
-                    .get(k)
-                    .map(|l| (k.clone(), (p.bundle.is_some(), l.path.clone())))
-            })
-            .collect(),
+        pages: Default::default(),
     };
+    page_index.set(content.pages.iter().filter_map(|(k, p)| {
+        linked
+            .links
+            .get(k)
+            .map(|l| (k.clone(), (p.bundle.is_some(), l.path.clone())))
+    }));
     let inputs = crate::functions::Inputs {
         assets: Arc::new(hashes),
         data: tera::Value::from(data),
@@ -209,16 +206,7 @@ fn render_intros(p: &mut Prepared) {
     let mut intros = BTreeMap::new();
     let mut diags = Vec::new();
     for (k, index) in &p.site.content.indexes {
-        let key = if k.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{k}/_index.md")
-        };
-        let path = if k.is_empty() {
-            String::new()
-        } else {
-            format!("{k}/")
-        };
+        let (key, path) = intro_key(k);
         let (r, d) = inputs.render(&index.file, &index.body, index.body_line, &key, &path);
         diags.extend(d);
         let intro = crate::site::Intro {
@@ -231,9 +219,18 @@ fn render_intros(p: &mut Prepared) {
     p.site.index_rendered = intros;
 }
 
+/// The key and output path of the intro of board `board` (`""`: home).
+pub(super) fn intro_key(board: &str) -> (String, String) {
+    if board.is_empty() {
+        ("_index.md".to_string(), String::new())
+    } else {
+        (format!("{board}/_index.md"), format!("{board}/"))
+    }
+}
+
 /// Static files (theme, then site, overriding), content assets and bundle
 /// assets, plus a short content hash per static file for cache busting.
-fn collect_assets(
+pub(super) fn collect_assets(
     root: &Path,
     config: &Config,
     content: &content::Content,

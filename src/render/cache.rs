@@ -25,10 +25,26 @@ pub struct RenderCache {
     pub(super) values: Values,
     pub(super) jobs: Vec<Job>,
     pub(super) deps: Vec<Deps>,
+    /// The file each job writes.
+    pub(super) files: Vec<String>,
+    /// The feeds, sitemap and redirect files.
+    pub(super) generated: std::collections::BTreeSet<String>,
     pub(super) search: Option<crate::search::SearchIndex>,
 }
 
 impl RenderCache {
+    /// Takes the kept search index out to render again with it, letting
+    /// go of the rest (the new render must not be held beside it).
+    pub fn take_search(&mut self) -> Option<crate::search::SearchIndex> {
+        self.values.pages = Default::default();
+        self.values.own = None;
+        self.values.series = Default::default();
+        self.deps = Vec::new();
+        self.jobs = Vec::new();
+        self.files = Vec::new();
+        self.search.take()
+    }
+
     /// After the text (not the front matter) of `keys` changed in `site`:
     /// re-renders every output that shows one of them, the feeds and the
     /// search index, into `sink`. Returns how many files were written.

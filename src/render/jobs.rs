@@ -297,6 +297,7 @@ impl<'a> Renderer<'a> {
                 map([
                     ("board", self.v.boards[i].clone()),
                     ("pages", Value::from(pages)),
+                    ("total", Value::from(b.pages.len())),
                 ])
             })
             .collect();

@@ -17,12 +17,14 @@ mod clash;
 mod jobs;
 mod plan;
 mod shared;
+mod update;
 use cache::Deps;
 pub use cache::RenderCache;
 use jobs::Renderer;
 use plan::{Job, Plan, jobs};
 pub use shared::PageWriter;
 use shared::{Own, Values, series_values};
+pub use update::Updated;
 
 /// A file copied as is: from the site, or from the built-in theme.
 pub struct Copy {
@@ -151,10 +153,11 @@ pub fn render_site(
                 plan.check_templates(&jobs)
             };
             let sitemap_urls = plan.sitemap_entries(&jobs);
-            let mut generated: Vec<(String, Vec<u8>)> = input.extra_files.to_vec();
-            generated.extend(crate::feeds::feeds(site, input.html));
+            let mut generated: Vec<(String, Vec<u8>)> = crate::feeds::feeds(site, input.html);
             generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
             generated.extend(plan.redirects(&jobs, &mut diags));
+            let names = generated.iter().map(|(p, _)| p.clone()).collect();
+            generated.extend(input.extra_files.iter().cloned());
             let search_files = input
                 .search
                 .as_ref()
@@ -164,9 +167,10 @@ pub fn render_site(
                 .chain(search_files)
                 .map(|(p, _)| p.as_str());
             diags.extend(plan.clashes(&jobs, input.copies, generated_paths));
-            (diags, generated)
+            (diags, (generated, names))
         },
     );
+    let (generated, generated_names) = generated;
     timings.lap("values", &mut clock);
     let search_index = input.search;
     let v = Values {
@@ -262,6 +266,12 @@ pub fn render_site(
         report,
         RenderCache {
             values: v,
+            files: if input.keep {
+                jobs.iter().map(|j| update::job_file(&plan, j)).collect()
+            } else {
+                Vec::new()
+            },
+            generated: generated_names,
             jobs,
             deps,
             search: search_index,

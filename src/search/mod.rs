@@ -132,6 +132,19 @@ fn doc_row(site: &Site, key: &str) -> Value {
     ])
 }
 
+/// `search/index-N.js` for every shard.
+fn shard_files(postings: &Postings, shards: usize, common: usize) -> Vec<File> {
+    (0..shards)
+        .into_par_iter()
+        .map(|i| {
+            (
+                format!("search/index-{i}.js"),
+                postings.render_shard(i, common),
+            )
+        })
+        .collect()
+}
+
 fn chunk_file(i: usize, rows: &[Value]) -> File {
     let body = format!(
         "herald_search(\"d\",{i},{});\n",
@@ -176,16 +189,7 @@ impl SearchIndex {
             let make = |i: usize| DocTokens::new(&doc_text(site, plain, keys[i]), shards);
             (Vec::new(), Postings::build_streaming(n, shards, make))
         };
-        let common = common_df(n);
-        let files: Vec<File> = (0..shards)
-            .into_par_iter()
-            .map(|i| {
-                (
-                    format!("search/index-{i}.js"),
-                    postings.render_shard(i, common),
-                )
-            })
-            .collect();
+        let files = shard_files(&postings, shards, common_df(n));
         let state = keep.then_some((docs, postings));
         Self::finish(site, keys, files, state)
     }
@@ -260,8 +264,59 @@ impl SearchIndex {
         crate::hash::short_hash(&all)
     }
 
-    /// Re-indexes one page whose text changed (its title, terms and date
-    /// did not). Returns the indexes into `files` that changed, or `None`
+    /// Indexes the site again after pages came, went, changed order or
+    /// changed their title, terms or date; the pages not in `changed` keep
+    /// their tokens (unless the number of shards changed).
+    pub fn rebuild(
+        &mut self,
+        site: &Site,
+        plain: &Plain,
+        changed: &std::collections::BTreeSet<String>,
+    ) {
+        let keys = doc_keys(site);
+        let same_order = self.state.as_ref().is_some_and(|state| {
+            state.position.len() == keys.len()
+                && keys
+                    .iter()
+                    .enumerate()
+                    .all(|(i, k)| state.position.get(k.as_str()) == Some(&i))
+        });
+        if same_order {
+            // Only documents' contents changed: each is indexed again.
+            for key in changed {
+                self.update(site, plain, key);
+            }
+            return;
+        }
+        let Some(state) = self.state.take() else {
+            *self = Self::build(site, plain, true);
+            return;
+        };
+        let shards = shard_count(keys.len());
+        let same = shards == self.stats.shards;
+        let mut old: Vec<Option<DocTokens>> = state.docs.into_iter().map(Some).collect();
+        let kept: Vec<Option<DocTokens>> = keys
+            .iter()
+            .map(|k| {
+                let i = *state.position.get(k.as_str())?;
+                (same && !changed.contains(k.as_str()))
+                    .then(|| old[i].take())
+                    .flatten()
+            })
+            .collect();
+        drop(old);
+        let docs: Vec<DocTokens> = kept
+            .into_par_iter()
+            .zip(keys.par_iter())
+            .map(|(d, k)| d.unwrap_or_else(|| DocTokens::new(&doc_text(site, plain, k), shards)))
+            .collect();
+        let postings = Postings::build(&docs, shards);
+        let files = shard_files(&postings, shards, common_df(keys.len()));
+        *self = Self::finish(site, keys, files, Some((docs, postings)));
+    }
+
+    /// Re-indexes one page whose text, title or terms changed (its date
+    /// did not: documents are in date order). Returns the indexes into `files` that changed, or `None`
     /// when the page is unknown or nothing was kept.
     pub fn update(&mut self, site: &Site, plain: &Plain, key: &str) -> Option<Vec<usize>> {
         let state = self.state.as_mut()?;

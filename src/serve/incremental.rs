@@ -9,6 +9,7 @@
 //! checks that both paths serve byte-identical files.
 
 use crate::bodies::{MarkdownInputs, broken_anchors};
+use crate::build::update::PageFile;
 use crate::build::{BuildOptions, Loaded};
 use crate::content::{self, LoadOptions};
 use crate::output::{MemorySink, SharedFiles};
@@ -26,12 +27,35 @@ pub struct Cache {
 
 /// What the quick path did.
 pub enum Outcome {
-    /// The files it re-rendered (some may be unchanged).
-    Updated(SharedFiles),
+    /// The files it re-rendered (some may be unchanged), and the files
+    /// that are no longer part of the site.
+    Updated(UpdateKind, SharedFiles, Vec<String>),
     /// The change needs a full rebuild; the cache is untouched.
     NotQuick,
-    /// Rendering failed part-way; the cache is no longer valid.
+    /// The change needs a full rebuild, and the cache is no longer valid.
     Broken,
+}
+
+/// Which way a rebuild went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateKind {
+    /// Everything loaded and rendered again.
+    Full,
+    /// Pages' text changed: the outputs showing them were rendered again.
+    Text,
+    /// Page files changed (front matter, new, deleted): the site was linked
+    /// again and the outputs showing a changed value or list rendered.
+    Pages,
+    /// Templates, UI strings or data changed: outputs rendered again from
+    /// the kept Markdown.
+    Templates,
+}
+
+impl UpdateKind {
+    /// Only part of the site was made again.
+    pub fn is_quick(self) -> bool {
+        self != UpdateKind::Full
+    }
 }
 
 /// A page whose text changed, ready to go in.
@@ -42,11 +66,20 @@ struct Update {
     rendered: crate::site::Body,
 }
 
-/// Tries the quick path for the files in `changed`.
+/// Tries the quick paths for the files in `changed`: text-only edits of
+/// pages, then any change of page files (front matter, new, deleted).
 pub fn update(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> Outcome {
-    let Some(updates) = prepare(cache, opts, changed) else {
-        return Outcome::NotQuick;
-    };
+    match prepare(cache, opts, changed) {
+        Some(updates) => update_texts(cache, updates),
+        None => match update_pages(cache, opts, changed) {
+            Outcome::NotQuick => update_theme(cache, opts, changed),
+            done => done,
+        },
+    }
+}
+
+/// Text-only edits: the page values of `updates` change, nothing else.
+fn update_texts(cache: &mut Cache, updates: Vec<Update>) -> Outcome {
     let loaded = &mut cache.loaded;
     let (site, texts) = (&mut loaded.site, &mut loaded.texts);
     let keys: Vec<String> = updates.iter().map(|u| u.key.clone()).collect();
@@ -64,7 +97,87 @@ pub fn update(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf
         .render
         .update_pages(site, texts, &loaded.templates, &keys, &sink)
     {
-        Ok(_) => Outcome::Updated(sink.into_shared()),
+        Ok(_) => Outcome::Updated(UpdateKind::Text, sink.into_shared(), Vec::new()),
+        Err(_) => Outcome::Broken,
+    }
+}
+
+/// Templates, UI strings, data or static files: every output rendered
+/// again from the kept site and Markdown.
+fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> Outcome {
+    use crate::build::reload::{ThemeChange, reload_theme, site_relative};
+    let Some(paths) = changed
+        .iter()
+        .map(|p| site_relative(&cache.root, p))
+        .collect::<Option<Vec<String>>>()
+    else {
+        return Outcome::NotQuick;
+    };
+    let Some(change) = ThemeChange::of(&paths, &cache.loaded.site.config.theme) else {
+        return Outcome::NotQuick;
+    };
+    let before: BTreeSet<String> = cache.loaded.copies.iter().map(|c| c.to.clone()).collect();
+    let Ok(rendered) = reload_theme(&mut cache.loaded, opts, change) else {
+        return Outcome::Broken;
+    };
+    let mut gone = before;
+    for c in &cache.loaded.copies {
+        gone.remove(&c.to);
+    }
+    let loaded = &cache.loaded;
+    let mut search = cache.render.take_search();
+    if let Some(index) = &mut search {
+        for key in &rendered {
+            index.update(&loaded.site, &loaded.texts.plain, key);
+        }
+    }
+    let sink = MemorySink::new();
+    match crate::build::render_again(loaded, search, &sink) {
+        Ok(render) => {
+            cache.render = render;
+            let gone = gone.into_iter().collect();
+            Outcome::Updated(UpdateKind::Templates, sink.into_shared(), gone)
+        }
+        Err(_) => Outcome::Broken,
+    }
+}
+
+/// Page files that are new, edited in their front matter or deleted.
+fn update_pages(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> Outcome {
+    let mut files = Vec::new();
+    for path in changed {
+        if is_passing(cache, path) {
+            continue;
+        }
+        let Some(key) = content_key(&cache.root, path) else {
+            return Outcome::NotQuick;
+        };
+        if path.is_dir() {
+            return Outcome::NotQuick;
+        }
+        files.push(PageFile {
+            key,
+            exists: path.is_file(),
+        });
+    }
+    if files.is_empty() {
+        // Only files that came and went: nothing to do.
+        return Outcome::Updated(UpdateKind::Pages, SharedFiles::new(), Vec::new());
+    }
+    let loaded = &mut cache.loaded;
+    let Some(change) = crate::build::update::update_pages(loaded, opts, &files) else {
+        return Outcome::Broken;
+    };
+    let sink = MemorySink::new();
+    match cache.render.update_site(
+        &loaded.site,
+        &loaded.texts,
+        &loaded.templates,
+        &loaded.copies,
+        &change,
+        &sink,
+    ) {
+        Ok(u) => Outcome::Updated(UpdateKind::Pages, sink.into_shared(), u.removed),
         Err(_) => Outcome::Broken,
     }
 }
@@ -101,14 +214,17 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
     for path in changed {
         let key = content_key(&cache.root, path)?;
         let old = site.content.pages.get(&key)?;
-        let (page, body) = content::reload_page(
+        let content::Loaded::Page(page, body) = content::reload_page(
             &site.root,
             &key,
             old.bundle.as_deref(),
             &site.config,
             &load_opts,
         )
-        .ok()??;
+        .ok()?
+        else {
+            return None;
+        };
         if page.meta != old.meta || page.board != old.board || page.kind != old.kind {
             return None;
         }
@@ -139,6 +255,30 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
         return None;
     }
     Some(updates)
+}
+
+/// A file that came and went between two looks (an editor's temporary
+/// file, `sed -i`'s): under `content/`, gone, and neither a page nor a
+/// file the site had.
+fn is_passing(cache: &Cache, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(cache.root.join(content::CONTENT_DIR)) else {
+        return false;
+    };
+    if path.exists() {
+        return false;
+    }
+    let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
+        return false;
+    };
+    let c = &cache.loaded.site.content;
+    !(c.pages.contains_key(&rel)
+        || c.hidden.contains_key(&rel)
+        || c.failed.contains(&rel)
+        || c.indexes
+            .values()
+            .any(|i| i.file.ends_with(&format!("/{rel}")))
+        || c.assets.contains(&rel)
+        || c.pages.values().any(|p| p.assets.contains(&rel)))
 }
 
 /// `ROOT/content/a/b.md` → `a/b.md`, for Markdown files only.

@@ -14,7 +14,7 @@ mod state;
 mod watch;
 
 pub use conn::Limits;
-pub use state::{SiteState, Snapshot};
+pub use state::{SiteState, Snapshot, UpdateKind};
 
 use crate::build::BuildOptions;
 use crate::error::{Diagnostic, Error, Result};
@@ -66,8 +66,8 @@ pub enum ServeEvent {
         millis: u128,
         files: usize,
         changed: usize,
-        /// Only what the change affects was re-rendered.
-        quick: bool,
+        /// What was made again.
+        kind: UpdateKind,
     },
     Failed(Vec<Diagnostic>),
 }
@@ -175,7 +175,7 @@ pub(crate) fn rebuild_and_report(
             millis: r.millis,
             files: r.files,
             changed: r.changed,
-            quick: r.quick,
+            kind: r.kind,
         }),
         Err(Error::Site(d)) => report(ServeEvent::Failed(d)),
         Err(e) => return Err(e),

@@ -6,6 +6,7 @@ use crate::build::BuildOptions;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::{MemorySink, SharedFiles};
 use crate::timings::Timings;
+pub use incremental::UpdateKind;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -24,8 +25,8 @@ pub struct Rebuild {
     pub millis: u128,
     pub files: usize,
     pub changed: usize,
-    /// Only the outputs showing the changed pages were re-rendered.
-    pub quick: bool,
+    /// What was made again.
+    pub kind: UpdateKind,
 }
 
 pub struct SiteState {
@@ -97,7 +98,7 @@ impl SiteState {
         let started = Instant::now();
         if let Some(c) = cache.as_mut() {
             match incremental::update(c, &self.build, changed) {
-                Outcome::Updated(written) => {
+                Outcome::Updated(kind, written, removed) => {
                     let old = self.snapshot();
                     let mut files = old.files.clone();
                     let mut changed = Vec::new();
@@ -107,19 +108,29 @@ impl SiteState {
                             files.insert(path, bytes);
                         }
                     }
+                    for path in removed {
+                        if files.remove(&path).is_some() {
+                            changed.push(path);
+                        }
+                    }
                     let (total, count) = (files.len(), changed.len());
-                    self.publish(files, count, false, None);
+                    let changed: Vec<&String> = changed.iter().collect();
+                    let css = css_only(&changed, &old.files, &files);
+                    self.publish(files, count, css, None);
                     return Ok(Rebuild {
                         millis: started.elapsed().as_millis(),
                         files: total,
                         changed: count,
-                        quick: true,
+                        kind,
                     });
                 }
                 Outcome::Broken => *cache = None,
                 Outcome::NotQuick => {}
             }
         }
+        // The last good build is let go of first: holding it beside the new
+        // one would double the server's peak memory.
+        *cache = None;
         let result = (|| {
             let mut timings = Timings::default();
             let loaded = crate::build::load_site(&self.build, &mut timings)?;
@@ -147,20 +158,7 @@ impl SiteState {
                     .map(|(k, _)| k)
                     .chain(old.files.keys().filter(|k| !files.contains_key(*k)))
                     .collect();
-                // Stylesheets are fingerprinted (`style.css?v=…`), so a CSS edit
-                // also changes every page's link: that alone is still CSS-only.
-                let css_only = !changed.is_empty()
-                    && changed.iter().any(|p| p.ends_with(".css"))
-                    && changed.iter().all(|p| {
-                        p.ends_with(".css")
-                            || (p.ends_with(".html")
-                                && match (old.files.get(*p), files.get(*p)) {
-                                    (Some(a), Some(b)) => {
-                                        without_versions(a) == without_versions(b)
-                                    }
-                                    _ => false,
-                                })
-                    });
+                let css_only = css_only(&changed, &old.files, &files);
                 let count = changed.len();
                 let total = files.len();
                 self.publish(files, count, css_only, Some(base_path));
@@ -168,7 +166,7 @@ impl SiteState {
                     millis: started.elapsed().as_millis(),
                     files: total,
                     changed: count,
-                    quick: false,
+                    kind: UpdateKind::Full,
                 })
             }
             Err(e) => {
@@ -207,6 +205,22 @@ impl SiteState {
             self.live.reload(version, css_only && !had_errors);
         }
     }
+}
+
+/// Whether the `changed` files are stylesheets and pages that differ only
+/// in stylesheet fingerprints (`style.css?v=…`): then browsers swap the
+/// CSS instead of reloading.
+fn css_only(changed: &[&String], old: &SharedFiles, new: &SharedFiles) -> bool {
+    !changed.is_empty()
+        && changed.iter().any(|p| p.ends_with(".css"))
+        && changed.iter().all(|p| {
+            p.ends_with(".css")
+                || (p.ends_with(".html")
+                    && match (old.get(*p), new.get(*p)) {
+                        (Some(a), Some(b)) => without_versions(a) == without_versions(b),
+                        _ => false,
+                    })
+        })
 }
 
 /// The bytes with `?v=<10 hex digits>` fingerprints blanked.

@@ -206,7 +206,9 @@ pub fn page(site: &Site, html: &BTreeMap<String, Html>, shared: &Shared, key: &s
     page_with(site, shared, key, site.rendered.get(key), html.get(key))
 }
 
-/// A board: `{ key, title, kind, url, description, intro, count }`.
+/// A board: `{ key, title, kind, url, description, intro, feed_url }`.
+/// No page count: every page shows its board, and a count would tie each
+/// page to every other (the home page and board pages have their totals).
 pub fn board(site: &Site, index: usize) -> Value {
     let b = &site.boards[index];
     let intro = site.index_rendered.get(&b.config.key);
@@ -221,7 +223,6 @@ pub fn board(site: &Site, index: usize) -> Value {
         url: site.url(&format!("{}/", b.config.key)),
         description,
         intro: intro.map_or(Value::none(), |r| r.html.value()),
-        count: b.pages.len(),
         feed_url: site
             .config
             .feeds
@@ -239,7 +240,6 @@ struct BoardView<'a> {
     url: String,
     description: Option<String>,
     intro: Value,
-    count: usize,
     feed_url: Option<String>,
 }
 

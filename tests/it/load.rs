@@ -105,7 +105,9 @@ fn serves_50k_requests_during_20_rebuilds_without_a_failure_or_a_mixed_response(
     let quick = Arc::new(AtomicUsize::new(0));
     let counter = quick.clone();
     let report = move |e: herald::serve::ServeEvent| {
-        if let herald::serve::ServeEvent::Rebuilt { quick: true, .. } = e {
+        if let herald::serve::ServeEvent::Rebuilt { kind, .. } = e
+            && kind.is_quick()
+        {
             counter.fetch_add(1, Ordering::SeqCst);
         }
     };

@@ -19,5 +19,6 @@ mod real_sites;
 mod safety;
 mod serve;
 mod serve_attacks;
+mod serve_diff;
 mod theme;
 mod toolkit;

@@ -1,35 +1,36 @@
 //! `herald serve`: pages from memory, live reload, errors in the browser,
-//! hostile paths, and a long random sequence of edits after which every
-//! served file equals a fresh `herald build`.
+//! hostile paths (the random edit sequence is in `serve_diff.rs`).
 
 use crate::common::*;
-use herald::serve::{ServeOptions, start};
+use herald::serve::{ServeOptions, UpdateKind, start};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn serve(f: &Fixture) -> herald::serve::Running {
-    serve_counting(f, Arc::new(AtomicUsize::new(0)))
+    serve_recording(f, Arc::default())
 }
 
-/// Starts a server that counts its quick (partial) rebuilds in `quick`.
-fn serve_counting(f: &Fixture, quick: Arc<AtomicUsize>) -> herald::serve::Running {
+/// Starts a server that records which way each rebuild went.
+pub(crate) fn serve_recording(
+    f: &Fixture,
+    kinds: Arc<std::sync::Mutex<Vec<UpdateKind>>>,
+) -> herald::serve::Running {
     let opts = ServeOptions {
         port: 0,
         ..ServeOptions::new(f.path())
     };
     let report = move |e: herald::serve::ServeEvent| {
-        if let herald::serve::ServeEvent::Rebuilt { quick: true, .. } = e {
-            quick.fetch_add(1, Ordering::SeqCst);
+        if let herald::serve::ServeEvent::Rebuilt { kind, .. } = e {
+            kinds.lock().unwrap().push(kind);
         }
     };
     start(&opts, Arc::new(report)).expect("server starts")
 }
 
 /// Replaces the text after the front matter of `rel`.
-fn set_body(f: &Fixture, rel: &str, body: &str) {
+pub(crate) fn set_body(f: &Fixture, rel: &str, body: &str) {
     let text = std::fs::read_to_string(f.path().join(rel)).unwrap_or_default();
     let Some(end) = text.get(4..).and_then(|t| t.find("\n---\n")) else {
         return;
@@ -68,7 +69,7 @@ fn get(r: &herald::serve::Running, path: &str) -> (u16, String, String) {
 }
 
 /// Waits until `cond` holds (polling), or panics after `secs`.
-fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
+pub(crate) fn wait_for(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
     let start = Instant::now();
     while !cond() {
         assert!(
@@ -329,174 +330,6 @@ fn many_live_connections_do_not_starve_page_requests() {
     }
     assert!(start.elapsed() < Duration::from_secs(10));
     drop(conns);
-}
-
-/// SplitMix64 for the random edit sequence.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// The served snapshot (before live-script injection) equals a fresh build
-/// with the same base URL, byte for byte, after every step of a seeded
-/// random sequence of edits made on disk and picked up by the watcher.
-#[test]
-fn served_site_equals_a_fresh_build_after_random_edits() {
-    let f = Fixture::new();
-    let quick = Arc::new(AtomicUsize::new(0));
-    let r = serve_counting(&f, quick.clone());
-    let mut rng = Rng(20261127);
-    // Text-only edits take the quick path; these bodies change summaries,
-    // code, links, anchors (which forces a full rebuild) and series pages.
-    let bodies = [
-        "换了一段正文。\n",
-        "摘要在前。\n\n<!-- more -->\n\n后面的内容。\n",
-        "```rust\nfn main() {}\n```\n\n代码之后。\n",
-        "见 [细节](@/news/b.md#细节) 和 [关于](@/about.md)。\n",
-        "## 新的小节\n\n有了新锚点。\n",
-        "Plain English text, reading and searching.\n",
-        "",
-    ];
-    let fixed = [
-        "content/lessons/one.md",
-        "content/lessons/two.md",
-        "content/cases/x.md",
-        "content/publications/book/index.md",
-        "content/about.md",
-    ];
-    let mut pages: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
-    let mut counter = 0;
-    let opts = {
-        let mut o = r.state.build_options().clone();
-        o.base_url = Some(format!("http://127.0.0.1:{}/portal/", r.addr.port()));
-        o
-    };
-    let mut broken_since = None;
-    for step in 0..60 {
-        counter += 1;
-        // A broken page is fixed two steps later, so most steps start from
-        // a good build.
-        if broken_since.is_some_and(|s| s + 2 <= step) {
-            f.write(
-                "content/news/broken.md",
-                &format!("---\ntitle: 修好 {counter}\n---\n"),
-            );
-            broken_since = None;
-        }
-        let kind = rng.below(12);
-        match kind {
-            8..=11 => {
-                let n = pages.len() + fixed.len();
-                let i = rng.below(n);
-                let rel = if i < pages.len() {
-                    format!("content/news/{}.md", pages[i])
-                } else {
-                    fixed[i - pages.len()].to_string()
-                };
-                let body = bodies[rng.below(bodies.len())];
-                set_body(&f, &rel, &format!("{body}{counter}\n"));
-            }
-            0 => {
-                let name = format!("n{counter}");
-                f.write(
-                    &format!("content/news/{name}.md"),
-                    &format!(
-                        "---\ntitle: 新页 {counter}\ndate: 2024-06-{:02}\n---\n正文 {counter}。\n",
-                        1 + counter % 28
-                    ),
-                );
-                pages.push(name);
-            }
-            1 if pages.len() > 1 => {
-                let i = rng.below(pages.len());
-                let p = &pages[i];
-                f.write(&format!("content/news/{p}.md"), &format!("---\ntitle: 改 {counter}\ndate: 2024-07-{:02}\ntags: [标签{}]\n---\n正文。\n", 1 + counter % 28, counter % 3));
-            }
-            2 => {
-                let p = &pages[rng.below(pages.len())];
-                let path = f.path().join(format!("content/news/{p}.md"));
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                f.write(
-                    &format!("content/news/{p}.md"),
-                    &format!("{text}\n新增一段 {counter}。\n"),
-                );
-            }
-            3 if pages.len() > 1 => {
-                let i = rng.below(pages.len());
-                let old = pages[i].clone();
-                let new = format!("r{counter}");
-                let _ = std::fs::rename(
-                    f.path().join(format!("content/news/{old}.md")),
-                    f.path().join(format!("content/news/{new}.md")),
-                );
-                pages[i] = new;
-            }
-            4 if pages.len() > 2 => {
-                let i = rng.below(pages.len());
-                let p = pages.remove(i);
-                let _ = std::fs::remove_file(f.path().join(format!("content/news/{p}.md")));
-            }
-            5 => {
-                // Break a page, then fix it in a later step.
-                f.write("content/news/broken.md", "---\ntitle: [unclosed\n---\n");
-                broken_since.get_or_insert(step);
-            }
-            6 => {
-                // A template edit that changes every article page.
-                let base = std::fs::read_to_string(
-                    crate::common::repo().join("themes/default/templates/article.html"),
-                )
-                .unwrap();
-                f.write(
-                    "themes/default/templates/article.html",
-                    &base.replacen(
-                        "{% block main %}",
-                        &format!("{{% block main %}}<!-- {counter} -->"),
-                        1,
-                    ),
-                );
-            }
-            _ => {
-                f.write(
-                    "content/news/broken.md",
-                    &format!("---\ntitle: 修好 {counter}\n---\n"),
-                );
-            }
-        }
-        // Wait until the server has caught up with the files on disk.
-        let expected = herald::build_to_memory(&opts);
-        wait_for(
-            10,
-            &format!("step {step} to be served"),
-            || match &expected {
-                Ok((files, _)) => {
-                    let served = r.state.snapshot();
-                    r.state.errors().is_empty()
-                        && served.files.len() == files.len()
-                        && served
-                            .files
-                            .iter()
-                            .zip(files)
-                            .all(|((a, x), (b, y))| a == b && x[..] == y[..])
-                }
-                Err(_) => !r.state.errors().is_empty(),
-            },
-        );
-    }
-    let quick = quick.load(Ordering::SeqCst);
-    assert!(
-        quick >= 5,
-        "only {quick} quick rebuilds: the quick path was hardly exercised"
-    );
 }
 
 /// In headless Chromium: an open page updates by itself after an edit,

@@ -1,0 +1,269 @@
+//! The dev server always equals a full build: a seeded random sequence of
+//! edits — page text, every kind of front-matter change (title, date,
+//! tags, series and order, draft, summary, aliases, slug), new, deleted and
+//! renamed pages, broken pages, templates, UI strings and data files — made
+//! on disk and picked up by the watcher; after every step the served files
+//! equal a fresh build byte for byte, and every quick path was taken.
+
+use crate::common::*;
+use crate::serve::{serve_recording, set_body, wait_for};
+use herald::serve::UpdateKind;
+use std::sync::{Arc, Mutex};
+
+/// SplitMix64 for the random edit sequence.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Replaces (or adds) the front-matter line `name: …` of `rel`.
+fn set_field(f: &Fixture, rel: &str, name: &str, value: Option<&str>) {
+    let path = f.path().join(rel);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let Some(end) = text.get(4..).and_then(|t| t.find("\n---\n")) else {
+        return;
+    };
+    let (front, body) = (&text[4..4 + end], &text[4 + end..]);
+    let prefix = format!("{name}:");
+    let mut lines: Vec<String> = front
+        .lines()
+        .filter(|l| !l.starts_with(&prefix))
+        .map(str::to_string)
+        .collect();
+    if let Some(v) = value {
+        lines.push(format!("{name}: {v}"));
+    }
+    f.write(rel, &format!("---\n{}{body}", lines.join("\n")));
+}
+
+const BODIES: [&str; 8] = [
+    "换了一段正文。\n",
+    "摘要在前。\n\n<!-- more -->\n\n后面的内容。\n",
+    "```rust\nfn main() {}\n```\n\n代码之后。\n",
+    "见 [细节](@/about.md#细节) 和 [第一课](@/lessons/one.md)。\n",
+    "## 新的小节\n\n有了新锚点。\n",
+    "Plain English text, reading and searching.\n",
+    "",
+    "看 [第二课](../lessons/two.md) 和 [A](/news/a/)。\n",
+];
+
+#[test]
+fn served_site_equals_a_fresh_build_after_random_edits() {
+    let f = Fixture::new();
+    // A data file shown by a shortcode, and a site override of UI strings.
+    f.write(
+        "data/scores.csv",
+        "name,unit,points\n张三,一队,10\n李四,二队,8\n",
+    );
+    f.write(
+        "content/scores.md",
+        "---\ntitle: 积分榜\n---\n{{ leaderboard(source=\"scores\") }}\n",
+    );
+    f.write("i18n/zh-CN.yaml", "read_more: 阅读全文\n");
+    let kinds = Arc::new(Mutex::new(Vec::new()));
+    let r = serve_recording(&f, kinds.clone());
+    let mut rng = Rng(20261206);
+    let fixed = [
+        "content/lessons/one.md",
+        "content/lessons/two.md",
+        "content/cases/x.md",
+        "content/publications/book/index.md",
+    ];
+    // Linked from pages (with an anchor): never broken by the edits.
+    f.write(
+        "content/about.md",
+        "---\ntitle: 关于\n---\n## 细节\n\n关于本站。\n",
+    );
+    let mut pages: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+    let opts = {
+        let mut o = r.state.build_options().clone();
+        o.base_url = Some(format!("http://127.0.0.1:{}/portal/", r.addr.port()));
+        o
+    };
+    let mut broken_since = None;
+    let mut counter = 0;
+    for step in 0..90 {
+        counter += 1;
+        // A broken page is fixed two steps later, so most steps start from
+        // a good build.
+        if broken_since.is_some_and(|s| s + 2 <= step) {
+            f.write(
+                "content/news/broken.md",
+                &format!("---\ntitle: 修好 {counter}\n---\n"),
+            );
+            broken_since = None;
+        }
+        let news = |rng: &mut Rng, pages: &[String]| {
+            format!("content/news/{}.md", pages[rng.below(pages.len())])
+        };
+        let any = |rng: &mut Rng, pages: &[String]| {
+            let i = rng.below(pages.len() + fixed.len());
+            if i < pages.len() {
+                format!("content/news/{}.md", pages[i])
+            } else {
+                fixed[i - pages.len()].to_string()
+            }
+        };
+        // Theme edits (16 to 18) twice as likely as each other kind.
+        let choice = match rng.below(23) {
+            n @ 20..=22 => n - 4,
+            n => n,
+        };
+        match choice {
+            0..=3 => {
+                let rel = any(&mut rng, &pages);
+                let body = BODIES[rng.below(BODIES.len())];
+                set_body(&f, &rel, &format!("{body}{counter}\n"));
+            }
+            4 => {
+                let rel = any(&mut rng, &pages);
+                set_field(&f, &rel, "title", Some(&format!("新标题 {counter}")));
+            }
+            5 => {
+                // Moves the page within its board.
+                let rel = news(&mut rng, &pages);
+                let date = format!("2024-0{}-{:02}", 1 + counter % 9, 1 + counter % 28);
+                set_field(&f, &rel, "date", Some(&date));
+            }
+            6 => {
+                let rel = any(&mut rng, &pages);
+                let tags = ["[甲]", "[甲, 乙]", "[乙]", "[]"][rng.below(4)];
+                set_field(&f, &rel, "tags", Some(tags));
+            }
+            7 => {
+                // Lesson order and series: reorders or splits the course.
+                // Odd orders for one, even for two: never the same.
+                let i = rng.below(2);
+                let order = 1 + i + 2 * rng.below(3);
+                set_field(&f, fixed[i], "order", Some(&order.to_string()));
+                let series = ["入门", "进阶"][rng.below(2)];
+                set_field(&f, fixed[i], "series", Some(series));
+            }
+            8 => {
+                let rel = news(&mut rng, &pages);
+                let draft = if rng.below(2) == 0 {
+                    Some("true")
+                } else {
+                    None
+                };
+                set_field(&f, &rel, "draft", draft);
+            }
+            9 => {
+                let rel = any(&mut rng, &pages);
+                let summary = format!("手写的摘要 {counter}");
+                let v = (rng.below(2) == 0).then_some(summary.as_str());
+                set_field(&f, &rel, "summary", v);
+            }
+            10 => {
+                let rel = news(&mut rng, &pages);
+                let alias = format!("[/old/{counter}/]");
+                let v = (rng.below(2) == 0).then_some(alias.as_str());
+                set_field(&f, &rel, "aliases", v);
+            }
+            11 => {
+                let rel = news(&mut rng, &pages);
+                let slug = format!("slug-{counter}");
+                let v = (rng.below(2) == 0).then_some(slug.as_str());
+                set_field(&f, &rel, "slug", v);
+            }
+            12 => {
+                let name = format!("n{counter}");
+                f.write(
+                    &format!("content/news/{name}.md"),
+                    &format!(
+                        "---\ntitle: 新页 {counter}\ndate: 2024-06-{:02}\ntags: [甲]\n---\n正文 {counter}。\n",
+                        1 + counter % 28
+                    ),
+                );
+                pages.push(name);
+            }
+            13 if pages.len() > 1 => {
+                let i = rng.below(pages.len());
+                let old = pages[i].clone();
+                let new = format!("r{counter}");
+                let _ = std::fs::rename(
+                    f.path().join(format!("content/news/{old}.md")),
+                    f.path().join(format!("content/news/{new}.md")),
+                );
+                pages[i] = new;
+            }
+            14 if pages.len() > 2 => {
+                let i = rng.below(pages.len());
+                let p = pages.remove(i);
+                let _ = std::fs::remove_file(f.path().join(format!("content/news/{p}.md")));
+            }
+            15 => {
+                f.write("content/news/broken.md", "---\ntitle: [unclosed\n---\n");
+                broken_since.get_or_insert(step);
+            }
+            16 => {
+                let base =
+                    std::fs::read_to_string(repo().join("themes/default/templates/article.html"))
+                        .unwrap();
+                f.write(
+                    "themes/default/templates/article.html",
+                    &base.replacen(
+                        "{% block main %}",
+                        &format!("{{% block main %}}<!-- {counter} -->"),
+                        1,
+                    ),
+                );
+            }
+            17 => f.write(
+                "data/scores.csv",
+                &format!("name,unit,points\n张三,一队,{counter}\n李四,二队,8\n"),
+            ),
+            18 => f.write(
+                "i18n/zh-CN.yaml",
+                &format!("read_more: 阅读全文 {counter}\nlatest: 最新 {counter}\n"),
+            ),
+            _ => f.write(
+                "content/news/broken.md",
+                &format!("---\ntitle: 修好 {counter}\n---\n"),
+            ),
+        }
+        // Wait until the server has caught up with the files on disk.
+        let expected = herald::build_to_memory(&opts);
+        wait_for(
+            10,
+            &format!("step {step} to be served"),
+            || match &expected {
+                Ok((files, _)) => {
+                    let served = r.state.snapshot();
+                    r.state.errors().is_empty()
+                        && served.files.len() == files.len()
+                        && served
+                            .files
+                            .iter()
+                            .zip(files)
+                            .all(|((a, x), (b, y))| a == b && x[..] == y[..])
+                }
+                Err(_) => !r.state.errors().is_empty(),
+            },
+        );
+    }
+    let kinds = kinds.lock().unwrap().clone();
+    let count = |k: UpdateKind| kinds.iter().filter(|x| **x == k).count();
+    let (text, pages, templates) = (
+        count(UpdateKind::Text),
+        count(UpdateKind::Pages),
+        count(UpdateKind::Templates),
+    );
+    let full = count(UpdateKind::Full);
+    eprintln!("rebuilds: {text} text, {pages} pages, {templates} templates, {full} full");
+    assert!(
+        text >= 5 && pages >= 15 && templates >= 4,
+        "quick paths hardly taken: {text} text, {pages} pages, {templates} templates, {full} full"
+    );
+}

@@ -201,11 +201,25 @@ fn plan(site: &Site) -> Vec<Feed> {
 /// Every feed of the site; `html` holds the HTML of (at least) the
 /// [`pages_in_full`].
 pub fn feeds(site: &Site, html: &BTreeMap<String, Html>) -> Vec<File> {
+    feeds_where(site, html, &|_, _| true).0
+}
+
+/// The feeds for which `want(path, pages shown)` holds, and every feed's
+/// path and pages (the dev server makes again only the feeds whose pages
+/// or their values changed).
+pub fn feeds_where(
+    site: &Site,
+    html: &BTreeMap<String, Html>,
+    want: &dyn Fn(&str, &[String]) -> bool,
+) -> (Vec<File>, Vec<(String, Vec<String>)>) {
     let feed = Sources { site, html };
-    plan(site)
+    let plan = plan(site);
+    let files = plan
         .iter()
+        .filter(|f| want(&f.path, &f.keys))
         .map(|f| atom(&feed, &f.title, &f.path, &f.alternate, &f.keys))
-        .collect()
+        .collect();
+    (files, plan.into_iter().map(|f| (f.path, f.keys)).collect())
 }
 
 /// The pages whose full HTML some feed shows.

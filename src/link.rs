@@ -137,7 +137,9 @@ fn link_reusing(
 ) -> (Linked, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut kept: Vec<(String, PageLinks)> = Vec::with_capacity(content.pages.len());
-    let mut by_path: HashMap<String, &str> = HashMap::with_capacity(content.pages.len());
+    // FxHash: a path's owner is only looked up, never iterated.
+    let mut by_path: rustc_hash::FxHashMap<String, &str> = Default::default();
+    by_path.reserve(content.pages.len());
     // Paths and resources (which look at files) in parallel; clashes in
     // key order.
     let found: Vec<(&String, &Page, PageLinks, Vec<Diagnostic>)> = content

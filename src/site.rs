@@ -195,6 +195,8 @@ pub struct SiteChange {
     pub rendered: std::collections::BTreeSet<String>,
     /// Pages that are gone (deleted, now a draft, or failed to be a page).
     pub removed: std::collections::BTreeSet<String>,
+    /// The front matter the edited pages had (none for new pages).
+    pub before: BTreeMap<String, crate::frontmatter::FrontMatter>,
     /// Every page's links before the update.
     pub links: BTreeMap<String, PageLinks>,
     /// Each board's pages before, in site.yaml order.

@@ -80,7 +80,11 @@ pub fn update_pages(
 
     let mut edited = BTreeSet::new();
     let mut removed = BTreeSet::new();
+    let mut before = BTreeMap::new();
     for (key, file) in reread {
+        if let Some(page) = site.content.pages.get(&key) {
+            before.insert(key.clone(), page.meta.clone());
+        }
         let was_page = site.content.pages.contains_key(&key);
         let body = match file {
             Some(l) => site.content.replace(&key, l),
@@ -126,6 +130,7 @@ pub fn update_pages(
         taxonomies: std::mem::replace(&mut site.taxonomies, linked.taxonomies),
         edited,
         removed,
+        before,
         rendered: BTreeSet::new(),
     };
     site.boards = linked.boards;

@@ -27,8 +27,11 @@ pub struct RenderCache {
     pub(super) deps: Vec<Deps>,
     /// The file each job writes.
     pub(super) files: Vec<String>,
-    /// The feeds, sitemap and redirect files.
-    pub(super) generated: std::collections::BTreeSet<String>,
+    /// Each feed's path and the pages it shows.
+    pub(super) feeds: std::collections::HashMap<String, Vec<String>>,
+    /// The sitemap files (with robots.txt) and the redirect pages.
+    pub(super) sitemaps: std::collections::BTreeSet<String>,
+    pub(super) redirects: std::collections::BTreeSet<String>,
     pub(super) search: Option<crate::search::SearchIndex>,
 }
 

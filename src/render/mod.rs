@@ -153,10 +153,18 @@ pub fn render_site(
                 plan.check_templates(&jobs)
             };
             let sitemap_urls = plan.sitemap_entries(&jobs);
-            let mut generated: Vec<(String, Vec<u8>)> = crate::feeds::feeds(site, input.html);
-            generated.extend(crate::feeds::sitemap(site, &sitemap_urls));
-            generated.extend(plan.redirects(&jobs, &mut diags));
-            let names = generated.iter().map(|(p, _)| p.clone()).collect();
+            let (mut generated, feeds) = crate::feeds::feeds_where(site, input.html, &|_, _| true);
+            let sitemaps = crate::feeds::sitemap(site, &sitemap_urls);
+            let redirects = plan.redirects(&jobs, &mut diags);
+            let names =
+                |files: &[(String, Vec<u8>)]| files.iter().map(|(p, _)| p.clone()).collect();
+            let names = (
+                feeds.into_iter().collect(),
+                names(&sitemaps),
+                names(&redirects),
+            );
+            generated.extend(sitemaps);
+            generated.extend(redirects);
             generated.extend(input.extra_files.iter().cloned());
             let search_files = input
                 .search
@@ -170,7 +178,7 @@ pub fn render_site(
             (diags, (generated, names))
         },
     );
-    let (generated, generated_names) = generated;
+    let (generated, (feeds, sitemaps, redirects)) = generated;
     timings.lap("values", &mut clock);
     let search_index = input.search;
     let v = Values {
@@ -271,7 +279,9 @@ pub fn render_site(
             } else {
                 Vec::new()
             },
-            generated: generated_names,
+            feeds,
+            sitemaps,
+            redirects,
             jobs,
             deps,
             search: search_index,

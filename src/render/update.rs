@@ -47,11 +47,43 @@ impl RenderCache {
         sink: &dyn Sink,
     ) -> Result<Updated, Vec<Diagnostic>> {
         let plan = Plan { site, templates };
-        let new_jobs = jobs(site);
-        let missing = plan.check_templates(&new_jobs);
-        if !missing.is_empty() {
-            return Err(missing);
-        }
+        let same_shape = self.same_shape(site, change);
+        let mut removed: Vec<String> = Vec::new();
+        // Each job's record of what it showed (`None`: a new job).
+        let old: Vec<Option<Deps>> = if same_shape {
+            let edited: Vec<Job> = change.edited.iter().map(|k| Job::Page(k.clone())).collect();
+            let missing = plan.check_templates(&edited);
+            if !missing.is_empty() {
+                return Err(missing);
+            }
+            std::mem::take(&mut self.deps)
+                .into_iter()
+                .map(Some)
+                .collect()
+        } else {
+            let new_jobs = jobs(site);
+            let missing = plan.check_templates(&new_jobs);
+            if !missing.is_empty() {
+                return Err(missing);
+            }
+            let new_files: Vec<String> = new_jobs.iter().map(|j| job_file(&plan, j)).collect();
+            let kept: BTreeSet<&String> = new_files.iter().collect();
+            removed.extend(self.files.iter().filter(|f| !kept.contains(f)).cloned());
+            let mut by_file: HashMap<&str, Deps> = self
+                .files
+                .iter()
+                .map(String::as_str)
+                .zip(std::mem::take(&mut self.deps))
+                .collect();
+            let old = new_files
+                .iter()
+                .map(|f| by_file.remove(f.as_str()))
+                .collect();
+            drop(by_file);
+            self.jobs = new_jobs;
+            self.files = new_files;
+            old
+        };
 
         // Values every output shares: a change re-renders everything.
         let site_value = values::site(site, &templates.strings);
@@ -72,48 +104,31 @@ impl RenderCache {
             .enumerate()
             .map(|(i, b)| change.boards.get(i) != Some(&b.pages))
             .collect();
-
         let (pages, series) = self.update_values(site, texts, change);
 
-        // The search index.
-        let mut search_changed = false;
-        let mut removed: Vec<String> = Vec::new();
         let mut written = 0;
-        if let Some(index) = &mut self.search {
-            let before: HashMap<String, Vec<u8>> = index.files.iter().cloned().collect();
-            index.rebuild(site, &texts.plain, &change.rendered);
-            let now: BTreeSet<&String> = index.files.iter().map(|(p, _)| p).collect();
-            removed.extend(before.keys().filter(|p| !now.contains(p)).cloned());
-            for (path, bytes) in &index.files {
-                if before.get(path) != Some(bytes) {
-                    write(sink, path, bytes).map_err(|d| vec![d])?;
-                    written += 1;
-                    search_changed = true;
-                }
-            }
-            if search_changed {
-                self.values.search = search_value(site, index);
-            }
-        }
+        let search_changed =
+            self.update_search(site, texts, change, sink, &mut removed, &mut written)?;
 
         // Which outputs to render.
-        let old_files = std::mem::take(&mut self.files);
-        let mut old_deps: HashMap<&str, Deps> = old_files
+        // Terms whose pages changed, compared once (not for every pager).
+        let terms_changed: std::collections::HashSet<(usize, &str)> = site
+            .taxonomies
             .iter()
-            .map(String::as_str)
-            .zip(std::mem::take(&mut self.deps))
+            .enumerate()
+            .flat_map(|(ti, t)| t.terms.iter().map(move |(slug, term)| (ti, slug, term)))
+            .filter(|(ti, slug, term)| {
+                change
+                    .taxonomies
+                    .get(*ti)
+                    .and_then(|t| t.terms.get(*slug))
+                    .map(|t| &t.pages)
+                    != Some(&term.pages)
+            })
+            .map(|(ti, slug, _)| (ti, slug.as_str()))
             .collect();
-        let new_files: Vec<String> = new_jobs.iter().map(|j| job_file(&plan, j)).collect();
-        let kept: BTreeSet<&String> = new_files.iter().collect();
-        removed.extend(old_files.iter().filter(|f| !kept.contains(f)).cloned());
-        let terms_changed = |ti: usize, slug: &str| {
-            change
-                .taxonomies
-                .get(ti)
-                .and_then(|t| t.terms.get(slug))
-                .map(|t| &t.pages)
-                != site.taxonomies[ti].terms.get(slug).map(|t| &t.pages)
-        };
+        let pages: rustc_hash::FxHashSet<&str> = pages.iter().map(String::as_str).collect();
+        let series: rustc_hash::FxHashSet<&str> = series.iter().map(String::as_str).collect();
         let board_of = |key: &str| {
             site.content.pages[key]
                 .board
@@ -121,23 +136,26 @@ impl RenderCache {
                 .and_then(|b| site.boards.iter().position(|x| &x.config.key == b))
         };
         let shows = |d: &Deps| {
-            d.pages.iter().any(|p| pages.contains(p)) || d.series.iter().any(|s| series.contains(s))
+            d.pages.iter().any(|p| pages.contains(p.as_str()))
+                || d.series.iter().any(|s| series.contains(s.as_str()))
         };
-        let todo: Vec<usize> = (0..new_jobs.len())
+        let todo: Vec<usize> = (0..self.jobs.len())
             .filter(|&i| {
-                let Some(deps) = old_deps.get(new_files[i].as_str()) else {
+                let Some(deps) = &old[i] else {
                     return true;
                 };
                 everything
                     || shows(deps)
-                    || match &new_jobs[i] {
+                    || match &self.jobs[i] {
                         Job::Page(k) => {
                             change.rendered.contains(k)
                                 || board_of(k).is_some_and(|b| boards_changed[b])
                         }
                         Job::Board { index, .. } => lists_changed[*index] || boards_changed[*index],
                         Job::Home | Job::TaxonomyList(_) => true,
-                        Job::Term { taxonomy, slug, .. } => terms_changed(*taxonomy, slug),
+                        Job::Term { taxonomy, slug, .. } => {
+                            terms_changed.contains(&(*taxonomy, slug.as_str()))
+                        }
                         Job::Search => search_changed,
                         Job::NotFound => false,
                     }
@@ -150,9 +168,9 @@ impl RenderCache {
         };
         let results: Vec<(usize, Result<Deps, Diagnostic>)> = todo
             .par_iter()
-            .map(|&i| (i, r.run(&new_jobs[i], sink)))
+            .map(|&i| (i, r.run(&self.jobs[i], sink)))
             .collect();
-        let mut deps: Vec<Option<Deps>> = new_files.iter().map(|_| None).collect();
+        let mut deps = old;
         let mut failures = Vec::new();
         for (i, result) in results {
             match result {
@@ -163,46 +181,170 @@ impl RenderCache {
                 Err(e) => failures.push(e),
             }
         }
-        self.deps = deps
-            .into_iter()
-            .zip(&new_files)
-            .map(|(d, f)| {
-                d.or_else(|| old_deps.remove(f.as_str()))
-                    .unwrap_or_default()
-            })
-            .collect();
-        drop(old_deps);
-        self.jobs = new_jobs;
-        self.files = new_files;
+        self.deps = deps.into_iter().map(Option::unwrap_or_default).collect();
 
-        // Feeds, sitemap, redirects: made again whole (they are small).
         let mut diags = Vec::new();
-        let mut generated = crate::feeds::feeds(site, &texts.html);
-        generated.extend(crate::feeds::sitemap(
-            site,
-            &plan.sitemap_entries(&self.jobs),
-        ));
-        generated.extend(plan.redirects(&self.jobs, &mut diags));
-        let search_files = self.search.as_ref().map_or(&[][..], |i| i.files.as_slice());
-        let paths = generated
-            .iter()
-            .chain(search_files)
-            .map(|(p, _)| p.as_str())
-            .chain(std::iter::once("syntax.css"));
-        diags.extend(plan.clashes(&self.jobs, copies, paths));
-        let names: BTreeSet<String> = generated.iter().map(|(p, _)| p.clone()).collect();
-        removed.extend(self.generated.difference(&names).cloned());
-        for (path, bytes) in &generated {
-            write(sink, path, bytes).map_err(|d| vec![d])?;
-            written += 1;
-        }
-        self.generated = names;
+        self.update_generated(
+            &plan,
+            texts,
+            copies,
+            change,
+            same_shape,
+            &pages,
+            sink,
+            &mut removed,
+            &mut written,
+            &mut diags,
+        )?;
         merge_repeated(&mut diags, failures.into_iter());
         if diags.is_empty() {
             Ok(Updated { written, removed })
         } else {
             Err(diags)
         }
+    }
+
+    /// Whether the site has the same outputs at the same paths as before
+    /// `change`: no page came or went or moved, and every board and term
+    /// has as many pagers as before.
+    fn same_shape(&self, site: &Site, change: &SiteChange) -> bool {
+        let pagers = |n: usize, per: Option<usize>| super::plan::pagination(n, per);
+        change.removed.is_empty()
+            && change
+                .edited
+                .iter()
+                .all(|k| change.links.get(k).map(|l| &l.path) == site.links.get(k).map(|l| &l.path))
+            && site.boards.iter().zip(&change.boards).all(|(b, before)| {
+                pagers(b.pages.len(), b.config.paginate) == pagers(before.len(), b.config.paginate)
+            })
+            && site
+                .taxonomies
+                .iter()
+                .zip(&change.taxonomies)
+                .enumerate()
+                .all(|(ti, (t, before))| {
+                    let per = site.config.taxonomies[ti].paginate;
+                    t.terms.len() == before.terms.len()
+                        && t.terms.iter().all(|(slug, term)| {
+                            before.terms.get(slug).is_some_and(|b| {
+                                pagers(b.pages.len(), per) == pagers(term.pages.len(), per)
+                            })
+                        })
+                })
+    }
+
+    /// Indexes the change; writes the index files that changed. Returns
+    /// whether any did.
+    fn update_search(
+        &mut self,
+        site: &Site,
+        texts: &Texts,
+        change: &SiteChange,
+        sink: &dyn Sink,
+        removed: &mut Vec<String>,
+        written: &mut usize,
+    ) -> Result<bool, Vec<Diagnostic>> {
+        let Some(index) = &mut self.search else {
+            return Ok(false);
+        };
+        let before: Vec<String> = index.files.iter().map(|(p, _)| p.clone()).collect();
+        // The files that changed, or all of them when the index was made
+        // again (the snapshot keeps only those that differ).
+        let changed: Vec<usize> = match index.rebuild(site, &texts.plain, &change.rendered) {
+            Some(files) => files,
+            None => {
+                let now: BTreeSet<&String> = index.files.iter().map(|(p, _)| p).collect();
+                removed.extend(before.into_iter().filter(|p| !now.contains(p)));
+                (0..index.files.len()).collect()
+            }
+        };
+        for &i in &changed {
+            let (path, bytes) = &index.files[i];
+            write(sink, path, bytes).map_err(|d| vec![d])?;
+            *written += 1;
+        }
+        let changed = !changed.is_empty();
+        if changed {
+            self.values.search = search_value(site, index);
+        }
+        Ok(changed)
+    }
+
+    /// Feeds whose pages or their values changed; the sitemap when a date
+    /// or the outputs changed; redirects and the check that no two
+    /// sources share a path when aliases, titles or the outputs changed.
+    #[allow(clippy::too_many_arguments)]
+    fn update_generated(
+        &mut self,
+        plan: &Plan<'_>,
+        texts: &Texts,
+        copies: &[Copy],
+        change: &SiteChange,
+        same_shape: bool,
+        pages: &rustc_hash::FxHashSet<&str>,
+        sink: &dyn Sink,
+        removed: &mut Vec<String>,
+        written: &mut usize,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let site = plan.site;
+        let shown_before = std::mem::take(&mut self.feeds);
+        let (mut generated, feeds) = crate::feeds::feeds_where(site, &texts.html, &|path, keys| {
+            shown_before.get(path).is_none_or(|k| k.as_slice() != keys)
+                || keys
+                    .iter()
+                    .any(|k| pages.contains(k.as_str()) || change.rendered.contains(k))
+        });
+        self.feeds = feeds.into_iter().collect();
+        removed.extend(
+            shown_before
+                .keys()
+                .filter(|p| !self.feeds.contains_key(*p))
+                .cloned(),
+        );
+        let meta = |k: &String| site.content.pages.get(k).map(|p| &p.meta);
+        let dated = change.edited.iter().any(|k| {
+            let (now, then) = (meta(k), change.before.get(k));
+            now.map(|m| (m.date, m.updated)) != then.map(|m| (m.date, m.updated))
+        });
+        // A redirect page shows its page's title.
+        let aliased = change.edited.iter().any(|k| {
+            let (now, then) = (meta(k), change.before.get(k));
+            let has = |m: Option<&crate::frontmatter::FrontMatter>| {
+                m.is_some_and(|m| !m.aliases.is_empty())
+            };
+            (has(now) || has(then))
+                && now.map(|m| (&m.aliases, &m.title)) != then.map(|m| (&m.aliases, &m.title))
+        });
+        if !same_shape || dated {
+            let sitemaps = crate::feeds::sitemap(site, &plan.sitemap_entries(&self.jobs));
+            let names: BTreeSet<String> = sitemaps.iter().map(|(p, _)| p.clone()).collect();
+            removed.extend(self.sitemaps.difference(&names).cloned());
+            self.sitemaps = names;
+            generated.extend(sitemaps);
+        }
+        if !same_shape || aliased {
+            let redirects = plan.redirects(&self.jobs, diags);
+            let names: BTreeSet<String> = redirects.iter().map(|(p, _)| p.clone()).collect();
+            removed.extend(self.redirects.difference(&names).cloned());
+            self.redirects = names;
+            generated.extend(redirects);
+            let search_files = self.search.as_ref().map_or(&[][..], |i| i.files.as_slice());
+            let paths = self
+                .redirects
+                .iter()
+                .map(String::as_str)
+                .chain(self.feeds.keys().map(String::as_str))
+                .chain(self.sitemaps.iter().map(String::as_str))
+                .chain(search_files.iter().map(|(p, _)| p.as_str()))
+                .chain(["syntax.css"]);
+            diags.extend(plan.clashes(&self.jobs, copies, paths));
+        }
+        for (path, bytes) in &generated {
+            write(sink, path, bytes).map_err(|d| vec![d])?;
+            *written += 1;
+        }
+        Ok(())
     }
 
     /// Makes again the values of the pages and series `change` may have

@@ -158,6 +158,8 @@ fn chunk_file(i: usize, rows: &[Value]) -> File {
 pub struct SearchIndex {
     /// `search/index-N.js` for every shard, then `search/docs-N.js`.
     pub files: Vec<File>,
+    /// Each file's FNV-1a hash.
+    hashes: Vec<u64>,
     pub stats: SearchStats,
     state: Option<State>,
 }
@@ -243,8 +245,13 @@ impl SearchIndex {
             rows,
             postings,
         });
+        let hashes = files
+            .par_iter()
+            .map(|(_, b)| crate::hash::fnv64(b))
+            .collect();
         SearchIndex {
             files,
+            hashes,
             stats: SearchStats {
                 docs: n,
                 shards,
@@ -255,12 +262,10 @@ impl SearchIndex {
         }
     }
 
-    /// The build's version: a hash of every index file.
+    /// The build's version: a hash of every index file's hash (the dev
+    /// server then hashes only the files that changed).
     pub fn version(&self) -> String {
-        let mut all = Vec::with_capacity(self.stats.bytes);
-        for (_, bytes) in &self.files {
-            all.extend_from_slice(bytes);
-        }
+        let all: Vec<u8> = self.hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
         crate::hash::short_hash(&all)
     }
 
@@ -272,7 +277,7 @@ impl SearchIndex {
         site: &Site,
         plain: &Plain,
         changed: &std::collections::BTreeSet<String>,
-    ) {
+    ) -> Option<Vec<usize>> {
         let keys = doc_keys(site);
         let same_order = self.state.as_ref().is_some_and(|state| {
             state.position.len() == keys.len()
@@ -283,14 +288,15 @@ impl SearchIndex {
         });
         if same_order {
             // Only documents' contents changed: each is indexed again.
+            let mut files = std::collections::BTreeSet::new();
             for key in changed {
-                self.update(site, plain, key);
+                files.extend(self.update(site, plain, key).unwrap_or_default());
             }
-            return;
+            return Some(files.into_iter().collect());
         }
         let Some(state) = self.state.take() else {
             *self = Self::build(site, plain, true);
-            return;
+            return None;
         };
         let shards = shard_count(keys.len());
         let same = shards == self.stats.shards;
@@ -313,6 +319,7 @@ impl SearchIndex {
         let postings = Postings::build(&docs, shards);
         let files = shard_files(&postings, shards, common_df(keys.len()));
         *self = Self::finish(site, keys, files, Some((docs, postings)));
+        None
     }
 
     /// Re-indexes one page whose text, title or terms changed (its date
@@ -341,6 +348,9 @@ impl SearchIndex {
             let end = ((c + 1) * DOCS_PER_CHUNK).min(state.rows.len());
             self.files[shards + c] = chunk_file(c, &state.rows[c * DOCS_PER_CHUNK..end]);
             changed.push(shards + c);
+        }
+        for &i in &changed {
+            self.hashes[i] = crate::hash::fnv64(&self.files[i].1);
         }
         self.stats.bytes = self.files.iter().map(|(_, b)| b.len()).sum();
         self.stats.largest_shard = self.files[..shards]

@@ -95,12 +95,67 @@ impl Sink for DiskSink {
 }
 
 /// Files kept in memory, shared without copying.
-pub type SharedFiles = BTreeMap<String, std::sync::Arc<[u8]>>;
+pub type SharedFiles = BTreeMap<String, Stored>;
+
+/// A file kept in memory: as it is, or LZ4-compressed (the dev server
+/// holds a whole site, mostly HTML that compresses four to five times).
+/// Compression is deterministic, so two stored files are equal exactly
+/// when their contents are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    data: std::sync::Arc<[u8]>,
+    compressed: bool,
+}
+
+impl Stored {
+    /// Below this, a file is kept as it is.
+    const SMALL: usize = 512;
+
+    pub fn plain(bytes: &[u8]) -> Stored {
+        Stored {
+            data: std::sync::Arc::from(bytes),
+            compressed: false,
+        }
+    }
+
+    pub fn compressed(bytes: &[u8]) -> Stored {
+        if bytes.len() < Self::SMALL {
+            return Self::plain(bytes);
+        }
+        Stored {
+            data: std::sync::Arc::from(lz4_flex::compress_prepend_size(bytes)),
+            compressed: true,
+        }
+    }
+
+    /// The file's contents.
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        if !self.compressed {
+            return std::borrow::Cow::Borrowed(&self.data);
+        }
+        // Only this module compresses, so the data always decompresses.
+        std::borrow::Cow::Owned(lz4_flex::decompress_size_prepended(&self.data).unwrap_or_default())
+    }
+
+    /// The contents, shared.
+    pub fn shared(&self) -> std::sync::Arc<[u8]> {
+        match self.bytes() {
+            std::borrow::Cow::Borrowed(_) => self.data.clone(),
+            std::borrow::Cow::Owned(v) => std::sync::Arc::from(v),
+        }
+    }
+
+    /// Bytes held in memory.
+    pub fn held(&self) -> usize {
+        self.data.len()
+    }
+}
 
 /// Keeps every file in memory (the dev server, tests).
 #[derive(Default)]
 pub struct MemorySink {
     files: Mutex<SharedFiles>,
+    compress: bool,
 }
 
 impl MemorySink {
@@ -108,10 +163,18 @@ impl MemorySink {
         Self::default()
     }
 
+    /// A sink that keeps files compressed (the dev server).
+    pub fn compressing() -> Self {
+        MemorySink {
+            compress: true,
+            ..Self::default()
+        }
+    }
+
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
         self.into_shared()
             .into_iter()
-            .map(|(k, v)| (k, v.to_vec()))
+            .map(|(k, v)| (k, v.bytes().into_owned()))
             .collect()
     }
 
@@ -123,10 +186,16 @@ impl MemorySink {
 impl Sink for MemorySink {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let path = checked(path)?.to_string();
+        // Compressed before the lock: writers run in parallel.
+        let stored = if self.compress {
+            Stored::compressed(bytes)
+        } else {
+            Stored::plain(bytes)
+        };
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path, std::sync::Arc::from(bytes));
+            .insert(path, stored);
         Ok(())
     }
 

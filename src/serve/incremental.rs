@@ -92,7 +92,7 @@ fn update_texts(cache: &mut Cache, updates: Vec<Update>) -> Outcome {
         texts.plain.insert(u.key.clone(), u.rendered.plain);
         site.rendered.insert(u.key, u.rendered.facts);
     }
-    let sink = MemorySink::new();
+    let sink = MemorySink::compressing();
     match cache
         .render
         .update_pages(site, texts, &loaded.templates, &keys, &sink)
@@ -131,7 +131,7 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
             index.update(&loaded.site, &loaded.texts.plain, key);
         }
     }
-    let sink = MemorySink::new();
+    let sink = MemorySink::compressing();
     match crate::build::render_again(loaded, search, &sink) {
         Ok(render) => {
             cache.render = render;
@@ -168,7 +168,7 @@ fn update_pages(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
     let Some(change) = crate::build::update::update_pages(loaded, opts, &files) else {
         return Outcome::Broken;
     };
-    let sink = MemorySink::new();
+    let sink = MemorySink::compressing();
     match cache.render.update_site(
         &loaded.site,
         &loaded.texts,

@@ -134,7 +134,7 @@ impl SiteState {
         let result = (|| {
             let mut timings = Timings::default();
             let loaded = crate::build::load_site(&self.build, &mut timings)?;
-            let sink = MemorySink::new();
+            let sink = MemorySink::compressing();
             let (_, render) = crate::build::render_keeping(&loaded, &sink, &mut timings, true)?;
             Ok::<_, Error>((sink.into_shared(), loaded, render))
         })();
@@ -217,7 +217,9 @@ fn css_only(changed: &[&String], old: &SharedFiles, new: &SharedFiles) -> bool {
             p.ends_with(".css")
                 || (p.ends_with(".html")
                     && match (old.get(*p), new.get(*p)) {
-                        (Some(a), Some(b)) => without_versions(a) == without_versions(b),
+                        (Some(a), Some(b)) => {
+                            without_versions(&a.bytes()) == without_versions(&b.bytes())
+                        }
                         _ => false,
                     })
         })

@@ -247,7 +247,7 @@ fn served_site_equals_a_fresh_build_after_random_edits() {
                             .files
                             .iter()
                             .zip(files)
-                            .all(|((a, x), (b, y))| a == b && x[..] == y[..])
+                            .all(|((a, x), (b, y))| a == b && x.bytes()[..] == y[..])
                 }
                 Err(_) => !r.state.errors().is_empty(),
             },

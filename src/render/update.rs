@@ -250,7 +250,11 @@ impl RenderCache {
         let before: Vec<String> = index.files.iter().map(|(p, _)| p.clone()).collect();
         // The files that changed, or all of them when the index was made
         // again (the snapshot keeps only those that differ).
-        let changed: Vec<usize> = match index.rebuild(site, &texts.plain, &change.rendered) {
+        let rebuilt = index
+            .rebuild(site, &texts.plain, &change.rendered)
+            // The full build indexes every page again.
+            .map_err(|_| Vec::new())?;
+        let changed: Vec<usize> = match rebuilt {
             Some(files) => files,
             None => {
                 let now: BTreeSet<&String> = index.files.iter().map(|(p, _)| p).collect();

@@ -153,6 +153,10 @@ fn chunk_file(i: usize, rows: &[Value]) -> File {
     (format!("search/docs-{i}.js"), body.into_bytes())
 }
 
+/// A page to index has no text kept (see [`SearchIndex::rebuild`]).
+#[derive(Debug)]
+pub struct MissingText;
+
 /// The search index of a site: its files, and (for the dev server) what
 /// is needed to update them when one page's text changes.
 pub struct SearchIndex {
@@ -271,13 +275,17 @@ impl SearchIndex {
 
     /// Indexes the site again after pages came, went, changed order or
     /// changed their title, terms or date; the pages not in `changed` keep
-    /// their tokens (unless the number of shards changed).
+    /// their tokens (unless the number of shards changed). `plain` needs
+    /// the text of the pages to tokenize only (the dev server keeps no
+    /// other). Returns the files that changed (`None`: all may have), or
+    /// [`MissingText`] when a page to tokenize has no text, the index then
+    /// being unchanged.
     pub fn rebuild(
         &mut self,
         site: &Site,
         plain: &Plain,
         changed: &std::collections::BTreeSet<String>,
-    ) -> Option<Vec<usize>> {
+    ) -> Result<Option<Vec<usize>>, MissingText> {
         let keys = doc_keys(site);
         let same_order = self.state.as_ref().is_some_and(|state| {
             state.position.len() == keys.len()
@@ -288,18 +296,35 @@ impl SearchIndex {
         });
         if same_order {
             // Only documents' contents changed: each is indexed again.
+            if changed.iter().any(|k| !plain.contains_key(k)) {
+                return Err(MissingText);
+            }
             let mut files = std::collections::BTreeSet::new();
             for key in changed {
                 files.extend(self.update(site, plain, key).unwrap_or_default());
             }
-            return Some(files.into_iter().collect());
+            return Ok(Some(files.into_iter().collect()));
+        }
+        let shards = shard_count(keys.len());
+        let same = shards == self.stats.shards;
+        let known = |k: &str| {
+            self.state
+                .as_ref()
+                .is_some_and(|s| s.position.contains_key(k))
+        };
+        // Kept tokens serve when the shards are the same and the page did
+        // not change; every other page needs its text.
+        let reused = |k: &str| same && known(k) && !changed.contains(k);
+        if keys
+            .iter()
+            .any(|k| !(plain.contains_key(k.as_str()) || reused(k)))
+        {
+            return Err(MissingText);
         }
         let Some(state) = self.state.take() else {
             *self = Self::build(site, plain, true);
-            return None;
+            return Ok(None);
         };
-        let shards = shard_count(keys.len());
-        let same = shards == self.stats.shards;
         let mut old: Vec<Option<DocTokens>> = state.docs.into_iter().map(Some).collect();
         let kept: Vec<Option<DocTokens>> = keys
             .iter()
@@ -319,7 +344,7 @@ impl SearchIndex {
         let postings = Postings::build(&docs, shards);
         let files = shard_files(&postings, shards, common_df(keys.len()));
         *self = Self::finish(site, keys, files, Some((docs, postings)));
-        None
+        Ok(None)
     }
 
     /// Re-indexes one page whose text, title or terms changed (its date

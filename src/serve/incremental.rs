@@ -25,6 +25,16 @@ pub struct Cache {
     pub root: PathBuf,
 }
 
+impl Cache {
+    /// Lets go of the pages' plain text once the search index has its
+    /// tokens (a page's text is kept only while it is indexed): at 10,000
+    /// pages that is 56 MB the server need not hold. The index asks for a
+    /// full build in the rare case it must tokenize every page again.
+    pub fn let_go_of_texts(&mut self) {
+        self.loaded.texts.plain = Default::default();
+    }
+}
+
 /// What the quick path did.
 pub enum Outcome {
     /// The files it re-rendered (some may be unchanged), and the files
@@ -69,13 +79,34 @@ struct Update {
 /// Tries the quick paths for the files in `changed`: text-only edits of
 /// pages, then any change of page files (front matter, new, deleted).
 pub fn update(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> Outcome {
-    match prepare(cache, opts, changed) {
+    let outcome = match prepare(cache, opts, changed) {
         Some(updates) => update_texts(cache, updates),
-        None => match update_pages(cache, opts, changed) {
-            Outcome::NotQuick => update_theme(cache, opts, changed),
-            done => done,
-        },
-    }
+        None => {
+            // Pages first, then the theme (which renders every output).
+            let content = cache.root.join(content::CONTENT_DIR);
+            let (pages, theme): (BTreeSet<PathBuf>, BTreeSet<PathBuf>) = changed
+                .iter()
+                .cloned()
+                .partition(|p| p.starts_with(&content));
+            match (pages.is_empty(), theme.is_empty()) {
+                (false, true) => update_pages(cache, opts, &pages),
+                (true, false) => update_theme(cache, opts, &theme),
+                (false, false) => match update_pages(cache, opts, &pages) {
+                    Outcome::Updated(_, _, gone) => match update_theme(cache, opts, &theme) {
+                        Outcome::Updated(kind, files, more) => {
+                            Outcome::Updated(kind, files, gone.into_iter().chain(more).collect())
+                        }
+                        // The pages are in: the cache is no longer the snapshot's.
+                        _ => Outcome::Broken,
+                    },
+                    other => other,
+                },
+                (true, true) => Outcome::NotQuick,
+            }
+        }
+    };
+    cache.let_go_of_texts();
+    outcome
 }
 
 /// Text-only edits: the page values of `updates` change, nothing else.

@@ -146,11 +146,13 @@ impl SiteState {
                     .root
                     .canonicalize()
                     .unwrap_or(loaded.site.root.clone());
-                *cache = Some(Cache {
+                let mut kept = Cache {
                     loaded,
                     render,
                     root,
-                });
+                };
+                kept.let_go_of_texts();
+                *cache = Some(kept);
                 let old = self.snapshot();
                 let changed: Vec<&String> = files
                     .iter()

@@ -226,13 +226,30 @@ impl SearchIndex {
     fn finish(
         site: &Site,
         keys: Vec<&String>,
+        files: Vec<File>,
+        kept: Option<(Vec<DocTokens>, Postings)>,
+    ) -> SearchIndex {
+        let rows = vec![None; keys.len()];
+        Self::finish_with(site, keys, files, kept, rows)
+    }
+
+    /// [`SearchIndex::finish`] with the detail rows already known (`None`:
+    /// to make).
+    fn finish_with(
+        site: &Site,
+        keys: Vec<&String>,
         mut files: Vec<File>,
         kept: Option<(Vec<DocTokens>, Postings)>,
+        known: Vec<Option<Value>>,
     ) -> SearchIndex {
         let n = keys.len();
         let shards = files.len();
         let largest_shard = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
-        let rows: Vec<Value> = keys.par_iter().map(|key| doc_row(site, key)).collect();
+        let rows: Vec<Value> = known
+            .into_par_iter()
+            .zip(keys.par_iter())
+            .map(|(row, key)| row.unwrap_or_else(|| doc_row(site, key)))
+            .collect();
         files.par_extend(
             rows.par_chunks(DOCS_PER_CHUNK)
                 .enumerate()
@@ -325,25 +342,52 @@ impl SearchIndex {
             *self = Self::build(site, plain, true);
             return Ok(None);
         };
-        let mut old: Vec<Option<DocTokens>> = state.docs.into_iter().map(Some).collect();
-        let kept: Vec<Option<DocTokens>> = keys
-            .iter()
-            .map(|k| {
-                let i = *state.position.get(k.as_str())?;
-                (same && !changed.contains(k.as_str()))
-                    .then(|| old[i].take())
-                    .flatten()
-            })
-            .collect();
-        drop(old);
+        let State {
+            position,
+            docs: old_docs,
+            rows: old_rows,
+            mut postings,
+        } = state;
+        let mut old: Vec<Option<DocTokens>> = old_docs.into_iter().map(Some).collect();
+        let mut old_rows: Vec<Option<Value>> = old_rows.into_iter().map(Some).collect();
+        // Old number → new for the documents that keep their tokens; they
+        // keep their order too (both orders are by date, then key).
+        let mut map = vec![u32::MAX; old.len()];
+        let mut kept = Vec::with_capacity(keys.len());
+        let mut rows = Vec::with_capacity(keys.len());
+        for (n, k) in keys.iter().enumerate() {
+            match position
+                .get(k.as_str())
+                .filter(|_| same && !changed.contains(k.as_str()))
+            {
+                Some(&i) => {
+                    map[i] = n as u32;
+                    kept.push(old[i].take());
+                    rows.push(old_rows[i].take());
+                }
+                None => {
+                    kept.push(None);
+                    rows.push(None);
+                }
+            }
+        }
+        drop((old, old_rows, position));
+        let added: Vec<usize> = (0..kept.len()).filter(|&n| kept[n].is_none()).collect();
         let docs: Vec<DocTokens> = kept
             .into_par_iter()
             .zip(keys.par_iter())
             .map(|(d, k)| d.unwrap_or_else(|| DocTokens::new(&doc_text(site, plain, k), shards)))
             .collect();
-        let postings = Postings::build(&docs, shards);
+        if same {
+            postings.renumber(&map);
+            for &n in &added {
+                postings.add(n as u32, &docs[n]);
+            }
+        } else {
+            postings = Postings::build(&docs, shards);
+        }
         let files = shard_files(&postings, shards, common_df(keys.len()));
-        *self = Self::finish(site, keys, files, Some((docs, postings)));
+        *self = Self::finish_with(site, keys, files, Some((docs, postings)), rows);
         Ok(None)
     }
 

@@ -144,6 +144,38 @@ impl Postings {
         touched.into_iter().collect()
     }
 
+    /// Gives the documents new numbers: `map[old]` is a document's new
+    /// number, or `u32::MAX` for a document that goes (or is added again
+    /// under its new number with [`Postings::add`]). The numbers of the
+    /// documents that stay must keep their order, so that every posting
+    /// list stays sorted.
+    pub fn renumber(&mut self, map: &[u32]) {
+        self.shards.par_iter_mut().for_each(|shard| {
+            shard.retain(|_, list| {
+                list.retain_mut(|(d, _)| {
+                    let to = map[*d as usize];
+                    *d = to;
+                    to != u32::MAX
+                });
+                !list.is_empty()
+            });
+        });
+    }
+
+    /// Adds document `d` (numbered after [`Postings::renumber`]).
+    pub fn add(&mut self, d: u32, doc: &DocTokens) {
+        for r in doc.records() {
+            let key = String::from_utf8_lossy(r.token);
+            let list = self.shards[r.shard]
+                .entry(Box::from(key.as_ref()))
+                .or_default();
+            match list.binary_search_by_key(&d, |e| e.0) {
+                Ok(i) => list[i].1 = r.weight,
+                Err(i) => list.insert(i, (d, r.weight)),
+            }
+        }
+    }
+
     /// Shard `i` as a script (see [`shard_script`]).
     pub fn render_shard(&self, i: usize, common_df: usize) -> Vec<u8> {
         let entries = self.shards[i]
@@ -190,6 +222,40 @@ mod tests {
         assert_eq!(all.len(), 13);
         for (i, script) in all.iter().enumerate() {
             assert_eq!(script, &postings.render_shard(i, 30), "shard {i}");
+        }
+    }
+
+    #[test]
+    fn renumbering_and_adding_equals_building_again() {
+        let make = |i: usize| {
+            doc(
+                &format!("第{i}篇"),
+                &format!("word{i} 乡村振兴 tea{} 夜读", i % 3),
+            )
+        };
+        let before: Vec<DocTokens> = (0..30).map(make).collect();
+        let mut p = Postings::build(&before, 3);
+        // Document 7 goes, 12 moves to the front, 99 is new at place 5.
+        let mut order: Vec<usize> = (0..30).filter(|&i| i != 7 && i != 12).collect();
+        order.insert(0, 12);
+        order.insert(5, 99);
+        let mut map = vec![u32::MAX; 30];
+        for (n, &i) in order.iter().enumerate() {
+            if i != 12 && i != 99 {
+                map[i] = n as u32;
+            }
+        }
+        p.renumber(&map);
+        p.add(0, &make(12));
+        p.add(5, &make(99));
+        let after: Vec<DocTokens> = order.iter().map(|&i| make(i)).collect();
+        let fresh = Postings::build(&after, 3);
+        for s in 0..3 {
+            assert_eq!(
+                p.render_shard(s, 10),
+                fresh.render_shard(s, 10),
+                "shard {s}"
+            );
         }
     }
 

@@ -180,6 +180,7 @@ fn serve(opts: herald::serve::ServeOptions, open: bool) -> ExitCode {
                 herald::serve::UpdateKind::Text => "updated (text)",
                 herald::serve::UpdateKind::Pages => "updated (pages)",
                 herald::serve::UpdateKind::Templates => "updated (templates)",
+                herald::serve::UpdateKind::Styles => "updated (styles)",
             };
             println!("Site {how} in {millis} ms: {files} files, {changed} changed")
         }

@@ -130,11 +130,11 @@ pub struct Intro {
 }
 
 /// What a build kept in memory holds of each page beside the site, by
-/// page key: its Markdown, HTML and plain text (the dev server re-renders
-/// and re-indexes pages from them).
+/// page key: its HTML and plain text (the dev server lets go of the text
+/// once it is indexed). Markdown is not kept: a page rendered again is
+/// read again, as a full build would.
 #[derive(Debug, Clone, Default)]
 pub struct Texts {
-    pub markdown: BTreeMap<String, String>,
     pub html: BTreeMap<String, Html>,
     pub plain: BTreeMap<String, String>,
 }

@@ -137,7 +137,7 @@ fn render_markdown(mut p: Prepared, bodies: Bodies, timings: &mut Timings) -> (P
         texts.plain.insert(k.clone(), r.plain);
         rendered.insert(k, r.facts);
     }
-    texts.markdown = bodies;
+    drop(bodies);
     p.diags.extend(diags);
     p.site.rendered = rendered;
     timings.lap("markdown", &mut clock);
@@ -269,8 +269,9 @@ fn render_with(
     render::render_site(input, sink, timings).map_err(fail)
 }
 
-/// Renders every output of a loaded site again with `search`, an index
-/// kept from an earlier render (the dev server, after a theme change).
+/// Renders every output of a loaded site with `search`, an index made
+/// beforehand or kept from an earlier render (the dev server), keeping
+/// what re-rendering needs.
 pub fn render_again(
     loaded: &Loaded,
     search: Option<SearchIndex>,

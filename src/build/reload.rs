@@ -84,27 +84,42 @@ pub fn reload_theme(
     loaded.templates = crate::templates::load(root, &site.config, inputs).map_err(fail)?;
     let mut rendered = BTreeSet::new();
     if change.shortcodes || change.data {
-        rendered = render_shortcode_pages(loaded)?;
+        rendered = render_shortcode_pages(loaded, opts)?;
     }
     Ok(rendered)
 }
 
 /// Renders again the Markdown of every page and intro that may call a
 /// shortcode.
-fn render_shortcode_pages(loaded: &mut Loaded) -> Result<BTreeSet<String>> {
+fn render_shortcode_pages(loaded: &mut Loaded, opts: &BuildOptions) -> Result<BTreeSet<String>> {
     let calls = |body: &str| body.contains("{{") || body.contains("{%");
     let site = &loaded.site;
+    let load_opts = crate::content::LoadOptions {
+        drafts: opts.drafts,
+        future: opts.future,
+        now: opts
+            .now
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset()),
+    };
+    let keys: Vec<&String> = site
+        .rendered
+        .iter()
+        .filter(|(_, f)| f.shortcodes)
+        .map(|(k, _)| k)
+        .collect();
+    let bodies: Vec<(&String, String)> = keys
+        .into_par_iter()
+        .map(|k| super::update::read_body(site, &load_opts, k).map(|b| (k, b)))
+        .collect::<Option<_>>()
+        .ok_or_else(|| fail(Vec::new()))?;
     let images_before = loaded.templates.images.outputs().len();
     let inputs = MarkdownInputs::new(site, &loaded.templates, &loaded.highlighter, true);
-    let results: Vec<_> = loaded
-        .texts
-        .markdown
+    let results: Vec<_> = bodies
         .par_iter()
-        .filter(|(_, body)| calls(body))
         .map(|(k, body)| {
-            let page = &site.content.pages[k];
-            let (r, d) = inputs.render(&page.file, body, page.body_line, k, &site.links[k].path);
-            (k.clone(), r, d)
+            let page = &site.content.pages[*k];
+            let (r, d) = inputs.render(&page.file, body, page.body_line, k, &site.links[*k].path);
+            ((*k).clone(), r, d)
         })
         .collect();
     let intros: Vec<_> = site

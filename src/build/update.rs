@@ -81,6 +81,8 @@ pub fn update_pages(
     let mut edited = BTreeSet::new();
     let mut removed = BTreeSet::new();
     let mut before = BTreeMap::new();
+    // The Markdown of the pages read again.
+    let mut bodies: BTreeMap<String, String> = BTreeMap::new();
     for (key, file) in reread {
         if let Some(page) = site.content.pages.get(&key) {
             before.insert(key.clone(), page.meta.clone());
@@ -95,11 +97,10 @@ pub fn update_pages(
         };
         match body {
             Some(body) => {
-                loaded.texts.markdown.insert(key.clone(), body);
+                bodies.insert(key.clone(), body);
                 edited.insert(key);
             }
             None => {
-                loaded.texts.markdown.remove(&key);
                 loaded.texts.html.remove(&key);
                 loaded.texts.plain.remove(&key);
                 site.rendered.remove(&key);
@@ -166,24 +167,25 @@ pub fn update_pages(
     let needles = needles(&moved, &change.links, &site.links);
     let mut render: BTreeSet<String> = change.edited.clone();
     if !moved.is_empty() {
-        let texts = &loaded.texts;
+        // Pages whose `@/` links name one, or whose other links (as
+        // rendered: root paths, files) may.
         let linking: Vec<&String> = site
-            .content
-            .pages
+            .rendered
             .par_iter()
-            .filter(|(k, _)| {
-                site.rendered
-                    .get(*k)
-                    .is_some_and(|f| f.links.iter().any(|l| moved.contains(&&l.target)))
-                    || texts.markdown.get(*k).is_some_and(|body| {
-                        needles
+            .filter(|(k, f)| {
+                !change.edited.contains(*k)
+                    && (f.links.iter().any(|l| moved.contains(&&l.target))
+                        || f.refs
                             .iter()
-                            .any(|n| memchr::memmem::find(body.as_bytes(), n.as_bytes()).is_some())
-                    })
+                            .any(|r| needles.iter().any(|n| r.url.contains(n.as_str()))))
             })
             .map(|(k, _)| k)
             .collect();
-        render.extend(linking.into_iter().cloned());
+        for key in linking {
+            let body = read_body(site, &load_opts, key)?;
+            bodies.insert(key.clone(), body);
+            render.insert(key.clone());
+        }
     }
 
     let images_before = loaded.templates.images.outputs().len();
@@ -192,7 +194,7 @@ pub fn update_pages(
         .par_iter()
         .map(|k| {
             let page = &site.content.pages[k];
-            let body = &loaded.texts.markdown[k];
+            let body = &bodies[k];
             let (r, d) = inputs.render(&page.file, body, page.body_line, k, &site.links[k].path);
             (k, r, d)
         })
@@ -254,6 +256,21 @@ pub(super) fn put_rendered(
     let mut anchors = Vec::new();
     check_anchors(&site.content, &site.rendered, &mut anchors);
     (keys, anchors)
+}
+
+/// The Markdown of page `key` read again from disk (a page rendered again
+/// is read as a full build reads it); `None` if the file changed in a way
+/// not yet seen (its front matter differs: the next update has it).
+pub(super) fn read_body(site: &crate::site::Site, opts: &LoadOptions, key: &str) -> Option<String> {
+    let page = site.content.pages.get(key)?;
+    let loaded =
+        content::reload_page(&site.root, key, page.bundle.as_deref(), &site.config, opts).ok()?;
+    match loaded {
+        content::Loaded::Page(p, body) if p.meta == page.meta && p.body_line == page.body_line => {
+            Some(body)
+        }
+        _ => None,
+    }
 }
 
 /// What a link to one of `moved` may be written as in a page's Markdown:

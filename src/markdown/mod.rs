@@ -118,6 +118,9 @@ pub struct Facts {
     pub refs: Vec<links::Ref>,
     /// Whether the page has a code block (and so needs the code styles).
     pub has_code: bool,
+    /// Whether the page may call a shortcode (its output then depends on
+    /// shortcode templates and data files).
+    pub shortcodes: bool,
     pub cjk_chars: usize,
     pub words: usize,
     pub reading_minutes: usize,
@@ -151,6 +154,7 @@ fn run_shortcodes(
     if !memchr::memchr_iter(b'{', b).any(|i| matches!(b.get(i + 1), Some(b'{' | b'%'))) {
         return None;
     }
+    out.shortcodes = true;
     let (text, calls) = match shortcodes::extract(src, opts.first_line) {
         Ok(found) => found,
         Err(errors) => {

@@ -59,6 +59,9 @@ pub enum UpdateKind {
     /// Templates, UI strings or data changed: outputs rendered again from
     /// the kept Markdown.
     Templates,
+    /// Only stylesheets changed: outputs rendered again, and browsers swap
+    /// the styles (the pages differ only in the stylesheets' fingerprints).
+    Styles,
 }
 
 impl UpdateKind {
@@ -71,7 +74,6 @@ impl UpdateKind {
 /// A page whose text changed, ready to go in.
 struct Update {
     key: String,
-    body: String,
     body_line: usize,
     rendered: crate::site::Body,
 }
@@ -118,7 +120,6 @@ fn update_texts(cache: &mut Cache, updates: Vec<Update>) -> Outcome {
         if let Some(page) = site.content.pages.get_mut(&u.key) {
             page.body_line = u.body_line;
         }
-        texts.markdown.insert(u.key.clone(), u.body);
         texts.html.insert(u.key.clone(), u.rendered.html);
         texts.plain.insert(u.key.clone(), u.rendered.plain);
         site.rendered.insert(u.key, u.rendered.facts);
@@ -167,7 +168,14 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
         Ok(render) => {
             cache.render = render;
             let gone = gone.into_iter().collect();
-            Outcome::Updated(UpdateKind::Templates, sink.into_shared(), gone)
+            let styles =
+                !(change.templates || change.data) && paths.iter().all(|p| p.ends_with(".css"));
+            let kind = if styles {
+                UpdateKind::Styles
+            } else {
+                UpdateKind::Templates
+            };
+            Outcome::Updated(kind, sink.into_shared(), gone)
         }
         Err(_) => Outcome::Broken,
     }
@@ -259,9 +267,6 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
         if page.meta != old.meta || page.board != old.board || page.kind != old.kind {
             return None;
         }
-        if loaded.texts.markdown.get(&key) == Some(&body) && page.body_line == old.body_line {
-            continue;
-        }
         let links = site.links.get(&key)?;
         let (rendered, diags) = inputs.render(&page.file, &body, page.body_line, &key, &links.path);
         if !diags.is_empty() || site.rendered.get(&key)?.anchors != rendered.facts.anchors {
@@ -276,7 +281,6 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
         }
         updates.push(Update {
             key,
-            body,
             body_line: page.body_line,
             rendered,
         });

@@ -114,8 +114,7 @@ impl SiteState {
                         }
                     }
                     let (total, count) = (files.len(), changed.len());
-                    let changed: Vec<&String> = changed.iter().collect();
-                    let css = css_only(&changed, &old.files, &files);
+                    let css = kind == UpdateKind::Styles;
                     self.publish(files, count, css, None);
                     return Ok(Rebuild {
                         millis: started.elapsed().as_millis(),
@@ -133,9 +132,15 @@ impl SiteState {
         *cache = None;
         let result = (|| {
             let mut timings = Timings::default();
-            let loaded = crate::build::load_site(&self.build, &mut timings)?;
+            let mut loaded = crate::build::load_site(&self.build, &mut timings)?;
+            // Indexed first, so that the pages' text is let go of before
+            // the outputs are made (the server's peak).
+            let search = loaded.site.config.search.then(|| {
+                crate::search::SearchIndex::build(&loaded.site, &loaded.texts.plain, true)
+            });
+            loaded.texts.plain = Default::default();
             let sink = MemorySink::compressing();
-            let (_, render) = crate::build::render_keeping(&loaded, &sink, &mut timings, true)?;
+            let render = crate::build::render_again(&loaded, search, &sink)?;
             Ok::<_, Error>((sink.into_shared(), loaded, render))
         })();
         match result {

@@ -172,7 +172,6 @@ pub struct SearchIndex {
 struct State {
     /// Page key → document number.
     position: std::collections::HashMap<String, usize>,
-    docs: Vec<DocTokens>,
     rows: Vec<Value>,
     postings: Postings,
 }
@@ -184,19 +183,12 @@ impl SearchIndex {
         let keys = doc_keys(site);
         let n = keys.len();
         let shards = shard_count(n);
-        let (docs, postings) = if keep {
-            let docs: Vec<DocTokens> = keys
-                .par_iter()
-                .map(|k| DocTokens::new(&doc_text(site, plain, k), shards))
-                .collect();
-            let postings = Postings::build(&docs, shards);
-            (docs, postings)
-        } else {
-            let make = |i: usize| DocTokens::new(&doc_text(site, plain, keys[i]), shards);
-            (Vec::new(), Postings::build_streaming(n, shards, make))
-        };
+        // Documents' tokens are not kept: an update removes a document
+        // from the postings by its number.
+        let make = |i: usize| DocTokens::new(&doc_text(site, plain, keys[i]), shards);
+        let postings = Postings::build_streaming(n, shards, make);
         let files = shard_files(&postings, shards, common_df(n));
-        let state = keep.then_some((docs, postings));
+        let state = keep.then_some(postings);
         Self::finish(site, keys, files, state)
     }
 
@@ -227,7 +219,7 @@ impl SearchIndex {
         site: &Site,
         keys: Vec<&String>,
         files: Vec<File>,
-        kept: Option<(Vec<DocTokens>, Postings)>,
+        kept: Option<Postings>,
     ) -> SearchIndex {
         let rows = vec![None; keys.len()];
         Self::finish_with(site, keys, files, kept, rows)
@@ -239,7 +231,7 @@ impl SearchIndex {
         site: &Site,
         keys: Vec<&String>,
         mut files: Vec<File>,
-        kept: Option<(Vec<DocTokens>, Postings)>,
+        kept: Option<Postings>,
         known: Vec<Option<Value>>,
     ) -> SearchIndex {
         let n = keys.len();
@@ -256,13 +248,12 @@ impl SearchIndex {
                 .map(|(i, chunk)| chunk_file(i, chunk)),
         );
         let bytes = files.iter().map(|(_, b)| b.len()).sum();
-        let state = kept.map(|(docs, postings)| State {
+        let state = kept.map(|postings| State {
             position: keys
                 .iter()
                 .enumerate()
                 .map(|(i, k)| ((*k).clone(), i))
                 .collect(),
-            docs,
             rows,
             postings,
         });
@@ -338,56 +329,50 @@ impl SearchIndex {
         {
             return Err(MissingText);
         }
-        let Some(state) = self.state.take() else {
-            *self = Self::build(site, plain, true);
-            return Ok(None);
+        let state = match self.state.take() {
+            Some(state) if same => state,
+            _ => {
+                *self = Self::build(site, plain, true);
+                return Ok(None);
+            }
         };
         let State {
             position,
-            docs: old_docs,
             rows: old_rows,
             mut postings,
         } = state;
-        let mut old: Vec<Option<DocTokens>> = old_docs.into_iter().map(Some).collect();
         let mut old_rows: Vec<Option<Value>> = old_rows.into_iter().map(Some).collect();
         // Old number → new for the documents that keep their tokens; they
         // keep their order too (both orders are by date, then key).
-        let mut map = vec![u32::MAX; old.len()];
-        let mut kept = Vec::with_capacity(keys.len());
+        let mut map = vec![u32::MAX; old_rows.len()];
         let mut rows = Vec::with_capacity(keys.len());
+        let mut added = Vec::new();
         for (n, k) in keys.iter().enumerate() {
             match position
                 .get(k.as_str())
-                .filter(|_| same && !changed.contains(k.as_str()))
+                .filter(|_| !changed.contains(k.as_str()))
             {
                 Some(&i) => {
                     map[i] = n as u32;
-                    kept.push(old[i].take());
                     rows.push(old_rows[i].take());
                 }
                 None => {
-                    kept.push(None);
+                    added.push(n);
                     rows.push(None);
                 }
             }
         }
-        drop((old, old_rows, position));
-        let added: Vec<usize> = (0..kept.len()).filter(|&n| kept[n].is_none()).collect();
-        let docs: Vec<DocTokens> = kept
-            .into_par_iter()
-            .zip(keys.par_iter())
-            .map(|(d, k)| d.unwrap_or_else(|| DocTokens::new(&doc_text(site, plain, k), shards)))
+        drop((old_rows, position));
+        let fresh: Vec<DocTokens> = added
+            .par_iter()
+            .map(|&n| DocTokens::new(&doc_text(site, plain, keys[n]), shards))
             .collect();
-        if same {
-            postings.renumber(&map);
-            for &n in &added {
-                postings.add(n as u32, &docs[n]);
-            }
-        } else {
-            postings = Postings::build(&docs, shards);
+        postings.renumber(&map);
+        for (&n, doc) in added.iter().zip(&fresh) {
+            postings.add(n as u32, doc);
         }
         let files = shard_files(&postings, shards, common_df(keys.len()));
-        *self = Self::finish_with(site, keys, files, Some((docs, postings)), rows);
+        *self = Self::finish_with(site, keys, files, Some(postings), rows);
         Ok(None)
     }
 
@@ -399,8 +384,8 @@ impl SearchIndex {
         let d = *state.position.get(key)?;
         let shards = self.stats.shards;
         let fresh = DocTokens::new(&doc_text(site, plain, key), shards);
-        let touched = state.postings.replace(d as u32, &state.docs[d], &fresh);
-        state.docs[d] = fresh;
+        let mut touched = state.postings.remove_doc(d as u32);
+        touched.extend(state.postings.add(d as u32, &fresh));
         let common = common_df(self.stats.docs);
         let mut changed = Vec::new();
         for s in touched {

@@ -45,6 +45,7 @@ pub struct Postings {
 
 impl Postings {
     /// Groups the documents' tokens (in document order) by shard and token.
+    #[cfg(test)]
     pub fn build(docs: &[DocTokens], shards: usize) -> Postings {
         let mut buckets: Vec<Vec<u8>> = vec![Vec::new(); shards];
         for (d, doc) in docs.iter().enumerate() {
@@ -99,49 +100,24 @@ impl Postings {
         Postings { shards }
     }
 
-    /// Replaces document `d`'s tokens `old` by `new`; returns the shards
-    /// whose postings changed.
-    pub fn replace(&mut self, d: u32, old: &DocTokens, new: &DocTokens) -> Vec<usize> {
-        let before: FxHashMap<&[u8], (usize, u8)> = old
-            .records()
-            .map(|r| (r.token, (r.shard, r.weight)))
-            .collect();
-        let after: FxHashMap<&[u8], (usize, u8)> = new
-            .records()
-            .map(|r| (r.token, (r.shard, r.weight)))
-            .collect();
-        let mut touched = std::collections::BTreeSet::new();
-        for (token, (shard, w)) in &before {
-            if after.get(token).map(|a| a.1) == Some(*w) {
-                continue;
-            }
-            touched.insert(*shard);
-            let key = String::from_utf8_lossy(token);
-            let map = &mut self.shards[*shard];
-            if let Some(list) = map.get_mut(key.as_ref()) {
-                if let Ok(i) = list.binary_search_by_key(&d, |e| e.0) {
-                    list.remove(i);
-                }
-                if list.is_empty() {
-                    map.remove(key.as_ref());
-                }
-            }
-        }
-        for (token, (shard, w)) in &after {
-            if before.get(token).map(|b| b.1) == Some(*w) {
-                continue;
-            }
-            touched.insert(*shard);
-            let key = String::from_utf8_lossy(token);
-            let list = self.shards[*shard]
-                .entry(Box::from(key.as_ref()))
-                .or_default();
-            match list.binary_search_by_key(&d, |e| e.0) {
-                Ok(i) => list[i].1 = *w,
-                Err(i) => list.insert(i, (d, *w)),
-            }
-        }
-        touched.into_iter().collect()
+    /// Removes document `d` from every posting list; returns the shards it
+    /// was in.
+    pub fn remove_doc(&mut self, d: u32) -> std::collections::BTreeSet<usize> {
+        self.shards
+            .par_iter_mut()
+            .enumerate()
+            .filter_map(|(i, shard)| {
+                let mut found = false;
+                shard.retain(|_, list| {
+                    if let Ok(at) = list.binary_search_by_key(&d, |e| e.0) {
+                        list.remove(at);
+                        found = true;
+                    }
+                    !list.is_empty()
+                });
+                found.then_some(i)
+            })
+            .collect()
     }
 
     /// Gives the documents new numbers: `map[old]` is a document's new
@@ -162,9 +138,12 @@ impl Postings {
         });
     }
 
-    /// Adds document `d` (numbered after [`Postings::renumber`]).
-    pub fn add(&mut self, d: u32, doc: &DocTokens) {
+    /// Adds document `d` (numbered after [`Postings::renumber`]); returns
+    /// the shards it is in.
+    pub fn add(&mut self, d: u32, doc: &DocTokens) -> std::collections::BTreeSet<usize> {
+        let mut touched = std::collections::BTreeSet::new();
         for r in doc.records() {
+            touched.insert(r.shard);
             let key = String::from_utf8_lossy(r.token);
             let list = self.shards[r.shard]
                 .entry(Box::from(key.as_ref()))
@@ -174,6 +153,7 @@ impl Postings {
                 Err(i) => list.insert(i, (d, r.weight)),
             }
         }
+        touched
     }
 
     /// Shard `i` as a script (see [`shard_script`]).

@@ -25,6 +25,76 @@ pub struct Templates {
     /// What herald's functions were given (the dev server updates the
     /// pages' places, and reloads templates with the rest).
     pub inputs: crate::functions::Inputs,
+    /// The templates each template names in `extends`, `include` and
+    /// `import`; `None` when one names a template in a way not read here
+    /// (a variable, a component), so that any may use any.
+    pub uses: Option<HashMap<String, Vec<String>>>,
+}
+
+impl Templates {
+    /// The templates whose output may change when the templates `changed`
+    /// change: them and every template that uses one, directly or not.
+    /// `None`: any may.
+    pub fn users_of(&self, changed: &[String]) -> Option<std::collections::BTreeSet<String>> {
+        let uses = self.uses.as_ref()?;
+        let mut found: std::collections::BTreeSet<String> = changed.iter().cloned().collect();
+        loop {
+            let more: Vec<String> = uses
+                .iter()
+                .filter(|(name, used)| {
+                    !found.contains(*name) && used.iter().any(|u| found.contains(u))
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            if more.is_empty() {
+                return Some(found);
+            }
+            found.extend(more);
+        }
+    }
+}
+
+/// The templates `source` names in `{% extends %}`, `{% include %}` and
+/// `{% import %}` tags; `None` if a tag names one otherwise than as a
+/// string (or the source uses components, which are named, not filed).
+fn used_templates(source: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("{%") {
+        let tag = &rest[at + 2..];
+        let end = tag.find("%}").unwrap_or(tag.len());
+        let inner = tag[..end]
+            .trim_start_matches(['-', ' ', '\n', '\t'])
+            .trim_start();
+        rest = &tag[end..];
+        let word: String = inner
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        match word.as_str() {
+            "extends" | "include" | "import" => {
+                let args = inner[word.len()..].trim_start();
+                let args = args.strip_prefix('[').unwrap_or(args);
+                let mut names = 0;
+                for part in args.split(',') {
+                    let part = part.trim();
+                    let Some(quote) = part.chars().next().filter(|c| *c == '"' || *c == '\'')
+                    else {
+                        break;
+                    };
+                    let name = part[1..].split(quote).next()?;
+                    out.push(name.to_string());
+                    names += 1;
+                }
+                if names == 0 {
+                    return None;
+                }
+            }
+            "component" => return None,
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 /// Reads `{# required: a, b #}` from a shortcode template.
@@ -189,6 +259,10 @@ pub fn load(
             Some((short.to_string(), required_args(text)))
         })
         .collect();
+    let uses = sources
+        .iter()
+        .map(|(name, (_, text))| used_templates(text).map(|u| (name.clone(), u)))
+        .collect();
     Ok(Templates {
         tera,
         files,
@@ -196,6 +270,7 @@ pub fn load(
         images: inputs.images.clone(),
         required,
         inputs,
+        uses,
     })
 }
 
@@ -328,5 +403,36 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
                 }
                 other => other.to_string(),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::used_templates;
+
+    #[test]
+    fn templates_named_in_tags_are_found() {
+        let src = r#"{% extends "base.html" %}{% block main %}{%- include "partials/a.html" %}
+{% include ['partials/b.html', "partials/c.html"] ignore missing %}{% import "macros.html" as m %}{% endblock %}"#;
+        assert_eq!(
+            used_templates(src).unwrap(),
+            [
+                "base.html",
+                "partials/a.html",
+                "partials/b.html",
+                "partials/c.html",
+                "macros.html"
+            ]
+        );
+        assert_eq!(
+            used_templates("{{ page.title }}").unwrap(),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_template_named_by_a_variable_means_any() {
+        assert!(used_templates("{% include name %}").is_none());
+        assert!(used_templates("{% component Card(title) %}x{% endcomponent %}").is_none());
     }
 }

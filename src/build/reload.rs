@@ -18,6 +18,8 @@ use std::sync::Arc;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ThemeChange {
     pub templates: bool,
+    /// UI strings (`i18n/`).
+    pub strings: bool,
     pub shortcodes: bool,
     pub data: bool,
     pub statics: bool,
@@ -37,7 +39,10 @@ impl ThemeChange {
                     c.templates = true;
                     c.shortcodes |= rest.starts_with("shortcodes/");
                 }
-                ("i18n", _) => c.templates = true,
+                ("i18n", _) => {
+                    c.templates = true;
+                    c.strings = true;
+                }
                 ("data", false) => c.data = true,
                 ("static", _) => c.statics = true,
                 _ => return None,
@@ -149,6 +154,21 @@ fn render_shortcode_pages(loaded: &mut Loaded, opts: &BuildOptions) -> Result<BT
         return Err(fail(anchors));
     }
     Ok(keys)
+}
+
+/// The template names of the template files among site-relative `paths`
+/// (`templates/a.html` and `themes/THEME/templates/a.html` → `a.html`).
+pub fn template_names(paths: &[String], theme: &str) -> Vec<String> {
+    let in_theme = format!("themes/{theme}/");
+    paths
+        .iter()
+        .filter_map(|p| {
+            p.strip_prefix(&in_theme)
+                .unwrap_or(p)
+                .strip_prefix("templates/")
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 /// `path` relative to `root`, with `/` separators.

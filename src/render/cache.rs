@@ -36,6 +36,50 @@ pub struct RenderCache {
 }
 
 impl RenderCache {
+    /// After templates changed (not UI strings, data or files): renders
+    /// again the outputs made with one of the templates `names`, from the
+    /// kept values. Returns how many.
+    pub fn rerender_templates(
+        &mut self,
+        site: &Site,
+        templates: &Templates,
+        names: &std::collections::BTreeSet<String>,
+        sink: &dyn Sink,
+    ) -> Result<usize, Vec<Diagnostic>> {
+        let plan = super::plan::Plan { site, templates };
+        let missing = plan.check_templates(&self.jobs);
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let todo: Vec<usize> = (0..self.jobs.len())
+            .filter(|&i| names.contains(&plan.template_for(&self.jobs[i]).0))
+            .collect();
+        let r = Renderer {
+            site,
+            templates,
+            v: &self.values,
+        };
+        let results: Vec<(usize, Result<Deps, Diagnostic>)> = todo
+            .par_iter()
+            .map(|&i| (i, r.run(&self.jobs[i], sink)))
+            .collect();
+        let mut failures = Vec::new();
+        let done = results.len();
+        for (i, result) in results {
+            match result {
+                Ok(d) => self.deps[i] = d,
+                Err(e) => failures.push(e),
+            }
+        }
+        if failures.is_empty() {
+            Ok(done)
+        } else {
+            let mut all = Vec::new();
+            merge_repeated(&mut all, failures.into_iter());
+            Err(all)
+        }
+    }
+
     /// Takes the kept search index out to render again with it, letting
     /// go of the rest (the new render must not be held beside it).
     pub fn take_search(&mut self) -> Option<crate::search::SearchIndex> {

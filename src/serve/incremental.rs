@@ -157,6 +157,22 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
         gone.remove(&c.to);
     }
     let loaded = &cache.loaded;
+    // Templates alone: the outputs made with them, from the kept values.
+    if !(change.strings || change.shortcodes || change.data || change.statics) {
+        let names = crate::build::reload::template_names(&paths, &loaded.site.config.theme);
+        if let Some(users) = loaded.templates.users_of(&names) {
+            let sink = MemorySink::compressing();
+            return match cache.render.rerender_templates(
+                &loaded.site,
+                &loaded.templates,
+                &users,
+                &sink,
+            ) {
+                Ok(_) => Outcome::Updated(UpdateKind::Templates, sink.into_shared(), Vec::new()),
+                Err(_) => Outcome::Broken,
+            };
+        }
+    }
     let mut search = cache.render.take_search();
     if let Some(index) = &mut search {
         for key in &rendered {

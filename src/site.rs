@@ -203,4 +203,7 @@ pub struct SiteChange {
     pub boards: Vec<Vec<String>>,
     pub series: BTreeMap<String, Series>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Templates whose outputs may differ although no value they show
+    /// changed (they read a data file that changed).
+    pub templates: std::collections::BTreeSet<String>,
 }

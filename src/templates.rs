@@ -29,6 +29,8 @@ pub struct Templates {
     /// `import`; `None` when one names a template in a way not read here
     /// (a variable, a component), so that any may use any.
     pub uses: Option<HashMap<String, Vec<String>>>,
+    /// The templates that name `data` (the data files) in a tag.
+    pub data_readers: std::collections::BTreeSet<String>,
 }
 
 impl Templates {
@@ -52,6 +54,40 @@ impl Templates {
             found.extend(more);
         }
     }
+}
+
+/// Whether `source` names the variable `data` inside a `{{ }}` or `{% %}`
+/// tag (not `data-x` attributes or `dataset` in text around them).
+fn names_data(source: &str) -> bool {
+    let mut rest = source;
+    while let Some(at) = rest.find(['{']) {
+        let after = &rest[at + 1..];
+        let close = match after.chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let end = after.find(close).unwrap_or(after.len());
+        let tag = &after[1..end];
+        let ident = |c: char| c.is_alphanumeric() || c == '_';
+        let mut from = 0;
+        while let Some(i) = tag[from..].find("data") {
+            let i = from + i;
+            let before = tag[..i].chars().next_back();
+            let next = tag[i + 4..].chars().next();
+            if !before.is_some_and(|c| ident(c) || c == '.' || c == '-')
+                && !next.is_some_and(|c| ident(c) || c == '-')
+            {
+                return true;
+            }
+            from = i + 4;
+        }
+        rest = &after[end..];
+    }
+    false
 }
 
 /// The templates `source` names in `{% extends %}`, `{% include %}` and
@@ -259,6 +295,11 @@ pub fn load(
             Some((short.to_string(), required_args(text)))
         })
         .collect();
+    let data_readers = sources
+        .iter()
+        .filter(|(_, (_, text))| names_data(text))
+        .map(|(name, _)| name.clone())
+        .collect();
     let uses = sources
         .iter()
         .map(|(name, (_, text))| used_templates(text).map(|u| (name.clone(), u)))
@@ -271,6 +312,7 @@ pub fn load(
         required,
         inputs,
         uses,
+        data_readers,
     })
 }
 
@@ -428,6 +470,21 @@ mod tests {
             used_templates("{{ page.title }}").unwrap(),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn data_is_found_in_tags_only() {
+        use super::names_data;
+        assert!(names_data(
+            r#"{% set b = scoreboard(data=data | get(key=source)) %}"#
+        ));
+        assert!(names_data("{{ data.figures.total }}"));
+        assert!(!names_data(
+            r#"<div data-text="x">{{ page.metadata }}</div>"#
+        ));
+        assert!(!names_data(
+            "<script>d.dataset.text = 1</script>{{ t.data_x }}"
+        ));
     }
 
     #[test]

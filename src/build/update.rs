@@ -133,6 +133,7 @@ pub fn update_pages(
         removed,
         before,
         rendered: BTreeSet::new(),
+        templates: BTreeSet::new(),
     };
     site.boards = linked.boards;
 

@@ -146,6 +146,10 @@ impl RenderCache {
                 };
                 everything
                     || shows(deps)
+                    || (!change.templates.is_empty()
+                        && change
+                            .templates
+                            .contains(&plan.template_for(&self.jobs[i]).0))
                     || match &self.jobs[i] {
                         Job::Page(k) => {
                             change.rendered.contains(k)

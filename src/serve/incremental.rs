@@ -173,6 +173,37 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
             };
         }
     }
+    // Data files alone: the pages calling shortcodes (rendered again) and
+    // the outputs of the templates that read `data`.
+    if change.data && !(change.templates || change.strings || change.statics) {
+        let readers: Vec<String> = loaded.templates.data_readers.iter().cloned().collect();
+        if let Some(users) = loaded.templates.users_of(&readers) {
+            let site = &loaded.site;
+            let unchanged = crate::site::SiteChange {
+                edited: BTreeSet::new(),
+                rendered,
+                removed: BTreeSet::new(),
+                before: Default::default(),
+                links: site.links.clone(),
+                boards: site.boards.iter().map(|b| b.pages.clone()).collect(),
+                series: site.series.clone(),
+                taxonomies: site.taxonomies.clone(),
+                templates: users,
+            };
+            let sink = MemorySink::compressing();
+            return match cache.render.update_site(
+                site,
+                &loaded.texts,
+                &loaded.templates,
+                &loaded.copies,
+                &unchanged,
+                &sink,
+            ) {
+                Ok(u) => Outcome::Updated(UpdateKind::Templates, sink.into_shared(), u.removed),
+                Err(_) => Outcome::Broken,
+            };
+        }
+    }
     let mut search = cache.render.take_search();
     if let Some(index) = &mut search {
         for key in &rendered {

@@ -31,6 +31,9 @@ pub struct Templates {
     pub uses: Option<HashMap<String, Vec<String>>>,
     /// The templates that name `data` (the data files) in a tag.
     pub data_readers: std::collections::BTreeSet<String>,
+    /// Whether a shortcode template calls `asset()` (pages' Markdown then
+    /// holds static files' fingerprints).
+    pub shortcodes_call_asset: bool,
 }
 
 impl Templates {
@@ -295,6 +298,9 @@ pub fn load(
             Some((short.to_string(), required_args(text)))
         })
         .collect();
+    let shortcodes_call_asset = sources
+        .iter()
+        .any(|(name, (_, text))| name.starts_with("shortcodes/") && text.contains("asset("));
     let data_readers = sources
         .iter()
         .filter(|(_, (_, text))| names_data(text))
@@ -313,6 +319,7 @@ pub fn load(
         inputs,
         uses,
         data_readers,
+        shortcodes_call_asset,
     })
 }
 

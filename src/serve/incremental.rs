@@ -12,7 +12,7 @@ use crate::bodies::{MarkdownInputs, broken_anchors};
 use crate::build::update::PageFile;
 use crate::build::{BuildOptions, Loaded};
 use crate::content::{self, LoadOptions};
-use crate::output::{MemorySink, SharedFiles};
+use crate::output::{MemorySink, SharedFiles, Sink};
 use crate::render::RenderCache;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -37,14 +37,18 @@ impl Cache {
 
 /// What the quick path did.
 pub enum Outcome {
-    /// The files it re-rendered (some may be unchanged), and the files
-    /// that are no longer part of the site.
-    Updated(UpdateKind, SharedFiles, Vec<String>),
+    /// The files it re-rendered (some may be unchanged), the files that
+    /// are no longer part of the site, and static files' fingerprints to
+    /// replace in every other file (`?v=old` → `?v=new`).
+    Updated(UpdateKind, SharedFiles, Vec<String>, Fingerprints),
     /// The change needs a full rebuild; the cache is untouched.
     NotQuick,
     /// The change needs a full rebuild, and the cache is no longer valid.
     Broken,
 }
+
+/// Static files' fingerprints, (old, new).
+pub type Fingerprints = Vec<(String, String)>;
 
 /// Which way a rebuild went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,13 +98,23 @@ pub fn update(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf
                 (false, true) => update_pages(cache, opts, &pages),
                 (true, false) => update_theme(cache, opts, &theme),
                 (false, false) => match update_pages(cache, opts, &pages) {
-                    Outcome::Updated(_, _, gone) => match update_theme(cache, opts, &theme) {
-                        Outcome::Updated(kind, files, more) => {
-                            Outcome::Updated(kind, files, gone.into_iter().chain(more).collect())
+                    Outcome::Updated(_, first, gone, _) => {
+                        match update_theme(cache, opts, &theme) {
+                            Outcome::Updated(kind, mut files, more, prints) => {
+                                // The pages' outputs the theme did not make again,
+                                // with its new fingerprints.
+                                let fresh = refingerprint(&first, &files, &prints);
+                                for (path, stored) in first {
+                                    files.entry(path).or_insert(stored);
+                                }
+                                files.extend(fresh);
+                                let gone = gone.into_iter().chain(more).collect();
+                                Outcome::Updated(kind, files, gone, prints)
+                            }
+                            // The pages are in: the cache is no longer the snapshot's.
+                            _ => Outcome::Broken,
                         }
-                        // The pages are in: the cache is no longer the snapshot's.
-                        _ => Outcome::Broken,
-                    },
+                    }
                     other => other,
                 },
                 (true, true) => Outcome::NotQuick,
@@ -129,7 +143,7 @@ fn update_texts(cache: &mut Cache, updates: Vec<Update>) -> Outcome {
         .render
         .update_pages(site, texts, &loaded.templates, &keys, &sink)
     {
-        Ok(_) => Outcome::Updated(UpdateKind::Text, sink.into_shared(), Vec::new()),
+        Ok(_) => Outcome::Updated(UpdateKind::Text, sink.into_shared(), Vec::new(), Vec::new()),
         Err(_) => Outcome::Broken,
     }
 }
@@ -149,6 +163,7 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
         return Outcome::NotQuick;
     };
     let before: BTreeSet<String> = cache.loaded.copies.iter().map(|c| c.to.clone()).collect();
+    let old_assets = cache.loaded.templates.inputs.assets.clone();
     let Ok(rendered) = reload_theme(&mut cache.loaded, opts, change) else {
         return Outcome::Broken;
     };
@@ -157,6 +172,31 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
         gone.remove(&c.to);
     }
     let loaded = &cache.loaded;
+    // Static files alone: their fingerprints change in the outputs.
+    if change.statics
+        && !(change.templates || change.strings || change.data)
+        && let Some(prints) = fingerprints(&old_assets, &loaded.templates)
+    {
+        let changed: BTreeSet<&String> = prints.iter().map(|(path, _, _)| path).collect();
+        let sink = MemorySink::compressing();
+        for c in loaded.copies.iter().filter(|c| changed.contains(&c.to)) {
+            let copied = match &c.from {
+                crate::theme::Origin::Disk(p) => sink.copy(&c.to, p),
+                crate::theme::Origin::Embedded(bytes) => sink.write(&c.to, bytes),
+            };
+            if copied.is_err() {
+                return Outcome::Broken;
+            }
+        }
+        let styles = changed.iter().all(|p| p.ends_with(".css"));
+        let kind = if styles {
+            UpdateKind::Styles
+        } else {
+            UpdateKind::Templates
+        };
+        let prints = prints.into_iter().map(|(_, a, b)| (a, b)).collect();
+        return Outcome::Updated(kind, sink.into_shared(), Vec::new(), prints);
+    }
     // Templates alone: the outputs made with them, from the kept values.
     if !(change.strings || change.shortcodes || change.data || change.statics) {
         let names = crate::build::reload::template_names(&paths, &loaded.site.config.theme);
@@ -168,7 +208,12 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
                 &users,
                 &sink,
             ) {
-                Ok(_) => Outcome::Updated(UpdateKind::Templates, sink.into_shared(), Vec::new()),
+                Ok(_) => Outcome::Updated(
+                    UpdateKind::Templates,
+                    sink.into_shared(),
+                    Vec::new(),
+                    Vec::new(),
+                ),
                 Err(_) => Outcome::Broken,
             };
         }
@@ -199,7 +244,12 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
                 &unchanged,
                 &sink,
             ) {
-                Ok(u) => Outcome::Updated(UpdateKind::Templates, sink.into_shared(), u.removed),
+                Ok(u) => Outcome::Updated(
+                    UpdateKind::Templates,
+                    sink.into_shared(),
+                    u.removed,
+                    Vec::new(),
+                ),
                 Err(_) => Outcome::Broken,
             };
         }
@@ -222,10 +272,85 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
             } else {
                 UpdateKind::Templates
             };
-            Outcome::Updated(kind, sink.into_shared(), gone)
+            Outcome::Updated(kind, sink.into_shared(), gone, Vec::new())
         }
         Err(_) => Outcome::Broken,
     }
+}
+
+/// The files of `files` other than `written` in which a static file's
+/// fingerprint (`?v=` and its hash, as `asset()` writes it) changes, with
+/// it replaced: exactly what rendering them again would give, as nothing
+/// else depends on it.
+pub(super) fn refingerprint(
+    files: &SharedFiles,
+    written: &SharedFiles,
+    prints: &[(String, String)],
+) -> Vec<(String, crate::output::Stored)> {
+    use rayon::prelude::*;
+    if prints.is_empty() {
+        return Vec::new();
+    }
+    let pairs: Vec<(Vec<u8>, Vec<u8>)> = prints
+        .iter()
+        .map(|(a, b)| {
+            (
+                format!("?v={a}").into_bytes(),
+                format!("?v={b}").into_bytes(),
+            )
+        })
+        .collect();
+    files
+        .par_iter()
+        .filter(|(path, _)| !written.contains_key(*path))
+        .filter_map(|(path, stored)| {
+            let bytes = stored.bytes();
+            let mut out: Option<Vec<u8>> = None;
+            for (from, to) in &pairs {
+                let text = out.as_deref().unwrap_or(&bytes);
+                if memchr::memmem::find(text, from).is_none() {
+                    continue;
+                }
+                let mut next = Vec::with_capacity(text.len());
+                let mut rest = text;
+                while let Some(i) = memchr::memmem::find(rest, from) {
+                    next.extend_from_slice(&rest[..i]);
+                    next.extend_from_slice(to);
+                    rest = &rest[i + from.len()..];
+                }
+                next.extend_from_slice(rest);
+                out = Some(next);
+            }
+            out.map(|b| (path.clone(), crate::output::Stored::compressed(&b)))
+        })
+        .collect()
+}
+
+/// The static files whose content hash changed, with the old and new hash;
+/// `None` when fingerprints cannot simply be replaced: a file came or went,
+/// two files share a hash, or a shortcode calls `asset()` (the pages' kept
+/// HTML would then hold old fingerprints).
+fn fingerprints(
+    before: &std::collections::HashMap<String, String>,
+    templates: &crate::templates::Templates,
+) -> Option<Vec<(String, String, String)>> {
+    let after = &templates.inputs.assets;
+    if templates.shortcodes_call_asset || before.len() != after.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (path, new) in after.iter() {
+        let old = before.get(path)?;
+        if old != new {
+            out.push((path.clone(), old.clone(), new.clone()));
+        }
+    }
+    let unique = |hashes: &mut dyn Iterator<Item = &String>| {
+        let all: Vec<&String> = hashes.collect();
+        let set: BTreeSet<&String> = all.iter().copied().collect();
+        set.len() == all.len()
+    };
+    (!out.is_empty() && unique(&mut before.values()) && unique(&mut after.values())).then_some(out)
 }
 
 /// Page files that are new, edited in their front matter or deleted.
@@ -248,7 +373,12 @@ fn update_pages(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
     }
     if files.is_empty() {
         // Only files that came and went: nothing to do.
-        return Outcome::Updated(UpdateKind::Pages, SharedFiles::new(), Vec::new());
+        return Outcome::Updated(
+            UpdateKind::Pages,
+            SharedFiles::new(),
+            Vec::new(),
+            Vec::new(),
+        );
     }
     let loaded = &mut cache.loaded;
     let Some(change) = crate::build::update::update_pages(loaded, opts, &files) else {
@@ -263,7 +393,7 @@ fn update_pages(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
         &change,
         &sink,
     ) {
-        Ok(u) => Outcome::Updated(UpdateKind::Pages, sink.into_shared(), u.removed),
+        Ok(u) => Outcome::Updated(UpdateKind::Pages, sink.into_shared(), u.removed, Vec::new()),
         Err(_) => Outcome::Broken,
     }
 }

@@ -98,10 +98,14 @@ impl SiteState {
         let started = Instant::now();
         if let Some(c) = cache.as_mut() {
             match incremental::update(c, &self.build, changed) {
-                Outcome::Updated(kind, written, removed) => {
+                Outcome::Updated(kind, written, removed, prints) => {
                     let old = self.snapshot();
                     let mut files = old.files.clone();
                     let mut changed = Vec::new();
+                    for (path, stored) in incremental::refingerprint(&files, &written, &prints) {
+                        changed.push(path.clone());
+                        files.insert(path, stored);
+                    }
                     for (path, bytes) in written {
                         if files.get(&path) != Some(&bytes) {
                             changed.push(path.clone());

@@ -1,7 +1,8 @@
 //! The dev server always equals a full build: a seeded random sequence of
 //! edits — page text, every kind of front-matter change (title, date,
 //! tags, series and order, draft, summary, aliases, slug), new, deleted and
-//! renamed pages, broken pages, templates, UI strings and data files — made
+//! renamed pages, broken pages, templates, UI strings, data files and a
+//! stylesheet — made
 //! on disk and picked up by the watcher; after every step the served files
 //! equal a fresh build byte for byte, and every quick path was taken.
 
@@ -234,10 +235,12 @@ fn served_site_equals_a_fresh_build_after_random_edits() {
                 "i18n/zh-CN.yaml",
                 &format!("read_more: 阅读全文 {counter}\nlatest: 最新 {counter}\n"),
             ),
-            _ => f.write(
-                "content/news/broken.md",
-                &format!("---\ntitle: 修好 {counter}\n---\n"),
-            ),
+            _ => {
+                // A stylesheet: its fingerprint changes in every page.
+                let rel = "themes/default/static/style.css";
+                let base = std::fs::read_to_string(repo().join(rel)).unwrap();
+                f.write(rel, &format!("{base}\n.edit-{counter} {{ color: red; }}\n"));
+            }
         }
         // Wait until the server has caught up with the files on disk.
         let expected = herald::build_to_memory(&opts);
@@ -267,9 +270,12 @@ fn served_site_equals_a_fresh_build_after_random_edits() {
         count(UpdateKind::Templates),
     );
     let full = count(UpdateKind::Full);
-    eprintln!("rebuilds: {text} text, {pages} pages, {templates} templates, {full} full");
+    let styles = count(UpdateKind::Styles);
+    eprintln!(
+        "rebuilds: {text} text, {pages} pages, {templates} templates, {styles} styles, {full} full"
+    );
     assert!(
-        text >= 8 && pages >= 25 && templates >= 10,
-        "quick paths hardly taken: {text} text, {pages} pages, {templates} templates, {full} full"
+        text >= 8 && pages >= 25 && templates >= 10 && styles >= 1,
+        "quick paths hardly taken: {text} text, {pages} pages, {templates} templates, {styles} styles, {full} full"
     );
 }

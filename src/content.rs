@@ -218,7 +218,8 @@ pub fn load(
 }
 
 /// Re-reads one page file (content-relative `rel`, in bundle folder
-/// `bundle` if any): the page with its Markdown, or why it is hidden.
+/// `bundle` if any): the page with its Markdown, or why it is hidden. A
+/// file whose real path leaves the site is refused, as a build refuses it.
 pub fn reload_page(
     root: &Path,
     rel: &str,
@@ -226,6 +227,9 @@ pub fn reload_page(
     config: &Config,
     opts: &LoadOptions,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    let path = root.join(CONTENT_DIR).join(rel);
+    crate::confine::check(&crate::confine::real_root(root), &path)
+        .map_err(|e| vec![e.diagnostic(&format!("{CONTENT_DIR}/{rel}"))])?;
     let bundles: BTreeSet<String> = bundle.into_iter().map(str::to_string).collect();
     load_markdown(&root.join(CONTENT_DIR), rel, config, opts, &bundles)
 }

@@ -54,6 +54,27 @@ impl RenderCache {
         let todo: Vec<usize> = (0..self.jobs.len())
             .filter(|&i| names.contains(&plan.template_for(&self.jobs[i]).0))
             .collect();
+        let (done, diags) = self.run_jobs(site, templates, &todo, sink);
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let count = done.len();
+        for (i, d) in done {
+            self.deps[i] = d;
+        }
+        Ok(count)
+    }
+
+    /// Renders the jobs `todo` into `sink` in parallel from the kept
+    /// values; returns what each showed, and the template errors (a mistake
+    /// failing many pages said once).
+    pub(super) fn run_jobs(
+        &self,
+        site: &Site,
+        templates: &Templates,
+        todo: &[usize],
+        sink: &dyn Sink,
+    ) -> (Vec<(usize, Deps)>, Vec<Diagnostic>) {
         let r = Renderer {
             site,
             templates,
@@ -63,21 +84,17 @@ impl RenderCache {
             .par_iter()
             .map(|&i| (i, r.run(&self.jobs[i], sink)))
             .collect();
+        let mut done = Vec::with_capacity(results.len());
         let mut failures = Vec::new();
-        let done = results.len();
         for (i, result) in results {
             match result {
-                Ok(d) => self.deps[i] = d,
+                Ok(d) => done.push((i, d)),
                 Err(e) => failures.push(e),
             }
         }
-        if failures.is_empty() {
-            Ok(done)
-        } else {
-            let mut all = Vec::new();
-            merge_repeated(&mut all, failures.into_iter());
-            Err(all)
-        }
+        let mut diags = Vec::new();
+        merge_repeated(&mut diags, failures.into_iter());
+        (done, diags)
     }
 
     /// Takes the kept search index out to render again with it, letting
@@ -147,11 +164,6 @@ impl RenderCache {
                 self.values.search = search_value(site, index);
             }
         }
-        let r = Renderer {
-            site,
-            templates,
-            v: &self.values,
-        };
         let affected: Vec<usize> = (0..self.jobs.len())
             .filter(|&i| {
                 let d = &self.deps[i];
@@ -160,19 +172,10 @@ impl RenderCache {
                     || d.series.iter().any(|s| series.contains(s))
             })
             .collect();
-        let results: Vec<(usize, Result<Deps, Diagnostic>)> = affected
-            .par_iter()
-            .map(|&i| (i, r.run(&self.jobs[i], sink)))
-            .collect();
-        let mut diags = Vec::new();
-        for (i, result) in results {
-            match result {
-                Ok(d) => {
-                    self.deps[i] = d;
-                    written += 1;
-                }
-                Err(e) => diags.push(e),
-            }
+        let (done, diags) = self.run_jobs(site, templates, &affected, sink);
+        written += done.len();
+        for (i, d) in done {
+            self.deps[i] = d;
         }
         for (path, bytes) in crate::feeds::feeds(site, &texts.html) {
             write(sink, &path, &bytes).map_err(|d| vec![d])?;
@@ -181,9 +184,7 @@ impl RenderCache {
         if diags.is_empty() {
             Ok(written)
         } else {
-            let mut all = Vec::new();
-            merge_repeated(&mut all, diags.into_iter());
-            Err(all)
+            Err(diags)
         }
     }
 }

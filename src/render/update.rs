@@ -6,9 +6,8 @@
 //! Outputs that no longer exist are reported for removal.
 
 use super::cache::{Deps, RenderCache};
-use super::jobs::Renderer;
 use super::plan::{Job, Plan, jobs};
-use super::{Copy, merge_repeated, search_value, write};
+use super::{Copy, search_value, write};
 use crate::error::Diagnostic;
 use crate::output::Sink;
 use crate::site::{Site, SiteChange, Texts};
@@ -165,25 +164,11 @@ impl RenderCache {
                     }
             })
             .collect();
-        let r = Renderer {
-            site,
-            templates,
-            v: &self.values,
-        };
-        let results: Vec<(usize, Result<Deps, Diagnostic>)> = todo
-            .par_iter()
-            .map(|&i| (i, r.run(&self.jobs[i], sink)))
-            .collect();
+        let (done, failures) = self.run_jobs(site, templates, &todo, sink);
         let mut deps = old;
-        let mut failures = Vec::new();
-        for (i, result) in results {
-            match result {
-                Ok(d) => {
-                    deps[i] = Some(d);
-                    written += 1;
-                }
-                Err(e) => failures.push(e),
-            }
+        written += done.len();
+        for (i, d) in done {
+            deps[i] = Some(d);
         }
         self.deps = deps.into_iter().map(Option::unwrap_or_default).collect();
 
@@ -200,7 +185,7 @@ impl RenderCache {
             &mut written,
             &mut diags,
         )?;
-        merge_repeated(&mut diags, failures.into_iter());
+        diags.extend(failures);
         if diags.is_empty() {
             Ok(Updated { written, removed })
         } else {

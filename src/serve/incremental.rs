@@ -469,13 +469,20 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
     Some(updates)
 }
 
-/// A file that came and went between two looks (an editor's temporary
-/// file, `sed -i`'s): under `content/`, gone, and neither a page nor a
-/// file the site had.
+/// A file under `content/` that a build does not see: one under a name
+/// builds skip (`.hidden/`, `#draft.md`), or one that came and went
+/// between two looks (an editor's temporary file, `sed -i`'s) and is
+/// neither a page nor a file the site had.
 fn is_passing(cache: &Cache, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(cache.root.join(content::CONTENT_DIR)) else {
         return false;
     };
+    let skipped = rel
+        .components()
+        .any(|c| crate::source::is_ignored_name(&c.as_os_str().to_string_lossy()));
+    if skipped {
+        return true;
+    }
     if path.exists() {
         return false;
     }

@@ -279,3 +279,62 @@ fn served_site_equals_a_fresh_build_after_random_edits() {
         "quick paths hardly taken: {text} text, {pages} pages, {templates} templates, {styles} styles, {full} full"
     );
 }
+
+/// The quick paths read only what a build reads: a page linked from
+/// outside the site is refused (the build's error shows) and never served,
+/// and a page under a name builds skip (`.hidden/`) is not published.
+#[test]
+fn quick_paths_read_only_what_a_build_reads() {
+    let f = Fixture::new();
+    let r = serve_recording(&f, Arc::default());
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("page.md");
+    std::fs::write(&secret, "---\ntitle: 外面\n---\nSECRET-OUTSIDE\n").unwrap();
+    std::os::unix::fs::symlink(&secret, f.path().join("content/news/evil.md")).unwrap();
+    wait_for(10, "the link out of the site to be refused", || {
+        !r.state.errors().is_empty()
+    });
+    let shows = |needle: &str| {
+        r.state
+            .snapshot()
+            .files
+            .values()
+            .any(|v| String::from_utf8_lossy(&v.bytes()).contains(needle))
+    };
+    assert!(
+        !shows("SECRET-OUTSIDE"),
+        "a file outside the site was served"
+    );
+    std::fs::remove_file(f.path().join("content/news/evil.md")).unwrap();
+    wait_for(10, "the site to build again", || {
+        r.state.errors().is_empty()
+    });
+
+    let opts = {
+        let mut o = r.state.build_options().clone();
+        o.base_url = Some(format!("http://127.0.0.1:{}/portal/", r.addr.port()));
+        o
+    };
+    let served_as_built = || {
+        let (expected, _) = herald::build_to_memory(&opts).unwrap();
+        wait_for(10, "the edit to be served as a build makes it", || {
+            let served = r.state.snapshot();
+            served.files.len() == expected.len()
+                && served
+                    .files
+                    .iter()
+                    .zip(&expected)
+                    .all(|((a, x), (b, y))| a == b && x.bytes()[..] == y[..])
+        });
+    };
+    // The folder first (a new folder takes the full path), then a page in it.
+    f.write("content/.hidden/notes.txt", "x");
+    served_as_built();
+    f.write("content/.hidden/x.md", "---\ntitle: 藏\n---\nHIDDEN-TEXT\n");
+    f.write(
+        "content/news/c.md",
+        "---\ntitle: 第三篇\ndate: 2024-05-03\n---\n改过。\n",
+    );
+    served_as_built();
+    assert!(!shows("HIDDEN-TEXT"));
+}

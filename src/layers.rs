@@ -36,7 +36,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     ("templates", &["values", "functions", "templates"]),
     ("render", &["bodies", "search", "feeds", "render", "stream"]),
     ("build", &["build"]),
-    ("commands", &["check", "serve", "scaffold"]),
+    ("commands", &["check", "serve", "scaffold", "import"]),
 ];
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,7 +6,7 @@
 //! [`site`], [`output`]); [`link`] for URLs and relations; the template
 //! layer ([`values`], [`functions`], [`templates`]); rendering ([`bodies`],
 //! [`search`], [`feeds`], [`render`], [`stream`]); [`build`], the pipeline;
-//! and the commands on top ([`check`], [`serve`], [`scaffold`]).
+//! and the commands on top ([`check`], [`serve`], [`scaffold`], [`import`]).
 
 // The library never prints: what it has to say goes to its caller.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -27,6 +27,7 @@ pub mod functions;
 pub mod hash;
 pub mod html;
 pub mod images;
+pub mod import;
 mod layers;
 pub mod link;
 pub mod markdown;

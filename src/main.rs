@@ -157,6 +157,37 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Make a new herald site from a Hugo, Zola, mdBook or Jekyll site
+    /// (the source is never changed), with a report of what needs a person.
+    Import {
+        /// The site to import.
+        source: PathBuf,
+        /// A new or empty folder for the herald site.
+        dest: PathBuf,
+        /// The source's tool (hugo, zola, mdbook, jekyll); found from its
+        /// config file when absent.
+        #[arg(long, value_parser = parse_tool)]
+        from: Option<herald::import::Tool>,
+        /// A board's kind, SECTION=KIND (e.g. --kind docs=page); otherwise
+        /// sections whose pages are mostly dated are articles, others pages,
+        /// and a book is lessons.
+        #[arg(long = "kind", value_parser = parse_kind)]
+        kinds: Vec<(String, herald::config::Kind)>,
+    },
+}
+
+fn parse_tool(s: &str) -> Result<herald::import::Tool, String> {
+    herald::import::Tool::from_name(s)
+        .ok_or_else(|| "expected one of: hugo, zola, mdbook, jekyll".into())
+}
+
+fn parse_kind(s: &str) -> Result<(String, herald::config::Kind), String> {
+    let (section, kind) = s
+        .split_once('=')
+        .ok_or("expected SECTION=KIND, e.g. docs=page")?;
+    let kind = herald::config::Kind::from_name(kind)
+        .ok_or("kinds are: article, lesson, case, publication, page")?;
+    Ok((section.to_string(), kind))
 }
 
 /// Prints diagnostics to stderr, a warning said of many places once.
@@ -278,6 +309,47 @@ fn main() -> ExitCode {
                         "  herald serve        # previews it at http://127.0.0.1:1111/ while you edit"
                     );
                     ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    print_error(&e, false);
+                    exit_code(&e)
+                }
+            }
+        }
+        Command::Import {
+            source,
+            dest,
+            from,
+            kinds,
+        } => {
+            let opts = herald::import::ImportOptions {
+                source,
+                dest,
+                from,
+                kinds,
+            };
+            match herald::import::import(&opts) {
+                Ok(done) => {
+                    print!("{}", done.report.summary());
+                    for line in &done.report.check {
+                        println!("check: {line}");
+                    }
+                    println!(
+                        "Wrote a herald site from {} to {}; the full report is {}. herald check: {}",
+                        done.tool.name(),
+                        opts.dest.display(),
+                        opts.dest.join(herald::import::REPORT_FILE).display(),
+                        if done.report.check_passed {
+                            "no errors"
+                        } else {
+                            "errors (above)"
+                        }
+                    );
+                    if done.report.check_passed {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
                 }
                 Err(e) => {
                     print_error(&e, false);

@@ -435,10 +435,14 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
                 ("url", tera::Value::from(page.url.as_str())),
             ]),
         );
-        ctx.insert_value(
-            "id",
-            tera::Value::from(format!("sc-{}-{}", call.name, call.line)),
-        );
+        // A call's own `id` argument wins: `{{ youtube(id="…") }}` (as
+        // Zola writes it) means the video's id, not the element's.
+        if !call.args.contains_key("id") {
+            ctx.insert_value(
+                "id",
+                tera::Value::from(format!("sc-{}-{}", call.name, call.line)),
+            );
+        }
         self.tera
             .render(&format!("shortcodes/{}.html", call.name), &ctx)
             .map_err(|e| match e.kind() {

@@ -13,6 +13,7 @@ mod corpus;
 mod discovery;
 mod errors;
 mod faults;
+mod import;
 mod load;
 mod properties;
 mod real_sites;

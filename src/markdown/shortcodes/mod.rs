@@ -16,6 +16,17 @@ mod args;
 mod scan;
 mod substitute;
 pub use scan::extract;
+
+/// A call's length in the source, its name and its arguments.
+pub type ParsedCall = (usize, String, Map<String, Value>);
+
+/// Parses one call at the start of `s` (`{{ name(k=v) }}` with `open` `{{`
+/// and `close` `}}`, or `{%` … `%}`): its length, name and arguments, or
+/// the message and hint of what is wrong. `herald import` uses it to tell
+/// calls herald reads from text it must not.
+pub fn parse_call(s: &str, open: &str, close: &str) -> Result<ParsedCall, (String, String)> {
+    args::parse_tag(s, open, close)
+}
 pub use substitute::{merge_text, substitute};
 
 /// Renders shortcodes; implemented over the templates.

@@ -36,6 +36,12 @@ pub fn read(root: &Path) -> Result<Source> {
     src.site.base_url = get(&config, "output")
         .and_then(|o| get(o, "html"))
         .and_then(|h| get_str(h, "site-url"));
+    if let Some(url) = src.site.base_url.as_deref().filter(|u| !u.contains("://")) {
+        src.report.note(
+            "book.toml: site-url",
+            format!("the book lived under {url}: set base_url in site.yaml to its full address (https://HOST{url}) before publishing"),
+        );
+    }
     let src_dir_name = book
         .and_then(|b| get_str(b, "src"))
         .unwrap_or_else(|| "src".into());

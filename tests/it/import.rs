@@ -425,3 +425,90 @@ fn import_never_reads_through_a_symbolic_link_out_of_the_source() {
         "--kind chooses the board's kind:\n{yaml}"
     );
 }
+
+/// Every HTML page the real tool writes for the fixture (its URL path),
+/// when the tool is installed (CI installs Debian's `hugo` and `jekyll`).
+fn real_tool_urls(tool: &str, fixture: &str) -> Option<Vec<String>> {
+    if Command::new(tool).arg("--version").output().is_err() {
+        eprintln!(
+            "{tool} is not installed: old URLs checked against the fixture's expectations only"
+        );
+        return None;
+    }
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(
+        &repo().join("tests/fixtures/import").join(fixture),
+        site.path(),
+    );
+    let out = site.path().join("_real_out");
+    let run = match tool {
+        "hugo" => Command::new("hugo")
+            .arg("--quiet")
+            .arg("-d")
+            .arg(&out)
+            .current_dir(site.path())
+            .output()
+            .unwrap(),
+        _ => {
+            // Without Bundler: the Gemfile and plugins are the site's own.
+            std::fs::remove_file(site.path().join("Gemfile")).ok();
+            let config = std::fs::read_to_string(site.path().join("_config.yml")).unwrap();
+            std::fs::write(
+                site.path().join("_config.yml"),
+                config.replace("plugins:\n  - jekyll-feed\n", ""),
+            )
+            .unwrap();
+            Command::new("jekyll")
+                .arg("build")
+                .arg("-d")
+                .arg(&out)
+                .current_dir(site.path())
+                .output()
+                .unwrap()
+        }
+    };
+    assert!(
+        run.status.success(),
+        "{tool}: {}{}",
+        stdout(&run),
+        stderr(&run)
+    );
+    let mut urls: Vec<String> = tree(&out)
+        .into_keys()
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| match p.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{p}"),
+        })
+        .collect();
+    urls.sort();
+    Some(urls)
+}
+
+#[test]
+fn every_url_the_real_tools_write_answers_after_import() {
+    for (tool, fixture, base) in [
+        ("hugo", "hugo", "https://notes.example.org/"),
+        ("jekyll", "jekyll", "https://town.example.org/news/"),
+    ] {
+        let Some(urls) = real_tool_urls(tool, fixture) else {
+            continue;
+        };
+        assert!(urls.len() >= 7, "{tool} wrote {urls:?}");
+        let i = import(fixture);
+        let built = i.herald(&["build"]);
+        assert!(built.status.success(), "{}", stderr(&built));
+        for url in &urls {
+            let rel = url.trim_start_matches('/');
+            let file = if rel.ends_with(".html") {
+                i.site().join("public").join(rel)
+            } else {
+                i.site().join("public").join(rel).join("index.html")
+            };
+            assert!(
+                file.is_file(),
+                "{tool} published {url}; the imported site does not answer there (base {base})"
+            );
+        }
+    }
+}

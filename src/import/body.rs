@@ -341,4 +341,19 @@ mod tests {
         assert!(t.contains("&#123;{ youtube(id=\"z\") }}"), "{t}");
         assert_eq!(r.untranslated.len(), 1);
     }
+
+    proptest::proptest! {
+        /// Any text of braces, tags and code marks goes through every
+        /// tool's scanner without a panic, and text with no `{` at all
+        /// comes out as it went in.
+        #[test]
+        fn never_panics(body in "[{}<>%/*\"#`~ \nab=é-]{0,80}") {
+            for tool in Tool::ALL {
+                let (out, _) = run(tool, &body);
+                if !body.contains('{') {
+                    proptest::prop_assert_eq!(&out, &body);
+                }
+            }
+        }
+    }
 }

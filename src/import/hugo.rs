@@ -153,11 +153,6 @@ pub fn read(root: &Path) -> Result<Source> {
                 lower(slug.as_deref().unwrap_or(&name))
             )
         };
-        doc.old_slug = url
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .map(str::to_string);
         doc.old_url = Some(url);
     }
     Ok(src)
@@ -208,16 +203,8 @@ fn expand(pattern: &str, doc: &source::Doc, dir: &str, name: &str, slug: Option<
         .map(|t| urlize(&t))
         .unwrap_or_else(|| urlize(name));
     let section = dir.split('/').next().unwrap_or("");
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(i) = rest.find(':') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        let token = &after[..len];
-        let value = match (token, date) {
+    let out = source::expand_tokens(pattern, |token| {
+        Some(match (token, date) {
             ("year", Some(d)) => d.format("%Y").to_string(),
             ("month", Some(d)) => d.format("%m").to_string(),
             ("monthname", Some(d)) => d.format("%B").to_string().to_lowercase(),
@@ -228,12 +215,9 @@ fn expand(pattern: &str, doc: &source::Doc, dir: &str, name: &str, slug: Option<
             ("slug", _) => slug.map(urlize).unwrap_or_else(|| title.clone()),
             ("filename" | "contentbasename", _) => name.to_string(),
             ("slugorfilename" | "slugorcontentbasename", _) => slug.unwrap_or(name).to_string(),
-            _ => format!(":{token}"),
-        };
-        out.push_str(&value);
-        rest = &after[len..];
-    }
-    out.push_str(rest);
+            _ => return None,
+        })
+    });
     let out = format!("/{}", out.trim_start_matches('/'));
     if out.ends_with('/') || out.ends_with(".html") {
         out

@@ -120,23 +120,10 @@ pub fn read(root: &Path) -> Result<Source> {
             continue;
         }
         let text = read_text(&abs, rel)?;
-        let (fields, body, body_line) = split_front_matter(&text, rel)?;
+        let split = split_front_matter(&text, rel)?;
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let stem = source::without_ext(name).to_string();
-        let mut doc = Doc {
-            src: rel.clone(),
-            rel: rel.clone(),
-            section: None,
-            dest: String::new(),
-            intro: false,
-            fields,
-            body,
-            body_line,
-            old_url: None,
-            old_slug: None,
-            order: None,
-            file_date: None,
-        };
+        let mut doc = Doc::read(rel.clone(), rel.clone(), split);
         let own = doc.text("permalink");
         if in_posts || collection.is_some() {
             let key = if in_posts {
@@ -257,16 +244,8 @@ fn expand(pattern: &str, doc: &Doc, date: Option<&str>, title: &str, path: &str)
         _ => Vec::new(),
     };
     let slug = doc.text("slug").unwrap_or_else(|| title.to_string());
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(i) = rest.find(':') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        let token = &after[..len];
-        let v = match (token, date) {
+    source::expand_tokens(pattern, |token| {
+        Some(match (token, date) {
             ("year", Some(d)) => d.format("%Y").to_string(),
             ("short_year", Some(d)) => d.format("%y").to_string(),
             ("month", Some(d)) => d.format("%m").to_string(),
@@ -279,13 +258,9 @@ fn expand(pattern: &str, doc: &Doc, date: Option<&str>, title: &str, path: &str)
             ("slug", _) => crate::slug::slugify(&slug),
             ("path", _) => path.to_string(),
             ("output_ext", _) => ".html".into(),
-            _ => format!(":{token}"),
-        };
-        out.push_str(&v);
-        rest = &after[len..];
-    }
-    out.push_str(rest);
-    out
+            _ => return None,
+        })
+    })
 }
 
 /// `//a//b.html` → `/a/b.html`; a path without an extension ends in `/`.
@@ -309,20 +284,8 @@ mod tests {
 
     #[test]
     fn expands_jekyll_permalinks() {
-        let doc = Doc {
-            src: String::new(),
-            rel: String::new(),
-            section: None,
-            dest: String::new(),
-            intro: false,
-            fields: vec![("categories".into(), serde_json::json!(["News", "Town"]), 2)],
-            body: String::new(),
-            body_line: 1,
-            old_url: None,
-            old_slug: None,
-            order: None,
-            file_date: None,
-        };
+        let fields = vec![("categories".into(), serde_json::json!(["News", "Town"]), 2)];
+        let doc = Doc::read(String::new(), String::new(), (fields, String::new(), 1));
         let url = expand(&style("date"), &doc, Some("2020-01-02"), "hello", "hello");
         assert_eq!(normalize(&url), "/news/town/2020/01/02/hello.html");
         let url = expand(

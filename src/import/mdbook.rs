@@ -107,18 +107,11 @@ pub fn read(root: &Path) -> Result<Source> {
             format!("/{}.html", source::without_ext(path))
         };
         src.docs.push(Doc {
-            src: shown,
-            rel: path.clone(),
             section: Some(BOARD.into()),
             dest: format!("{BOARD}/{path}"),
-            intro: false,
-            fields,
-            body,
-            body_line,
             old_url: Some(old),
-            old_slug: None,
             order: Some(order),
-            file_date: None,
+            ..Doc::read(shown, path.clone(), (fields, body, body_line))
         });
     }
     let mut report = std::mem::take(&mut src.report);
@@ -296,8 +289,12 @@ fn include(arg: &str, dir: &Path, root: &Path) -> std::result::Result<String, St
     }
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{file}`: {e}"))?;
     let lines: Vec<&str> = text.lines().collect();
-    let pick =
-        |from: usize, to: usize| lines[from.min(lines.len())..to.min(lines.len())].join("\n");
+    // Lines `from` (0-based) up to `to`; a range the file does not have
+    // gives what of it there is, never a panic.
+    let pick = |from: usize, to: usize| {
+        let to = to.min(lines.len());
+        lines[from.min(to)..to].join("\n")
+    };
     Ok(match range {
         None => text.clone(),
         Some(r) => {
@@ -354,5 +351,23 @@ mod tests {
         assert_eq!(ch[1].title, "Getting started");
         assert_eq!(ch[2].title, "Nested [x]");
         assert_eq!(ch[3].line, 9);
+    }
+
+    #[test]
+    fn includes_lines_ranges_and_anchors() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.rs"),
+            "one\ntwo\n// ANCHOR: x\nthree\n// ANCHOR_END: x\n",
+        )
+        .unwrap();
+        let inc = |arg: &str| include(arg, dir.path(), dir.path());
+        assert_eq!(inc("a.rs:2").unwrap(), "two");
+        assert_eq!(inc("a.rs::2").unwrap(), "one\ntwo");
+        assert_eq!(inc("a.rs:2:1").unwrap(), "", "a backwards range is empty");
+        assert_eq!(inc("a.rs:9:12").unwrap(), "");
+        assert_eq!(inc("a.rs:x").unwrap(), "three");
+        assert!(inc("a.rs:nope").is_err());
+        assert!(inc("../../etc/passwd").is_err(), "outside the book");
     }
 }

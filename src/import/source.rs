@@ -72,9 +72,6 @@ pub struct Doc {
     pub body_line: usize,
     /// The URL path it had, under the site's base path (`/posts/a/`).
     pub old_url: Option<String>,
-    /// The segment the old tool made for it (its slug), when the new URL
-    /// can keep it.
-    pub old_slug: Option<String>,
     /// Position in a book's `SUMMARY.md` (1-based).
     pub order: Option<usize>,
     /// A date taken from the file name (`2020-01-02-title.md`).
@@ -82,6 +79,24 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// A page read from `src` (as shown in messages) at `rel`, with its
+    /// place in the new site not settled yet.
+    pub fn read(src: String, rel: String, (fields, body, body_line): Split) -> Doc {
+        Doc {
+            src,
+            rel,
+            section: None,
+            dest: String::new(),
+            intro: false,
+            fields,
+            body,
+            body_line,
+            old_url: None,
+            order: None,
+            file_date: None,
+        }
+    }
+
     pub fn field(&self, key: &str) -> Option<&Value> {
         self.fields
             .iter()
@@ -258,6 +273,31 @@ pub fn split_front_matter(text: &str, shown: &str) -> Result<Split> {
         _ => Vec::new(),
     };
     Ok((fields, text[rest_at..].to_string(), body_line))
+}
+
+/// Expands the `:token`s of a permalink pattern (`/:year/:title/`) with
+/// `value`; a token it does not know stays as written.
+pub fn expand_tokens(pattern: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(i) = rest.find(':') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let token = &after[..len];
+        match value(token) {
+            Some(v) => out.push_str(&v),
+            None => {
+                out.push(':');
+                out.push_str(token);
+            }
+        }
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `2020-01-02-title.md` → (`2020-01-02`, `title`), as Jekyll names posts

@@ -77,7 +77,7 @@ pub fn read_content(
             continue;
         }
         let text = read_text(&dir.join(rel), &at)?;
-        let (fields, body, body_line) = split_front_matter(&text, &at)?;
+        let split = split_front_matter(&text, &at)?;
         let dir_part = rel.rsplit_once('/').map_or("", |(d, _)| d);
         let (dest, intro) = if name == "_index.md" {
             match dir_part.rsplit_once('/') {
@@ -90,18 +90,10 @@ pub fn read_content(
             (within(rel), false)
         };
         src.docs.push(Doc {
-            src: at,
-            rel: rel.clone(),
             section: section_key.clone(),
             dest,
             intro,
-            fields,
-            body,
-            body_line,
-            old_url: None,
-            old_slug: None,
-            order: None,
-            file_date: None,
+            ..Doc::read(at, rel.clone(), split)
         });
     }
     // Sections without pages are no boards.

@@ -39,19 +39,7 @@ pub fn norm(url: &str) -> String {
     }
 }
 
-pub fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
+pub use crate::markdown::links::join;
 
 /// Hugo's `ref`: a content path (`/posts/a.md`, `posts/a`), relative to
 /// the page, or a file name found once.

@@ -111,11 +111,6 @@ pub fn read(root: &Path) -> Result<Source> {
                 format!("/{dir}{slug}/")
             }
         };
-        doc.old_slug = url
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .map(str::to_string);
         doc.old_url = Some(url);
     }
     Ok(src)

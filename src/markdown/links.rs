@@ -232,7 +232,7 @@ fn is_markdown(key: &str) -> bool {
 
 /// `rel` joined to the content folder `dir`, `.` and `..` resolved; `None`
 /// when it climbs out of `content/`.
-fn join(dir: &str, rel: &str) -> Option<String> {
+pub fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {

@@ -3,14 +3,21 @@
 
     python3 scripts/bench.py                 # 1,000 and 10,000 pages, 5 runs each
     python3 scripts/bench.py --runs 7 --big  # also 100,000 pages (herald alone)
+    python3 scripts/bench.py --presets code  # only the code-heavy corpus
 
-For each size it generates the corpus (`examples/corpus`, same seed for both
-generators), does one warm-up build of each, then alternates herald and Hugo
-runs (when `hugo` is installed: `apt-get install hugo`), output on tmpfs
-(/dev/shm), the output folder removed before every run. It prints the
-medians of wall time, CPU time (user + system) and peak RSS, and the
-herald/Hugo wall-time ratio measured in the same run. The machine is shared
-and noisy: compare ratios, not absolute figures across runs.
+For each preset (`prose`: the corpus's short code blocks; `code`: blocks of
+5–60 lines, every one different, `examples/corpus --code`) and size it
+generates the corpus (same seed for both generators), does one warm-up build
+of each, then alternates herald and Hugo runs (when `hugo` is installed:
+`apt-get install hugo`), output on tmpfs (/dev/shm), the output folder
+removed before every run. Hugo has no search of its own: when Pagefind's
+extended build is installed (`pip install pagefind-bin-extended`, which
+segments Chinese), each Hugo run is followed by `pagefind_extended --site`
+over its output, timed on its own, so herald (search built in) is compared
+with Hugo alone and with Hugo + Pagefind. It prints the medians of wall
+time, CPU time (user + system) and peak RSS, and the ratios measured in the
+same run. The machine is shared and noisy: compare ratios, not absolute
+figures across runs.
 """
 
 import argparse
@@ -45,13 +52,17 @@ def run(cmd, cwd=None):
     return wall, user + system, rss
 
 
-def corpus(n, hugo):
-    path = os.path.join(WORK, f"{'hugo' if hugo else 'herald'}-{n}")
+def corpus(n, hugo, preset="prose"):
+    tool = "hugo" if hugo else "herald"
+    name = f"{tool}-{n}" if preset == "prose" else f"{tool}-{preset}-{n}"
+    path = os.path.join(WORK, name)
     if not os.path.exists(os.path.join(path, "content")):
         shutil.rmtree(path, ignore_errors=True)
         args = [os.path.join(ROOT, "target/release/examples/corpus"), path, str(n), "42"]
         if hugo:
             args.append("--hugo")
+        if preset == "code":
+            args.append("--code")
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
     elif not hugo:
         # A corpus is kept between runs, but always with the theme of the
@@ -68,6 +79,19 @@ def herald_cmd(site, out):
 
 def hugo_cmd(site, out):
     return ["hugo", "--quiet", "--source", site, "--destination", out]
+
+
+def find_pagefind():
+    """The extended Pagefind binary (pip package pagefind-bin-extended)."""
+    for name in ["pagefind_extended", "pagefind"]:
+        if shutil.which(name):
+            return shutil.which(name)
+    try:
+        import pagefind_bin_extended  # noqa: PLC0415
+
+        return str(pagefind_bin_extended.get_executable())
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def measure(label, cmd_for, site, runs_out):
@@ -91,6 +115,7 @@ def main():
     p.add_argument("--sizes", default="1000,10000")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--big", action="store_true", help="also 100,000 pages with herald alone")
+    p.add_argument("--presets", default="prose,code", help="prose, code or both")
     args = p.parse_args()
 
     # Two cargo calls: built together, the example's dev-dependencies would
@@ -106,29 +131,43 @@ def main():
         print(f"hugo: {version}")
     else:
         print("hugo: not installed (apt-get install hugo) — herald only")
+    pagefind = find_pagefind() if have_hugo else None
+    if pagefind:
+        version = subprocess.run([pagefind, "--version"], capture_output=True, text=True).stdout.strip()
+        print(f"pagefind: {version} ({pagefind})")
+    elif have_hugo:
+        print("pagefind: not installed (pip install pagefind-bin-extended) — Hugo without search")
     print(f"cores: {os.cpu_count()}, output on {OUT} (tmpfs)")
 
-    medians = {}
-    for n in [int(s) for s in args.sizes.split(",")]:
-        ours = corpus(n, hugo=False)
-        theirs = corpus(n, hugo=True) if have_hugo else None
-        print(f"\n{n} pages")
-        # Warm-up (file cache, binaries).
-        measure("herald", herald_cmd, ours, [])
-        if theirs:
-            measure("hugo", hugo_cmd, theirs, [])
-        h_runs, g_runs = [], []
-        for _ in range(args.runs):
-            measure("herald", herald_cmd, ours, h_runs)
+    for preset in args.presets.split(","):
+        medians = {}
+        for n in [int(s) for s in args.sizes.split(",")]:
+            ours = corpus(n, hugo=False, preset=preset)
+            theirs = corpus(n, hugo=True, preset=preset) if have_hugo else None
+            print(f"\n{preset} corpus, {n} pages")
+            # Warm-up (file cache, binaries).
+            measure("herald", herald_cmd, ours, [])
             if theirs:
-                measure("hugo", hugo_cmd, theirs, g_runs)
-        h = summary("herald", h_runs)
-        medians[n] = h
-        if theirs:
-            g = summary("hugo", g_runs)
-            print(f"  herald/Hugo wall ratio: {h / g:.3f}")
-    if 1000 in medians and 10000 in medians:
-        print(f"\ngrowth 1,000 → 10,000 pages: {medians[10000] / medians[1000]:.1f}× the time")
+                measure("hugo", hugo_cmd, theirs, [])
+            h_runs, g_runs, p_runs = [], [], []
+            for _ in range(args.runs):
+                measure("herald", herald_cmd, ours, h_runs)
+                if theirs:
+                    measure("hugo", hugo_cmd, theirs, g_runs)
+                    if pagefind:
+                        p_runs.append(run([pagefind, "--site", os.path.join(OUT, "hugo")]))
+            h = summary("herald", h_runs)
+            medians[n] = h
+            if theirs:
+                g = summary("hugo", g_runs)
+                print(f"  herald/Hugo wall ratio: {h / g:.3f}")
+            if p_runs:
+                summary("pagefind", p_runs)
+                both = statistics.median(a[0] + b[0] for a, b in zip(g_runs, p_runs))
+                print(f"  Hugo + Pagefind wall {both * 1000:8.0f} ms (median of the sums)")
+                print(f"  herald/(Hugo + Pagefind) wall ratio: {h / both:.3f}")
+        if 1000 in medians and 10000 in medians:
+            print(f"\n{preset}: growth 1,000 → 10,000 pages: {medians[10000] / medians[1000]:.1f}× the time")
 
     if args.big:
         n = 100_000

@@ -109,6 +109,146 @@ const CODE: &[(&str, &str)] = &[
     ),
 ];
 
+/// What the corpus's code blocks look like.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Preset {
+    /// One short block (4–8 lines) from a fixed set of four.
+    Prose,
+    /// One block of 5–60 lines (≈ 19 on average), every block different,
+    /// in the same four languages: tutorials and lessons with real code.
+    Code,
+}
+
+/// Identifiers, strings and comments for generated code.
+const WORDS: &[&str] = &[
+    "score", "total", "member", "unit", "record", "visit", "loan", "reader", "branch", "task",
+    "report", "notice", "village", "ledger", "course", "lesson",
+];
+
+/// A code block of `lines` lines in `lang`, made from `rng` (every call a
+/// different block): functions, loops, conditions, comments in Chinese and
+/// English, strings and numbers, as tutorials write them.
+pub fn code_block(lang: &str, lines: usize, rng: &mut Rng) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    let w = |rng: &mut Rng| WORDS[rng.below(WORDS.len())];
+    while n < lines {
+        let (a, b) = (w(rng), w(rng));
+        let k = rng.below(1000);
+        let body = 1 + rng.below(6).min(lines.saturating_sub(n + 2));
+        match lang {
+            "rust" => {
+                let _ = writeln!(
+                    out,
+                    "/// {a} 的 {b}：第 {k} 项\nfn {a}_{b}_{k}(items: &[u32], limit: u32) -> Option<u32> {{"
+                );
+                for j in 0..body {
+                    let _ = match rng.below(4) {
+                        0 => writeln!(
+                            out,
+                            "    let {a}{j} = items.iter().filter(|x| **x > {}).count() as u32;",
+                            rng.below(90)
+                        ),
+                        1 => writeln!(
+                            out,
+                            "    if limit > {} {{ return Some(limit - {}); }} // {b}",
+                            rng.below(500),
+                            rng.below(9)
+                        ),
+                        2 => writeln!(
+                            out,
+                            "    println!(\"{b} {{}}: {{:?}}\", \"{}\", items.get({j}));",
+                            rng.pick(EN)
+                        ),
+                        _ => writeln!(out, "    // 检查{}", &rng.pick(ZH)[..12]),
+                    };
+                }
+                out.push_str("    None\n}\n");
+                n += body + 3;
+            }
+            "python" => {
+                let _ = writeln!(out, "def {a}_{b}_{k}(rows, limit={}):", rng.below(100));
+                let _ = writeln!(out, "    \"\"\"{}\"\"\"", rng.pick(EN));
+                for j in 0..body {
+                    let _ = match rng.below(4) {
+                        0 => writeln!(
+                            out,
+                            "    {a}{j} = [r[\"{b}\"] for r in rows if r.get(\"{a}\", 0) > {}]",
+                            rng.below(50)
+                        ),
+                        1 => writeln!(
+                            out,
+                            "    if len(rows) > {}:  # {}",
+                            rng.below(300),
+                            &rng.pick(ZH)[..9]
+                        ),
+                        2 => writeln!(out, "    print(f\"{b}: {{limit * {}.5}}\")", rng.below(9)),
+                        _ => writeln!(
+                            out,
+                            "    total = sum(x * {} for x in range({}))",
+                            rng.below(7),
+                            rng.below(40)
+                        ),
+                    };
+                }
+                out.push_str("    return limit\n");
+                n += body + 3;
+            }
+            "yaml" => {
+                let _ = writeln!(out, "{a}_{k}:");
+                for j in 0..body {
+                    let _ = match rng.below(3) {
+                        0 => writeln!(out, "  {b}{j}: {}", rng.below(10_000)),
+                        1 => writeln!(
+                            out,
+                            "  - {{ name: \"{}\", count: {} }}",
+                            &rng.pick(ZH)[..9],
+                            rng.below(99)
+                        ),
+                        _ => writeln!(out, "  # {}", rng.pick(EN)),
+                    };
+                }
+                n += body + 1;
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "// {}\nexport function {a}{b}{k}(rows, limit = {}) {{",
+                    &rng.pick(ZH)[..12],
+                    rng.below(100)
+                );
+                for j in 0..body {
+                    let _ = match rng.below(4) {
+                        0 => writeln!(
+                            out,
+                            "  const {a}{j} = rows.filter((r) => r.{b} > {}).map((r) => r.{a});",
+                            rng.below(80)
+                        ),
+                        1 => writeln!(
+                            out,
+                            "  if (limit > {}) {{ return `{b}: ${{limit}}`; }}",
+                            rng.below(400)
+                        ),
+                        2 => writeln!(
+                            out,
+                            "  console.log(\"{}\", {a}{j}?.length ?? 0);",
+                            rng.pick(EN)
+                        ),
+                        _ => writeln!(
+                            out,
+                            "  let {b}{j} = await fetch(\"/api/{a}/{}\");",
+                            rng.below(999)
+                        ),
+                    };
+                }
+                out.push_str("  return null;\n}\n");
+                n += body + 3;
+            }
+        }
+    }
+    out
+}
+
 /// The board and file stem of page `i`.
 pub fn page_key(i: usize) -> (usize, String) {
     (i % 4, format!("p{i:06}"))
@@ -137,6 +277,12 @@ fn paragraph(rng: &mut Rng, out: &mut String) {
 
 /// One page's Markdown with front matter.
 pub fn page(i: usize, n: usize, rng: &mut Rng) -> String {
+    page_with(i, n, rng, Preset::Prose)
+}
+
+/// [`page`] with the code blocks of `preset`. The main generator draws the
+/// same numbers in both presets, so the two corpora differ only in code.
+pub fn page_with(i: usize, n: usize, rng: &mut Rng, preset: Preset) -> String {
     let (board, stem) = page_key(i);
     let kind = BOARDS[board].2;
     let mut s = String::with_capacity(7000);
@@ -201,7 +347,18 @@ pub fn page(i: usize, n: usize, rng: &mut Rng) -> String {
         }
         if sec == 2 && i % 10 < 3 {
             let (lang, code) = CODE[rng.below(CODE.len())];
-            let _ = write!(s, "```{lang}\n{code}```\n\n");
+            match preset {
+                Preset::Prose => {
+                    let _ = write!(s, "```{lang}\n{code}```\n\n");
+                }
+                Preset::Code => {
+                    let mut own = Rng::new(0xC0DE ^ (i as u64).wrapping_mul(0x9E37_79B9));
+                    // 5–60 lines, most short: 19 on average.
+                    let lines = 5 + own.below(52) * own.below(56) / 56;
+                    let block = code_block(lang, lines, &mut own);
+                    let _ = write!(s, "```{lang}\n{block}```\n\n");
+                }
+            }
         }
         if sec == 2 && n > 1 {
             let j = (i + 1 + rng.below(n - 1)) % n;
@@ -220,6 +377,17 @@ pub fn page(i: usize, n: usize, rng: &mut Rng) -> String {
 
 /// Writes a complete herald site of `n` pages into `dir`.
 pub fn write_site(dir: &Path, n: usize, seed: u64, theme_from: &Path) -> std::io::Result<()> {
+    write_site_preset(dir, n, seed, theme_from, Preset::Prose)
+}
+
+/// [`write_site`] with the code blocks of `preset`.
+pub fn write_site_preset(
+    dir: &Path,
+    n: usize,
+    seed: u64,
+    theme_from: &Path,
+    preset: Preset,
+) -> std::io::Result<()> {
     let mut yaml = String::from(
         "title: 生成的测试站点\ndescription: benchmark corpus\nbase_url: https://example.org/portal/\nlanguage: zh-CN\nboards:\n",
     );
@@ -236,7 +404,7 @@ pub fn write_site(dir: &Path, n: usize, seed: u64, theme_from: &Path) -> std::io
         std::fs::create_dir_all(dir.join("content").join(key))?;
     }
     write_covers(dir)?;
-    write_pages(dir, n, seed, |text| text)?;
+    write_pages(dir, n, seed, preset, |text| text)?;
     copy_dir(
         &theme_from.join("themes/default"),
         &dir.join("themes/default"),
@@ -249,6 +417,16 @@ pub fn write_site(dir: &Path, n: usize, seed: u64, theme_from: &Path) -> std::io
 /// feeds, code highlighted by Hugo's default (Chroma). Internal `@/` links
 /// become plain site paths.
 pub fn write_hugo_site(dir: &Path, n: usize, seed: u64) -> std::io::Result<()> {
+    write_hugo_site_preset(dir, n, seed, Preset::Prose)
+}
+
+/// [`write_hugo_site`] with the code blocks of `preset`.
+pub fn write_hugo_site_preset(
+    dir: &Path,
+    n: usize,
+    seed: u64,
+    preset: Preset,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(
         dir.join("hugo.toml"),
@@ -289,7 +467,7 @@ pub fn write_hugo_site(dir: &Path, n: usize, seed: u64) -> std::io::Result<()> {
         )?;
     }
     write_covers(dir)?;
-    write_pages(dir, n, seed, |text| {
+    write_pages(dir, n, seed, preset, |text| {
         text.replace("](@/", "](/portal/").replace(".md)", "/)")
     })
 }
@@ -312,6 +490,7 @@ fn write_pages(
     dir: &Path,
     n: usize,
     seed: u64,
+    preset: Preset,
     edit: impl Fn(String) -> String,
 ) -> std::io::Result<()> {
     let mut rng = Rng::new(seed);
@@ -321,7 +500,7 @@ fn write_pages(
             dir.join("content")
                 .join(BOARDS[board].0)
                 .join(format!("{stem}.md")),
-            edit(page(i, n, &mut rng)),
+            edit(page_with(i, n, &mut rng, preset)),
         )?;
     }
     Ok(())

@@ -59,6 +59,21 @@ impl Report {
         self.untranslated.len() + self.skipped.len() + self.notes.len()
     }
 
+    /// `3 article, 2 page` (intros apart).
+    fn kinds(&self) -> String {
+        let kinds: Vec<String> = self
+            .pages
+            .iter()
+            .filter(|(k, _)| k.as_str() != "intro")
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        kinds.join(", ")
+    }
+
+    fn intros(&self) -> usize {
+        self.pages.get("intro").copied().unwrap_or(0)
+    }
+
     pub fn page_count(&self) -> usize {
         self.pages
             .iter()
@@ -70,12 +85,12 @@ impl Report {
     /// The report as Markdown (the file), every list in full.
     pub fn to_markdown(&self, from: &str) -> String {
         let mut s = format!("# Import report ({from} → herald)\n\n");
-        let kinds: Vec<String> = self.pages.iter().map(|(k, n)| format!("{n} {k}")).collect();
         let _ = writeln!(
             s,
-            "- pages: {} ({})\n- boards: {}\n- files copied: {}\n- aliases (old URLs kept): {}\n- fields kept under `extra:`: {}\n- shortcodes translated: {}\n- need a person: {}\n",
+            "- pages: {} ({}) and {} intros\n- boards: {}\n- files copied: {}\n- aliases (old URLs kept): {}\n- fields kept under `extra:`: {}\n- shortcodes translated: {}\n- need a person: {}\n",
             self.page_count(),
-            kinds.join(", "),
+            self.kinds(),
+            self.intros(),
             if self.boards.is_empty() {
                 "none".into()
             } else {
@@ -128,12 +143,12 @@ impl Report {
     /// A short form for the terminal: counts, then what needs a person.
     pub fn summary(&self) -> String {
         let mut s = String::new();
-        let kinds: Vec<String> = self.pages.iter().map(|(k, n)| format!("{n} {k}")).collect();
         let _ = writeln!(
             s,
-            "Imported {} pages ({}), {} boards, {} files; {} aliases, {} fields under extra:, {} shortcodes translated.",
+            "Imported {} pages ({}) and {} intros, {} boards, {} files; {} aliases, {} fields under extra:, {} shortcodes translated.",
             self.page_count(),
-            kinds.join(", "),
+            self.kinds(),
+            self.intros(),
             self.boards.len(),
             self.files,
             self.aliases.len(),

@@ -176,7 +176,7 @@ fn a_hugo_site_keeps_every_old_url() {
     let summary = stdout(&i.out);
     assert!(
         summary.contains(
-            "Imported 6 pages (3 article, 3 intro, 3 page), 2 boards, 2 files; 4 aliases"
+            "Imported 6 pages (3 article, 3 page) and 3 intros, 2 boards, 2 files; 4 aliases"
         ),
         "{summary}"
     );

@@ -10,7 +10,7 @@ use crate::content::{self, Bodies, Content, LoadOptions};
 use crate::error::{Diagnostic, Error, Result};
 use crate::hash::short_hash;
 use crate::link::{self, Linked};
-use crate::markdown::highlight::{self, Highlighter};
+use crate::markdown::highlight::Highlighter;
 use crate::render::Copy;
 use crate::site::Site;
 use crate::templates::{self, Templates};
@@ -55,12 +55,15 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
     let (content, bodies, mut diags) = read_content(opts, &config);
     timings.lap("load", &mut clock);
 
-    let highlighter = Arc::new(Highlighter::new());
+    let highlighter = Arc::new(Highlighter::with_themes(
+        &config.highlight_light,
+        &config.highlight_dark,
+    ));
     preload_grammars(&bodies, &highlighter);
     // The code stylesheet (from two bundled themes) is made alongside.
     let ((linked, link_diags), css) = rayon::join(
         || link::link(&opts.root, &config, &content),
-        || highlight::stylesheet(&config.highlight_light, &config.highlight_dark),
+        || highlighter.stylesheet(),
     );
     let link_failed = link_diags.iter().any(Diagnostic::is_error);
     diags.extend(link_diags);

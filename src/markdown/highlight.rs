@@ -1,22 +1,80 @@
-//! Syntax highlighting with syntect, emitting CSS classes (`hl-…`) so light
-//! and dark styles are plain stylesheets. Grammars come from `two-face`
-//! (bat's fresher set). The syntax set is loaded once, on first use.
+//! Syntax highlighting with syntect. Each run of code is one flat `<span>`
+//! whose classes name the colour it takes in the light theme (`l3`) and in
+//! the dark one (`d7`), plus `lb`/`db` (bold) and `lu`/`du` (underline):
+//! the styles are resolved from the two themes' own rules when the page is
+//! rendered, so no nested scope spans are needed, neighbouring runs of one
+//! style are merged, and text in the default colour has no span at all.
+//! `syntax.css` holds one rule per colour of each theme. Grammars come from
+//! `two-face` (bat's fresher set); grammars and themes load once, on first
+//! use.
 
 use super::Events;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html;
+use rustc_hash::FxHashMap;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use std::sync::{Arc, Mutex};
+use syntect::highlighting::{Color, FontStyle, Highlighter as StyleMatcher, Style, Theme};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::LazyThemeSet;
 
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// The themes herald uses when site.yaml names none.
+pub const DEFAULT_LIGHT: &str = "InspiredGitHub";
+pub const DEFAULT_DARK: &str = "Nord";
 
-/// Holds the grammars; cheap to create, loads them when first needed.
-#[derive(Default)]
+/// Holds the grammars and the two themes; cheap to create, loads them when
+/// first needed.
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    names: (String, String),
+    themes: OnceLock<Result<Themes, String>>,
+}
+
+/// The light and dark themes with their colours, in a fixed order.
+struct Themes {
+    light: Theme,
+    dark: Theme,
+    light_colors: Palette,
+    dark_colors: Palette,
+    /// Classes by scope stack: a grammar gives a few hundred stacks, which
+    /// recur in every block.
+    cache: Mutex<FxHashMap<Vec<Scope>, Arc<str>>>,
+}
+
+/// A theme's foreground colours other than its default, sorted: a colour's
+/// place is its class number.
+struct Palette(Vec<(u8, u8, u8, u8)>);
+
+impl Palette {
+    fn of(theme: &Theme) -> Palette {
+        let default = theme.settings.foreground.unwrap_or(Color::BLACK);
+        let mut colors: Vec<_> = theme
+            .scopes
+            .iter()
+            .filter_map(|item| item.style.foreground)
+            .filter(|c| *c != default)
+            .map(key)
+            .collect();
+        colors.sort_unstable();
+        colors.dedup();
+        Palette(colors)
+    }
+
+    fn index(&self, c: Color) -> Option<usize> {
+        self.0.binary_search(&key(c)).ok()
+    }
+}
+
+fn key(c: Color) -> (u8, u8, u8, u8) {
+    (c.r, c.g, c.b, c.a)
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self::with_themes(DEFAULT_LIGHT, DEFAULT_DARK)
+    }
 }
 
 impl Highlighter {
@@ -24,14 +82,51 @@ impl Highlighter {
         Self::default()
     }
 
-    /// Loads the grammars now (e.g. on a spare thread) instead of on first
-    /// use.
+    /// A highlighter for site.yaml's `highlight` themes.
+    pub fn with_themes(light: &str, dark: &str) -> Self {
+        Highlighter {
+            syntaxes: OnceLock::new(),
+            names: (light.to_string(), dark.to_string()),
+            themes: OnceLock::new(),
+        }
+    }
+
+    /// Loads the grammars and themes now (e.g. on a spare thread) instead
+    /// of on first use.
     pub fn preload(&self) {
         self.syntaxes();
+        let _ = self.themes();
     }
 
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(two_face::syntax::extra_newlines)
+    }
+
+    fn themes(&self) -> Result<&Themes, &String> {
+        self.themes
+            .get_or_init(|| {
+                // Only the two themes asked for are decoded, not the whole set.
+                let set: LazyThemeSet = two_face::theme::extra().into();
+                let get = |name: &str| {
+                    set.get(name).cloned().ok_or_else(|| {
+                        let mut names: Vec<&str> = set.theme_names().collect();
+                        names.sort_unstable();
+                        format!(
+                            "unknown highlight theme `{name}`; themes are: {}",
+                            names.join(", ")
+                        )
+                    })
+                };
+                let (light, dark) = (get(&self.names.0)?, get(&self.names.1)?);
+                Ok(Themes {
+                    light_colors: Palette::of(&light),
+                    dark_colors: Palette::of(&dark),
+                    light,
+                    dark,
+                    cache: Mutex::default(),
+                })
+            })
+            .as_ref()
     }
 
     /// Renders a code block as `<pre><code>` with highlighting classes when
@@ -53,26 +148,12 @@ impl Highlighter {
             "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\"><code class=\"language-{lang_attr}\">"
         ));
         let ss = self.syntaxes();
-        match ss.find_syntax_by_token(lang) {
-            Some(syntax) => {
-                let mut generator =
-                    ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
-                let mut ok = true;
-                for line in LinesWithEndings::from(code) {
-                    if generator
-                        .parse_html_for_line_which_includes_newline(line)
-                        .is_err()
-                    {
-                        ok = false;
-                        break;
-                    }
-                }
-                if ok {
-                    out.push_str(&generator.finalize());
-                } else {
-                    let _ = escape_html(&mut out, code);
-                }
-            }
+        let highlighted = match (ss.find_syntax_by_token(lang), self.themes()) {
+            (Some(syntax), Ok(themes)) => spans(ss, ParseState::new(syntax), themes, code),
+            _ => None,
+        };
+        match highlighted {
+            Some(html) => out.push_str(&html),
             None => {
                 let _ = escape_html(&mut out, code);
             }
@@ -80,29 +161,119 @@ impl Highlighter {
         out.push_str("</code></pre>\n");
         out
     }
+
+    /// The stylesheet for highlighted code: the light theme's colours by
+    /// default, the dark one's under `prefers-color-scheme: dark`. An
+    /// unknown theme name is an error listing the available ones.
+    pub fn stylesheet(&self) -> Result<String, String> {
+        let themes = self.themes().map_err(Clone::clone)?;
+        let (light, dark) = &self.names;
+        Ok(format!(
+            "/* Generated by herald: {light} (light), {dark} (dark). Each under its own media query, so no rule of one theme shows in the other. */\n@media not all and (prefers-color-scheme: dark) {{\n{}}}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+            readable_css(&themes.light, &themes.light_colors, 'l'),
+            readable_css(&themes.dark, &themes.dark_colors, 'd'),
+        ))
+    }
 }
 
-/// The stylesheet for highlighted code: `light` by default, `dark` under
-/// `prefers-color-scheme: dark`. Unknown theme names are an error listing
-/// the available ones.
-pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
-    // Only the two themes asked for are decoded, not the whole set.
-    let themes: LazyThemeSet = two_face::theme::extra().into();
-    let get = |name: &str| {
-        themes.get(name).ok_or_else(|| {
-            let mut names: Vec<&str> = themes.theme_names().collect();
-            names.sort_unstable();
-            format!(
-                "unknown highlight theme `{name}`; themes are: {}",
-                names.join(", ")
-            )
-        })
-    };
-    let light_css = readable_css(get(light)?)?;
-    let dark_css = readable_css(get(dark)?)?;
-    Ok(format!(
-        "/* Generated by herald: {light} (light), {dark} (dark). Each under its own media query, so no rule of one theme shows in the other. */\n@media not all and (prefers-color-scheme: dark) {{\n{light_css}\n}}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
-    ))
+/// The highlighted HTML of `code`: one span per run of one style, classes
+/// from both themes; `None` if the grammar fails on it.
+fn spans(ss: &SyntaxSet, mut parse: ParseState, themes: &Themes, code: &str) -> Option<String> {
+    let mut stack = ScopeStack::new();
+    let mut out = String::with_capacity(code.len() * 2);
+    let mut run = Run::default();
+    for line in LinesWithEndings::from(code) {
+        let ops = parse.parse_line(line, ss).ok()?;
+        let mut at = 0;
+        for (i, op) in &ops {
+            if *i > at {
+                run.add(&mut out, &themes.classes(stack.as_slice()), &line[at..*i]);
+                at = *i;
+            }
+            stack.apply(op).ok()?;
+        }
+        if at < line.len() {
+            run.add(&mut out, &themes.classes(stack.as_slice()), &line[at..]);
+        }
+    }
+    run.flush(&mut out);
+    Some(out)
+}
+
+impl Themes {
+    /// The classes of text under `scopes`: its style in each theme,
+    /// resolved by the themes' rules once per scope stack and kept.
+    fn classes(&self, scopes: &[Scope]) -> Arc<str> {
+        if let Some(c) = self.lock().get(scopes) {
+            return Arc::clone(c);
+        }
+        let light = StyleMatcher::new(&self.light).style_for_stack(scopes);
+        let dark = StyleMatcher::new(&self.dark).style_for_stack(scopes);
+        let class =
+            classes(light, &self.light_colors, 'l') + &classes(dark, &self.dark_colors, 'd');
+        let class: Arc<str> = class.trim_end().into();
+        self.lock().insert(scopes.to_vec(), Arc::clone(&class));
+        class
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<Vec<Scope>, Arc<str>>> {
+        // A panic elsewhere cannot leave the map half-written: take it as is.
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The text of one style not yet written, and its classes.
+#[derive(Default)]
+struct Run {
+    class: String,
+    text: String,
+}
+
+impl Run {
+    fn add(&mut self, out: &mut String, class: &Arc<str>, text: &str) {
+        let class: &str = class;
+        // Spaces take any colour: they join the run before them, unless
+        // that one is underlined.
+        let blank = text.trim().is_empty() && !self.class.contains('u');
+        if class != self.class && !blank {
+            self.flush(out);
+            self.class.clear();
+            self.class.push_str(class);
+        }
+        self.text.push_str(text);
+    }
+
+    fn flush(&mut self, out: &mut String) {
+        if self.text.is_empty() {
+            return;
+        }
+        if self.class.is_empty() {
+            let _ = escape_html(&mut *out, &self.text);
+        } else {
+            let _ = write!(out, "<span class=\"{}\">", self.class);
+            let _ = escape_html(&mut *out, &self.text);
+            out.push_str("</span>");
+        }
+        self.text.clear();
+    }
+}
+
+/// `l3 lb ` for a style of the theme whose classes start with `prefix`:
+/// its colour's number (none for the default colour), bold, underline.
+fn classes(style: Style, palette: &Palette, prefix: char) -> String {
+    let mut s = String::new();
+    if let Some(i) = palette.index(style.foreground) {
+        let _ = write!(s, "{prefix}{i} ");
+    }
+    if style.font_style.contains(FontStyle::BOLD) {
+        let _ = write!(s, "{prefix}b ");
+    }
+    if style.font_style.contains(FontStyle::UNDERLINE) {
+        let _ = write!(s, "{prefix}u ");
+    }
+    s
 }
 
 /// A theme's rules, made readable: code blocks take the theme's own
@@ -110,34 +281,27 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
 /// WCAG AA contrast of 4.5:1 against it (InspiredGitHub's grey comments
 /// are 2.9:1 on white: such a colour is darkened, or lightened on a dark
 /// theme, just enough), and nothing is set in italic, which CJK fonts can
-/// only fake by slanting.
-fn readable_css(theme: &syntect::highlighting::Theme) -> Result<String, String> {
-    use syntect::highlighting::{Color, FontStyle};
-    let mut theme = theme.clone();
+/// only fake by slanting (italic has no class).
+fn readable_css(theme: &Theme, palette: &Palette, prefix: char) -> String {
     let bg = theme.settings.background.unwrap_or(Color::WHITE);
+    let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
     let readable = |c: Color| super::contrast::readable([c.r, c.g, c.b], [bg.r, bg.g, bg.b]);
-    let fix = |c: &mut Option<Color>| {
-        if let Some(c) = c {
-            let [r, g, b] = readable(*c);
-            *c = Color { r, g, b, a: c.a };
-        }
-    };
-    fix(&mut theme.settings.foreground);
-    for item in &mut theme.scopes {
-        fix(&mut item.style.foreground);
-        // A token's own background is dropped: contrast is kept against
-        // the block's.
-        item.style.background = None;
-        if let Some(f) = &mut item.style.font_style {
-            f.remove(FontStyle::ITALIC);
-        }
-    }
-    let css = css_for_theme_with_class_style(&theme, CLASS_STYLE).map_err(|e| e.to_string())?;
     let fg = theme.settings.foreground.unwrap_or(Color::BLACK);
-    Ok(format!(
-        "{css}pre.code {{ color: #{:02x}{:02x}{:02x}; background-color: #{:02x}{:02x}{:02x}; }}\n",
-        fg.r, fg.g, fg.b, bg.r, bg.g, bg.b
-    ))
+    let mut css = format!(
+        "pre.code {{ color: {}; background-color: {}; }}\n",
+        hex(readable(fg)),
+        hex([bg.r, bg.g, bg.b])
+    );
+    for (i, &(r, g, b, a)) in palette.0.iter().enumerate() {
+        let _ = writeln!(
+            css,
+            "pre.code .{prefix}{i} {{ color: {}; }}",
+            hex(readable(Color { r, g, b, a }))
+        );
+    }
+    let _ = writeln!(css, "pre.code .{prefix}b {{ font-weight: bold; }}");
+    let _ = writeln!(css, "pre.code .{prefix}u {{ text-decoration: underline; }}");
+    css
 }
 
 /// Replaces each code block by its highlighted HTML; says whether there
@@ -179,11 +343,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn highlights_known_languages_with_classes() {
+    fn highlights_known_languages_with_flat_merged_spans() {
         let h = Highlighter::new();
-        let html = h.block("rust", "fn main() {}\n");
-        assert!(html.contains("class=\"hl-"), "{html}");
+        let html = h.block("rust", "fn main() {}\n// a  comment\n");
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\">"));
+        // One span for `fn`, none nested, the comment one run with its spaces.
+        assert!(html.contains("<span class=\"l"), "{html}");
+        assert!(!html.contains("<span class=\"l\"><span"), "{html}");
+        assert!(html.contains("// a  comment\n</span>"), "{html}");
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count()
+        );
+        // Every class the page uses has a rule in the stylesheet.
+        let css = h.stylesheet().unwrap();
+        for class in html
+            .split("class=\"")
+            .skip(3)
+            .map(|c| c.split('"').next().unwrap())
+        {
+            for c in class.split(' ') {
+                assert!(
+                    css.contains(&format!("pre.code .{c} {{")),
+                    "{c} has no rule"
+                );
+            }
+        }
     }
 
     #[test]
@@ -195,10 +380,13 @@ mod tests {
 
     #[test]
     fn stylesheet_has_both_modes() {
-        let css = stylesheet("InspiredGitHub", "Nord").unwrap();
+        let css = Highlighter::new().stylesheet().unwrap();
         assert!(css.contains("prefers-color-scheme: dark"));
+        assert!(css.contains("pre.code .l0 {") && css.contains("pre.code .d0 {"));
+        assert!(!css.contains("italic"));
         assert!(
-            stylesheet("Nope", "Nord")
+            Highlighter::with_themes("Nope", "Nord")
+                .stylesheet()
                 .unwrap_err()
                 .contains("themes are")
         );

@@ -415,7 +415,9 @@ pub fn write_site_preset(
 /// site: the same four sections paginated by 10, tags paginated by 10, a
 /// home page with the latest 5 of each section, Hugo's built-in sitemap and
 /// feeds, code highlighted by Hugo's default (Chroma). Internal `@/` links
-/// become plain site paths.
+/// become plain site paths. A page's article is marked `data-pagefind-body`,
+/// so Pagefind (run after Hugo for search) indexes the pages, as herald's
+/// search does, and not the lists.
 pub fn write_hugo_site(dir: &Path, n: usize, seed: u64) -> std::io::Result<()> {
     write_hugo_site_preset(dir, n, seed, Preset::Prose)
 }
@@ -439,7 +441,7 @@ pub fn write_hugo_site_preset(
         ),
         (
             "_default/single.html",
-            "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format \"2006-01-02\" }}</time>\n{{ .Content }}\n<ul>{{ range .Params.tags }}<li><a href=\"{{ \"tags/\" | relURL }}{{ . | urlize }}/\">{{ . }}</a></li>{{ end }}</ul>\n{{ with .PrevInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }} {{ with .NextInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</article>{{ end }}\n",
+            "{{ define \"main\" }}<article data-pagefind-body><h1>{{ .Title }}</h1><time>{{ .Date.Format \"2006-01-02\" }}</time>\n{{ .Content }}\n<ul>{{ range .Params.tags }}<li><a href=\"{{ \"tags/\" | relURL }}{{ . | urlize }}/\">{{ . }}</a></li>{{ end }}</ul>\n{{ with .PrevInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }} {{ with .NextInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</article>{{ end }}\n",
         ),
         (
             "_default/list.html",

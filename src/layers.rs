@@ -32,7 +32,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
             "theme",
         ],
     ),
-    ("link", &["link", "resources", "images"]),
+    ("link", &["link", "related", "resources", "images"]),
     ("templates", &["values", "functions", "templates"]),
     ("render", &["bodies", "search", "feeds", "render", "stream"]),
     ("build", &["build"]),

@@ -33,6 +33,7 @@ pub mod link;
 pub mod markdown;
 pub mod output;
 pub mod qr;
+pub mod related;
 pub mod render;
 pub mod resources;
 pub mod scaffold;

@@ -342,6 +342,7 @@ fn link_reusing(
             terms,
         });
     }
+    crate::related::fill(content, &series, &taxonomies, &mut links);
 
     (
         Linked {

@@ -62,6 +62,8 @@ pub struct PageLinks {
     pub video: Option<Resource>,
     /// (taxonomy, term slug) pairs.
     pub terms: Vec<(String, String)>,
+    /// Related pages' keys, most related first (`related.rs`).
+    pub related: Vec<String>,
 }
 
 /// Rendered HTML, held as a template value: every output that shows it

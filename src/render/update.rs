@@ -384,6 +384,7 @@ impl RenderCache {
             let neighbour = [&links.prev, &links.next]
                 .into_iter()
                 .flatten()
+                .chain(&links.related)
                 .any(|n| touched.contains(n));
             let in_series = links
                 .series

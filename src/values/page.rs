@@ -128,6 +128,11 @@ pub fn page_with(
         draft: meta.draft,
         prev: shared.page_ref(site, links.prev.as_ref()),
         next: shared.page_ref(site, links.next.as_ref()),
+        related: links
+            .related
+            .iter()
+            .map(|k| shared.page_ref(site, Some(k)))
+            .collect(),
         lesson,
         case,
         publication,
@@ -169,6 +174,7 @@ struct PageView<'a> {
     draft: bool,
     prev: Value,
     next: Value,
+    related: Vec<Value>,
     lesson: Value,
     case: Value,
     publication: Value,

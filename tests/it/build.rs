@@ -439,3 +439,60 @@ fn a_migrated_chapter_repeating_its_title_shows_one_h1() {
     assert_eq!(html.matches("<h1").count(), 1, "{html}");
     assert!(html.contains("<h2 id=\"验证\">"));
 }
+
+/// `page.related`: the pages sharing the most terms (and series), a shared
+/// board breaking ties, then the newer page, at most five; shown at the end
+/// of articles and cases, not at all when nothing is related.
+#[test]
+fn related_pages_share_the_most_terms_in_a_fixed_order() {
+    let f = Fixture::bare();
+    f.write("site.yaml", SITE_YAML);
+    let page = |board: &str, name: &str, date: &str, tags: &str| {
+        f.write(
+            &format!("content/{board}/{name}.md"),
+            &format!("---\ntitle: {name}\ndate: {date}\ntags: [{tags}]\n---\n正文。\n"),
+        );
+    };
+    page("news", "main", "2026-01-10", "茶, 直播");
+    page("news", "both", "2026-01-01", "茶, 直播"); // two terms: first though oldest
+    page("news", "newer", "2026-01-09", "茶"); // one term, same board, newer
+    page("news", "older", "2026-01-02", "茶"); // one term, same board, oldest
+    page("cases", "case", "2026-01-09", "直播"); // one term, other board
+    page("news", "alone", "2026-01-05", "别的");
+    for (i, d) in ["03", "04", "06", "07"].iter().enumerate() {
+        page("news", &format!("more{i}"), &format!("2026-01-{d}"), "直播");
+    }
+    f.write("content/lessons/_index.md", "---\ntitle: 微课\n---\n");
+    f.write("content/publications/_index.md", "---\ntitle: 书刊\n---\n");
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = f.read_output("news/main/index.html");
+    let section = html
+        .split("<section class=\"related\"")
+        .nth(1)
+        .expect("a related section");
+    let titles: Vec<&str> = section
+        .split("</ul>")
+        .next()
+        .unwrap()
+        .split("<li><a href=\"")
+        .skip(1)
+        .map(|s| s.split("\">").nth(1).unwrap().split('<').next().unwrap())
+        .collect();
+    // `both` shares two tags; then one tag on the same board, newest first
+    // (`older` is sixth); `case` shares one tag on another board.
+    assert_eq!(
+        titles,
+        ["both", "newer", "more3", "more2", "more1"],
+        "{section}"
+    );
+    let alone = f.read_output("news/alone/index.html");
+    assert!(
+        !alone.contains("class=\"related\""),
+        "nothing shares its tag"
+    );
+    assert!(
+        f.read_output("cases/case/index.html")
+            .contains("class=\"related\"")
+    );
+}

@@ -113,27 +113,35 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     link_reusing(root, config, content, None)
 }
 
-/// Links content of which only the pages in `fresh` changed since it was
-/// linked into `before` (the dev server): the other pages keep their
-/// paths and resources, and only the relations are made again.
+/// What the dev server's last link step made that a new one may keep.
+pub struct Reuse<'a> {
+    /// The links made last time.
+    pub before: &'a BTreeMap<String, PageLinks>,
+    /// The pages read again since.
+    pub fresh: &'a std::collections::BTreeSet<String>,
+    /// No page came or went, and none of the fresh ones changed its date,
+    /// terms or series: every page's related pages stay what they were.
+    pub same_related: bool,
+}
+
+/// Links content of which only the pages in `reuse.fresh` changed since
+/// it was linked into `reuse.before` (the dev server): the other pages
+/// keep their paths and resources, and only the relations are made again
+/// (related pages only when they can have changed).
 pub fn relink(
     root: &Path,
     config: &Config,
     content: &Content,
-    before: &BTreeMap<String, PageLinks>,
-    fresh: &std::collections::BTreeSet<String>,
+    reuse: &Reuse<'_>,
 ) -> (Linked, Vec<Diagnostic>) {
-    link_reusing(root, config, content, Some((before, fresh)))
+    link_reusing(root, config, content, Some(reuse))
 }
 
 fn link_reusing(
     root: &Path,
     config: &Config,
     content: &Content,
-    reuse: Option<(
-        &BTreeMap<String, PageLinks>,
-        &std::collections::BTreeSet<String>,
-    )>,
+    reuse: Option<&Reuse<'_>>,
 ) -> (Linked, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut kept: Vec<(String, PageLinks)> = Vec::with_capacity(content.pages.len());
@@ -147,8 +155,8 @@ fn link_reusing(
         .par_iter()
         .map(|(key, page)| {
             let known = reuse
-                .filter(|(_, fresh)| !fresh.contains(key))
-                .and_then(|(before, _)| before.get(key));
+                .filter(|r| !r.fresh.contains(key))
+                .and_then(|r| r.before.get(key));
             let (l, d) = match known {
                 // Relations are made below.
                 Some(l) => (
@@ -342,7 +350,18 @@ fn link_reusing(
             terms,
         });
     }
-    crate::related::fill(content, &series, &taxonomies, &mut links);
+    match reuse.filter(|r| r.same_related) {
+        Some(r) => {
+            for (key, l) in &mut links {
+                l.related = r
+                    .before
+                    .get(key)
+                    .map(|b| b.related.clone())
+                    .unwrap_or_default();
+            }
+        }
+        None => crate::related::fill(content, &series, &taxonomies, &mut links),
+    }
 
     (
         Linked {

@@ -111,13 +111,26 @@ pub fn update_pages(
         }
     }
 
-    let (linked, diags) = crate::link::relink(
-        &site.root,
-        &site.config,
-        &site.content,
-        &site.links,
-        &edited,
-    );
+    // Related pages follow dates, terms and series only.
+    let same_related = removed.is_empty()
+        && edited.iter().all(|key| {
+            let (Some(was), Some(now)) = (before.get(key), site.content.pages.get(key)) else {
+                return false;
+            };
+            let series = |m: &crate::frontmatter::FrontMatter| match &m.kind {
+                crate::frontmatter::KindFields::Lesson(l) => l.series.clone(),
+                _ => None,
+            };
+            was.date == now.meta.date
+                && was.taxonomies == now.meta.taxonomies
+                && series(was) == series(&now.meta)
+        });
+    let reuse = crate::link::Reuse {
+        before: &site.links,
+        fresh: &edited,
+        same_related,
+    };
+    let (linked, diags) = crate::link::relink(&site.root, &site.config, &site.content, &reuse);
     if !diags.is_empty() {
         return None;
     }

@@ -1,9 +1,12 @@
 //! Related pages (`page.related`): for each page, the pages that share the
 //! most of its taxonomy terms and its lesson series, a shared board breaking
-//! ties, then the newer page, then the key: the same list on every build.
-//! A term's newest [`PER_TERM`] pages are its candidates, so the work stays
-//! linear in the site's size (a tag on half of 100,000 pages would
-//! otherwise make every page of it a candidate of every other).
+//! ties, then the page nearest in date, then the key: the same list on every
+//! build. A term's candidates for a page are the [`WINDOW`] pages on either
+//! side of it in the term's date order, so the work stays linear in the
+//! site's size (a tag on half of 100,000 pages would otherwise make every
+//! page of it a candidate of every other), and related lists spread over
+//! the site instead of all naming the newest pages (one page's title edit
+//! then changes a few lists, not every list of its tags).
 
 use crate::content::Content;
 use crate::site::{PageLinks, Series, Taxonomy};
@@ -13,8 +16,9 @@ use std::collections::BTreeMap;
 
 /// How many related pages a page gets.
 pub const LIMIT: usize = 5;
-/// How many of a term's newest pages are looked at.
-pub const PER_TERM: usize = 100;
+/// How many of a term's pages on either side of a page (in date order)
+/// are looked at.
+pub const WINDOW: usize = 50;
 
 /// Fills `related` in every page's links (`links` holds the same pages
 /// as `content`, in the same key order).
@@ -32,7 +36,11 @@ pub fn fill(
         .map(|(i, k)| (k.as_str(), i as u32))
         .collect();
     let boards: Vec<Option<&str>> = content.pages.values().map(|p| p.board.as_deref()).collect();
-    let dates: Vec<_> = content.pages.values().map(|p| p.meta.date).collect();
+    let dates: Vec<Option<i64>> = content
+        .pages
+        .values()
+        .map(|p| p.meta.date.map(|d| d.timestamp()))
+        .collect();
     let numbers = |pages: &[String], most: usize| -> Vec<u32> {
         pages
             .iter()
@@ -40,14 +48,18 @@ pub fn fill(
             .filter_map(|k| number.get(k.as_str()).copied())
             .collect()
     };
-    let terms: FxHashMap<(&str, &str), Vec<u32>> = taxonomies
+    let terms: FxHashMap<(&str, &str), Term> = taxonomies
         .iter()
         .flat_map(|t| {
             t.terms
                 .iter()
                 .map(move |(slug, term)| ((t.name.as_str(), slug.as_str()), &term.pages))
         })
-        .map(|(k, pages)| (k, numbers(pages, PER_TERM)))
+        .map(|(k, pages)| {
+            let pages = numbers(pages, usize::MAX);
+            let place = pages.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+            (k, Term { pages, place })
+        })
         .collect();
     let series: FxHashMap<&str, Vec<u32>> = series
         .iter()
@@ -75,11 +87,18 @@ pub fn fill(
     }
 }
 
+/// A term's pages by number, newest first, and each one's place there.
+struct Term {
+    pages: Vec<u32>,
+    place: FxHashMap<u32, usize>,
+}
+
 /// What ranking needs of every page, by number.
 struct Pages<'a> {
     boards: &'a [Option<&'a str>],
-    dates: &'a [Option<chrono::DateTime<chrono::FixedOffset>>],
-    terms: &'a FxHashMap<(&'a str, &'a str), Vec<u32>>,
+    /// Seconds since 1970.
+    dates: &'a [Option<i64>],
+    terms: &'a FxHashMap<(&'a str, &'a str), Term>,
     series: &'a FxHashMap<&'a str, Vec<u32>>,
 }
 
@@ -88,8 +107,11 @@ impl Pages<'_> {
         // Every page sharing a term or the series, once per share.
         let mut shares: Vec<u32> = Vec::new();
         for (tax, slug) in &links.terms {
-            if let Some(pages) = self.terms.get(&(tax.as_str(), slug.as_str())) {
-                shares.extend(pages);
+            if let Some(term) = self.terms.get(&(tax.as_str(), slug.as_str())) {
+                let at = term.place.get(&me).copied().unwrap_or(0);
+                let from = at.saturating_sub(WINDOW);
+                let to = (at + WINDOW + 1).min(term.pages.len());
+                shares.extend(&term.pages[from..to]);
             }
         }
         if let Some(pages) = links
@@ -110,9 +132,16 @@ impl Pages<'_> {
                 (2 * run.len() as u32 + u32::from(same_board), n)
             })
             .collect();
+        // Nearest in date (a page without one is furthest), then by key.
+        let mine = self.dates[me as usize];
+        let distance = |n: u32| match (mine, self.dates[n as usize]) {
+            (Some(a), Some(b)) => a.abs_diff(b),
+            (None, None) => 0,
+            _ => u64::MAX,
+        };
         let order = |(sa, a): &(u32, u32), (sb, b): &(u32, u32)| {
             sb.cmp(sa)
-                .then_with(|| self.dates[*b as usize].cmp(&self.dates[*a as usize]))
+                .then_with(|| distance(*a).cmp(&distance(*b)))
                 .then_with(|| a.cmp(b))
         };
         // The first few in order; the rest need not be sorted.

@@ -441,8 +441,8 @@ fn a_migrated_chapter_repeating_its_title_shows_one_h1() {
 }
 
 /// `page.related`: the pages sharing the most terms (and series), a shared
-/// board breaking ties, then the newer page, at most five; shown at the end
-/// of articles and cases, not at all when nothing is related.
+/// board breaking ties, then the page nearest in date, at most five; shown
+/// at the end of articles and cases, not at all when nothing is related.
 #[test]
 fn related_pages_share_the_most_terms_in_a_fixed_order() {
     let f = Fixture::bare();

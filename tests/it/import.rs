@@ -431,7 +431,7 @@ fn import_never_reads_through_a_symbolic_link_out_of_the_source() {
 fn real_tool_urls(tool: &str, fixture: &str) -> Option<Vec<String>> {
     if Command::new(tool).arg("--version").output().is_err() {
         eprintln!(
-            "{tool} is not installed: old URLs checked against the fixture's expectations only"
+            "\n*** SKIPPED: {tool} is not installed; the imported site's old URLs were checked against the fixture's expectations only (apt-get install -y {tool}) ***\n"
         );
         return None;
     }

@@ -351,6 +351,14 @@ fn main() -> ExitCode {
                         ExitCode::from(1)
                     }
                 }
+                Err(Error::Site(diags)) => {
+                    print_diagnostics(&diags, false);
+                    let errors = diags.iter().filter(|d| d.is_error()).count();
+                    eprintln!(
+                        "import failed: {errors} error(s) in the source; nothing was written"
+                    );
+                    ExitCode::from(1)
+                }
                 Err(e) => {
                     print_error(&e, false);
                     exit_code(&e)

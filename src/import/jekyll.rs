@@ -119,8 +119,10 @@ pub fn read(root: &Path) -> Result<Source> {
             }
             continue;
         }
-        let text = read_text(&abs, rel)?;
-        let split = split_front_matter(&text, rel)?;
+        let Some(split) = src.ok(read_text(&abs, rel).and_then(|t| split_front_matter(&t, rel)))
+        else {
+            continue;
+        };
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let stem = source::without_ext(name).to_string();
         let mut doc = Doc::read(rel.clone(), rel.clone(), split);

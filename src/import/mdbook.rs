@@ -88,8 +88,11 @@ pub fn read(root: &Path) -> Result<Source> {
                 .skip(at, format!("`{path}` is not a Markdown file of the book"));
             continue;
         }
-        let text = read_text(&file, &shown)?;
-        let (mut fields, body, body_line) = split_front_matter(&text, &shown)?;
+        let Some((mut fields, body, body_line)) =
+            src.ok(read_text(&file, &shown).and_then(|t| split_front_matter(&t, &shown)))
+        else {
+            continue;
+        };
         let dir = Path::new(path)
             .parent()
             .map(|p| src_dir.join(p))

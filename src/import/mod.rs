@@ -108,6 +108,11 @@ pub fn import(opts: &ImportOptions) -> Result<Imported> {
         Tool::Mdbook => mdbook::read(&opts.source)?,
         Tool::Jekyll => jekyll::read(&opts.source)?,
     };
+    if !src.errors.is_empty() {
+        let mut errors = std::mem::take(&mut src.errors);
+        crate::error::sort_diagnostics(&mut errors);
+        return Err(Error::Site(errors));
+    }
     let planned = plan::plan(&mut src, tool, opts);
     write::write_site(&opts.dest, &mut src, &planned, tool)?;
     let mut report = src.report;

@@ -20,6 +20,26 @@ pub struct Source {
     /// Files to copy: (absolute source path, path under the new site).
     pub files: Vec<(PathBuf, String)>,
     pub report: Report,
+    /// Pages that could not be read: every one is reported at once.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Source {
+    /// Keeps the problems of a page that could not be read and says
+    /// whether it could.
+    pub fn ok<T>(&mut self, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(Error::Site(d)) => {
+                self.errors.extend(d);
+                None
+            }
+            Err(e) => {
+                self.errors.push(Diagnostic::error("", e.to_string()));
+                None
+            }
+        }
+    }
 }
 
 /// Site settings with a herald equivalent.

@@ -76,8 +76,11 @@ pub fn read_content(
             src.report.skip(at, "a Markdown file inside a page bundle: herald publishes a bundle's other files as they are, not as pages");
             continue;
         }
-        let text = read_text(&dir.join(rel), &at)?;
-        let split = split_front_matter(&text, &at)?;
+        let Some(split) =
+            src.ok(read_text(&dir.join(rel), &at).and_then(|t| split_front_matter(&t, &at)))
+        else {
+            continue;
+        };
         let dir_part = rel.rsplit_once('/').map_or("", |(d, _)| d);
         let (dest, intro) = if name == "_index.md" {
             match dir_part.rsplit_once('/') {

@@ -512,3 +512,36 @@ fn every_url_the_real_tools_write_answers_after_import() {
         }
     }
 }
+
+#[test]
+fn a_source_page_that_does_not_parse_is_reported_with_all_others_and_nothing_is_written() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/import/zola"), site.path());
+    std::fs::write(
+        site.path().join("content/blog/bad.md"),
+        "+++\ntitle = \"x\n+++\nbody\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("content/docs/bad2.md"),
+        "---\ntitle: [unclosed\n---\nbody\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_import(site.path(), &dir.path().join("site"), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/blog/bad.md:2:11: invalid TOML"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/docs/bad2.md:3:1: invalid YAML"),
+        "{err}"
+    );
+    assert!(
+        err.contains("import failed: 2 error(s) in the source; nothing was written"),
+        "{err}"
+    );
+    assert!(!dir.path().join("site").exists());
+}

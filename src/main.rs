@@ -270,8 +270,24 @@ fn exit_code(err: &Error) -> ExitCode {
     }
 }
 
+/// A one-off command whose output goes into a pipe that closes early
+/// (`herald check | head`) ends quietly, as other Unix tools do, instead of
+/// panicking in `println!` (Rust ignores SIGPIPE, so the write fails). Not
+/// for `herald serve`, whose sockets must survive a browser going away.
+fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: sets the default disposition of one signal, at start-up,
+    // before any thread exists; `signal` is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        end_quietly_on_a_closed_pipe();
+    }
     match cli.command {
         Command::Serve {
             root,

@@ -546,3 +546,28 @@ fn leaderboard_reads_plain_csv_rows() {
     );
     assert_eq!(html.matches("<tr class=\"top\">").count(), 2);
 }
+
+/// `herald check | head`: a pipe that closes before herald writes ends it
+/// the way it ends other Unix tools (SIGPIPE), never with a panic.
+#[test]
+fn a_closed_output_pipe_is_no_panic() {
+    use std::os::unix::process::ExitStatusExt;
+    let f = Fixture::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["check", "--root"])
+        .arg(f.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.code() != Some(101), "{:?}", out.status);
+    assert!(
+        out.status.success() || out.status.signal() == Some(13),
+        "{:?}",
+        out.status
+    );
+}

@@ -212,10 +212,9 @@ pub fn map(doc: &Doc, cx: &Context, report: &mut Report) -> Mapped {
             None => moved(k, "", line, v, &mut extra, report),
         }
     }
-    if let Some((k, v, _)) = find(&["aliases", "redirect_from"]) {
+    // Aliases are written by the plan, with the old URL.
+    if let Some((k, _, _)) = find(&["aliases", "redirect_from"]) {
         used.push(k);
-        // Written by the plan, with the old URL.
-        let _ = v;
     }
     for tax in cx.taxonomies {
         let singular = tax.trim_end_matches('s');

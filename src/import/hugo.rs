@@ -28,6 +28,7 @@ const CONFIGS: &[&str] = &[
 pub fn config_file(root: &Path) -> Option<PathBuf> {
     CONFIGS.iter().map(|c| root.join(c)).find(|p| {
         p.is_file()
+            && source::inside(root, p)
             && std::fs::read_to_string(p).is_ok_and(|t| {
                 let lower = t.to_ascii_lowercase();
                 // Zola writes base_url; Hugo baseURL (any case).
@@ -45,7 +46,7 @@ pub fn read(root: &Path) -> Result<Source> {
         .unwrap_or(&path)
         .to_string_lossy()
         .into_owned();
-    let config = source::read_config(&path, &shown)?;
+    let config = source::read_config(root, &path, &shown)?;
     let mut src = Source::default();
     let params = get(&config, "params");
     src.site.title = get_str(&config, "title");
@@ -108,6 +109,7 @@ pub fn read(root: &Path) -> Result<Source> {
         })
     };
     tree::read_content(
+        root,
         &root.join(&content_dir),
         &content_dir,
         &mut src,
@@ -115,7 +117,7 @@ pub fn read(root: &Path) -> Result<Source> {
     )?;
     let static_dir = get_str(&config, "staticDir").unwrap_or_else(|| "static".into());
     let mut report = std::mem::take(&mut src.report);
-    for rel in source::files_under(&root.join(&static_dir), &mut report, &static_dir) {
+    for rel in source::files_under(root, &root.join(&static_dir), &mut report, &static_dir) {
         src.files
             .push((root.join(&static_dir).join(&rel), format!("static/{rel}")));
     }

@@ -41,7 +41,7 @@ pub fn read(root: &Path) -> Result<Source> {
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    let config = source::read_config(&path, &shown)?;
+    let config = source::read_config(root, &path, &shown)?;
     let mut src = Source::default();
     src.site.title = get_str(&config, "title");
     src.site.description = get_str(&config, "description");
@@ -83,7 +83,7 @@ pub fn read(root: &Path) -> Result<Source> {
             }
         }
     }
-    let files = files_under(root, &mut src.report, ".");
+    let files = files_under(root, root, &mut src.report, ".");
     let mut sections: Vec<Section> = Vec::new();
     for rel in &files {
         let first = rel.split('/').next().unwrap_or("");
@@ -119,7 +119,8 @@ pub fn read(root: &Path) -> Result<Source> {
             }
             continue;
         }
-        let Some(split) = src.ok(read_text(&abs, rel).and_then(|t| split_front_matter(&t, rel)))
+        let Some(split) =
+            src.ok(read_text(root, &abs, rel).and_then(|t| split_front_matter(&t, rel)))
         else {
             continue;
         };

@@ -17,7 +17,7 @@ use std::path::Path;
 pub const BOARD: &str = "book";
 
 pub fn read(root: &Path) -> Result<Source> {
-    let config = source::read_config(&root.join("book.toml"), "book.toml")?;
+    let config = source::read_config(root, &root.join("book.toml"), "book.toml")?;
     let mut src = Source::default();
     let book = get(&config, "book");
     let title = book.and_then(|b| get_str(b, "title"));
@@ -53,7 +53,7 @@ pub fn read(root: &Path) -> Result<Source> {
         );
     }
     let summary_at = format!("{src_dir_name}/SUMMARY.md");
-    let summary = read_text(&src_dir.join("SUMMARY.md"), &summary_at)?;
+    let summary = read_text(root, &src_dir.join("SUMMARY.md"), &summary_at)?;
     let chapters = parse_summary(&summary);
     let series = title.clone().unwrap_or_else(|| "Book".into());
     src.sections.push(Section {
@@ -89,7 +89,7 @@ pub fn read(root: &Path) -> Result<Source> {
             continue;
         }
         let Some((mut fields, body, body_line)) =
-            src.ok(read_text(&file, &shown).and_then(|t| split_front_matter(&t, &shown)))
+            src.ok(read_text(root, &file, &shown).and_then(|t| split_front_matter(&t, &shown)))
         else {
             continue;
         };
@@ -118,7 +118,7 @@ pub fn read(root: &Path) -> Result<Source> {
         });
     }
     let mut report = std::mem::take(&mut src.report);
-    for rel in source::files_under(&src_dir, &mut report, &src_dir_name) {
+    for rel in source::files_under(root, &src_dir, &mut report, &src_dir_name) {
         if rel == "SUMMARY.md" {
             continue;
         }
@@ -282,12 +282,7 @@ fn include(arg: &str, dir: &Path, root: &Path) -> std::result::Result<String, St
         None => (arg, None),
     };
     let path = dir.join(file);
-    let inside = path
-        .canonicalize()
-        .ok()
-        .zip(root.canonicalize().ok())
-        .is_some_and(|(p, r)| p.starts_with(r));
-    if !inside {
+    if !source::inside(root, &path) {
         return Err(format!("`{file}` is not a file inside the book"));
     }
     let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{file}`: {e}"))?;

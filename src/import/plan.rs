@@ -61,7 +61,8 @@ pub fn plan(src: &mut Source, tool: Tool, opts: &ImportOptions) -> Planned {
     let boards = boards(src, tool, opts);
     let taxonomies = taxonomies(src);
     let urls = settle_urls(src, &boards, &taxonomies);
-    let docs = src.docs.clone();
+    // The pages move out of the source: only the plan reads them now.
+    let docs = std::mem::take(&mut src.docs);
     let index = Index::new(&docs, src.site.base_url.as_deref(), &urls.new_url);
     let mut pages = Vec::new();
     let mut shortcodes = BTreeMap::new();

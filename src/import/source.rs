@@ -136,9 +136,13 @@ impl Doc {
 /// Every file under `dir` (relative paths with `/`, sorted), skipping
 /// hidden names. Symbolic links are never followed: each one is reported
 /// and left out, so nothing outside the source is read.
-pub fn files_under(dir: &Path, report: &mut Report, shown: &str) -> Vec<String> {
+pub fn files_under(root: &Path, dir: &Path, report: &mut Report, shown: &str) -> Vec<String> {
     let mut out = Vec::new();
     if !dir.is_dir() {
+        return out;
+    }
+    if !inside(root, dir) {
+        report.skip(shown, "a symbolic link out of the source: not followed (herald reads nothing it was not given)");
         return out;
     }
     let walker = walkdir::WalkDir::new(dir)
@@ -172,24 +176,31 @@ pub fn is_markdown(rel: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
-/// Reads a text file of the source.
-pub fn read_text(path: &Path, shown: &str) -> Result<String> {
+/// Whether `path` (which exists) lies inside `root` once symbolic links
+/// are resolved.
+pub fn inside(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(r), Ok(p)) => p.starts_with(r),
+        _ => false,
+    }
+}
+
+/// Reads a text file of the source at `root`; a file that a symbolic link
+/// leads out of the source is refused.
+pub fn read_text(root: &Path, path: &Path, shown: &str) -> Result<String> {
+    if !inside(root, path) {
+        return Err(Error::Site(vec![
+            Diagnostic::error(shown, "this file is a symbolic link out of the source")
+                .hint("herald reads nothing outside the site it imports: copy the file in"),
+        ]));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(format!("cannot read {shown}"), e))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::Site(vec![
-            Diagnostic::error(shown, "the file is not UTF-8 text")
-                .hint("save it as UTF-8 and import again"),
-        ])
-    })?;
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(&text)
-        .replace("\r\n", "\n"))
+    crate::source::decode_text(shown, &bytes).map_err(|d| Error::Site(vec![d]))
 }
 
 /// A config file (`.toml`, `.yaml`/`.yml` or `.json`) as a tree.
-pub fn read_config(path: &Path, shown: &str) -> Result<Node> {
-    let text = read_text(path, shown)?;
+pub fn read_config(root: &Path, path: &Path, shown: &str) -> Result<Node> {
+    let text = read_text(root, path, shown)?;
     let parsed = if shown.ends_with(".toml") {
         yaml::toml::parse(&text, 1)
     } else {
@@ -229,62 +240,34 @@ pub type Split = (Vec<(String, Value, usize)>, String, usize);
 /// page, as Hugo, Zola and Jekyll write it; a page without any has no
 /// fields.
 pub fn split_front_matter(text: &str, shown: &str) -> Result<Split> {
-    let bad = |line: usize, col: usize, message: String, hint: Option<String>| {
+    if text.starts_with('{') {
+        // Hugo's JSON front matter: an object, then the body.
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+        if let Some(Ok(Value::Object(map))) = stream.next() {
+            let end = stream.byte_offset();
+            let fields = map.into_iter().map(|(k, v)| (k, v, 1)).collect();
+            let newline = usize::from(text[end..].starts_with('\n'));
+            let body_line = text[..end].matches('\n').count() + 1 + newline;
+            return Ok((fields, text[end + newline..].to_string(), body_line));
+        }
+        return Ok((Vec::new(), text.to_string(), 1));
+    }
+    // YAML and TOML are split and read as herald reads its own pages.
+    let split =
+        crate::frontmatter::split_front_matter(shown, text).map_err(|d| Error::Site(vec![d]))?;
+    let Some((front, body, body_line, format)) = split else {
+        return Ok((Vec::new(), text.to_string(), 1));
+    };
+    let parsed = match format {
+        crate::frontmatter::Format::Yaml => yaml::parse(front, 1),
+        crate::frontmatter::Format::Toml => yaml::toml::parse(front, 2),
+    };
+    let node = parsed.map_err(|e| {
         Error::Site(vec![Diagnostic {
-            hint,
-            ..Diagnostic::error(shown, message).at_col(line, col)
+            hint: e.hint,
+            ..Diagnostic::error(shown, e.message).at_col(e.line, e.col)
         }])
-    };
-    let first = text.lines().next().unwrap_or("").trim_end();
-    let (node, rest_at) = match first {
-        "---" | "+++" => {
-            let start = first.len() + 1;
-            let close = text[start.min(text.len())..]
-                .match_indices('\n')
-                .map(|(i, _)| start + i + 1)
-                .chain(std::iter::once(start))
-                .find(|&at| {
-                    let line = text[at.min(text.len())..].lines().next().unwrap_or("");
-                    line.trim_end() == first || (first == "---" && line.trim_end() == "...")
-                });
-            let Some(close) = close.filter(|&c| c <= text.len()) else {
-                return Err(bad(
-                    1,
-                    1,
-                    "the front matter is never closed".into(),
-                    Some(format!("add a line `{first}` after the front matter")),
-                ));
-            };
-            let inner = &text[start.min(close)..close];
-            let parsed = if first == "+++" {
-                yaml::toml::parse(inner, 2)
-            } else {
-                yaml::parse(inner, 1)
-            };
-            let node = parsed.map_err(|e| bad(e.line, e.col, e.message, e.hint))?;
-            let after = text[close..]
-                .find('\n')
-                .map_or(text.len(), |i| close + i + 1);
-            (node, after)
-        }
-        _ if first.starts_with('{') => {
-            // Hugo's JSON front matter: an object, then the body.
-            let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-            match stream.next() {
-                Some(Ok(Value::Object(map))) => {
-                    let end = stream.byte_offset();
-                    let fields = map.into_iter().map(|(k, v)| (k, v, 1)).collect();
-                    let body_line = text[..end].matches('\n').count() + 1;
-                    let body = text[end..].strip_prefix('\n').unwrap_or(&text[end..]);
-                    let body_line = body_line + usize::from(text[end..].starts_with('\n'));
-                    return Ok((fields, body.to_string(), body_line));
-                }
-                _ => return Ok((Vec::new(), text.to_string(), 1)),
-            }
-        }
-        _ => return Ok((Vec::new(), text.to_string(), 1)),
-    };
-    let body_line = text[..rest_at].matches('\n').count() + 1;
+    })?;
     let fields = match &node.value {
         yaml::Value::Map(entries) => entries
             .iter()
@@ -292,7 +275,7 @@ pub fn split_front_matter(text: &str, shown: &str) -> Result<Split> {
             .collect(),
         _ => Vec::new(),
     };
-    Ok((fields, text[rest_at..].to_string(), body_line))
+    Ok((fields, body.to_string(), body_line))
 }
 
 /// Expands the `:token`s of a permalink pattern (`/:year/:title/`) with

@@ -261,6 +261,8 @@ impl Scanner<'_, '_> {
             }
             "raw" => {
                 let (total, inner) = block("endraw")?;
+                // The scanner of a tool without tags (mdBook's) keeps
+                // every `{{` and `{%` of the raw block as text.
                 let mut literal = Scanner {
                     input: &Input {
                         tool: Tool::Mdbook,

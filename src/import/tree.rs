@@ -11,16 +11,18 @@ use crate::error::Result;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Reads `dir` (shown as `shown`, e.g. `content`) into `src`: pages,
+/// Reads `dir` (shown as `shown`, e.g. `content`) of the source at `root`
+/// into `src`: pages,
 /// sections and files. `translation` says whether a file name is a
 /// translation (`about.en.md`) to leave out.
 pub fn read_content(
+    root: &Path,
     dir: &Path,
     shown: &str,
     src: &mut Source,
     translation: &dyn Fn(&str) -> bool,
 ) -> Result<()> {
-    let files = files_under(dir, &mut src.report, shown);
+    let files = files_under(root, dir, &mut src.report, shown);
     let bundles: BTreeSet<String> = files
         .iter()
         .filter_map(|f| f.strip_suffix("/index.md"))
@@ -77,7 +79,7 @@ pub fn read_content(
             continue;
         }
         let Some(split) =
-            src.ok(read_text(&dir.join(rel), &at).and_then(|t| split_front_matter(&t, &at)))
+            src.ok(read_text(root, &dir.join(rel), &at).and_then(|t| split_front_matter(&t, &at)))
         else {
             continue;
         };

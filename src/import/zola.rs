@@ -12,11 +12,13 @@ use std::path::Path;
 
 /// Whether `root` holds a Zola site.
 pub fn is_zola(root: &Path) -> bool {
-    std::fs::read_to_string(root.join("config.toml")).is_ok_and(|t| t.contains("base_url"))
+    let config = root.join("config.toml");
+    source::inside(root, &config)
+        && std::fs::read_to_string(config).is_ok_and(|t| t.contains("base_url"))
 }
 
 pub fn read(root: &Path) -> Result<Source> {
-    let config = source::read_config(&root.join("config.toml"), "config.toml")?;
+    let config = source::read_config(root, &root.join("config.toml"), "config.toml")?;
     let mut src = Source::default();
     src.site.title = get_str(&config, "title");
     src.site.description = get_str(&config, "description");
@@ -59,9 +61,15 @@ pub fn read(root: &Path) -> Result<Source> {
         stem.rsplit_once('.')
             .is_some_and(|(_, l)| languages.iter().any(|x| x == l))
     };
-    tree::read_content(&root.join("content"), "content", &mut src, &is_translation)?;
+    tree::read_content(
+        root,
+        &root.join("content"),
+        "content",
+        &mut src,
+        &is_translation,
+    )?;
     let mut report = std::mem::take(&mut src.report);
-    for rel in source::files_under(&root.join("static"), &mut report, "static") {
+    for rel in source::files_under(root, &root.join("static"), &mut report, "static") {
         src.files
             .push((root.join("static").join(&rel), format!("static/{rel}")));
     }

@@ -545,3 +545,41 @@ fn a_source_page_that_does_not_parse_is_reported_with_all_others_and_nothing_is_
     );
     assert!(!dir.path().join("site").exists());
 }
+
+#[test]
+fn a_book_chapter_linked_from_outside_the_book_is_refused_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "# Secret\n\nsecret text\n",
+    )
+    .unwrap();
+    let book = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/fixtures/import/mdbook"), book.path());
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        book.path().join("src/glossary.md.link"),
+    )
+    .unwrap();
+    std::fs::remove_file(book.path().join("src/glossary.md")).unwrap();
+    std::fs::rename(
+        book.path().join("src/glossary.md.link"),
+        book.path().join("src/glossary.md"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_import(book.path(), &dir.path().join("site"), &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("src/glossary.md: this file is a symbolic link out of the source"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("site").exists());
+}

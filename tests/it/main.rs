@@ -22,4 +22,5 @@ mod serve;
 mod serve_attacks;
 mod serve_diff;
 mod theme;
+mod theme_reading;
 mod toolkit;

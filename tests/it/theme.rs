@@ -36,7 +36,7 @@ const PAGES: [(&str, &str, &str); 16] = [
     ("404", "404.html", ".page-404"),
 ];
 
-fn node_tool(rel: &str) -> Option<PathBuf> {
+pub(crate) fn node_tool(rel: &str) -> Option<PathBuf> {
     let p = repo().join("tests/browser/node_modules").join(rel);
     if p.exists() {
         Some(p)
@@ -50,7 +50,7 @@ fn node_tool(rel: &str) -> Option<PathBuf> {
 
 /// The example site built for `http://127.0.0.1:PORT/site/` and served
 /// there: (its folder, the port, the base URL).
-fn serve_example() -> (tempfile::TempDir, u16, String) {
+pub(crate) fn serve_example() -> (tempfile::TempDir, u16, String) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
@@ -62,11 +62,11 @@ fn serve_example() -> (tempfile::TempDir, u16, String) {
 
 /// axe-core's source, to evaluate in a page (`None`, with a notice, when
 /// the npm tools are not installed).
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     node_tool("axe-core/axe.min.js").map(|p| std::fs::read_to_string(p).unwrap())
 }
 
-fn build_example(base_url: &str) -> tempfile::TempDir {
+pub(crate) fn build_example(base_url: &str) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let build = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
         .args(["build", "--root"])
@@ -138,14 +138,9 @@ fn every_page_type_works_at_phone_and_desktop_sizes() {
                 if !errors.is_empty() {
                     failures.push(format!("{name} {width}px: console errors {errors:?}"));
                 }
-                {
-                    b.eval(&axe_source);
-                    let violations = b.eval_async(
-                        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
-                    );
-                    if violations.as_array().is_none_or(|v| !v.is_empty()) {
-                        failures.push(format!("{name} {width}px {scheme}: axe {violations}"));
-                    }
+                let violations = axe_violations(&mut b, &axe_source);
+                if !violations.is_empty() {
+                    failures.push(format!("{name} {width}px {scheme}: axe {violations:?}"));
                 }
                 b.screenshot(&shots.join(format!("{name}-{width}-{scheme}.png")));
             }
@@ -175,28 +170,46 @@ fn every_page_type_works_at_phone_and_desktop_sizes() {
 
 #[test]
 fn generated_html_passes_the_nu_html_checker() {
-    let Some(jar) = node_tool("vnu-jar/build/dist/vnu.jar") else {
-        return;
-    };
     let out = build_example("https://example.org/portal/");
+    if let Some(report) = nu_findings(&out.path().join("site")) {
+        assert!(report.is_empty(), "Nu HTML Checker findings:\n{report}");
+    }
+}
+
+/// The Nu HTML Checker's findings over every page under `dir` (errors,
+/// warnings and remarks alike; empty when there are none), or `None`, with
+/// a notice, when the checker or Java is not installed.
+pub(crate) fn nu_findings(dir: &std::path::Path) -> Option<String> {
+    let jar = node_tool("vnu-jar/build/dist/vnu.jar")?;
     let check = std::process::Command::new("java")
         .args(["-jar"])
         .arg(jar)
-        // Errors, warnings and remarks ("info") all fail: zero findings.
         .args(["--skip-non-html"])
-        .arg(out.path().join("site"))
+        .arg(dir)
         .output();
     let Ok(check) = check else {
         eprintln!(
             "\n*** SKIPPED: java is not installed (apt-get install -y default-jre-headless) ***\n"
         );
-        return;
+        return None;
     };
     let report = format!("{}{}", stdout(&check), stderr(&check));
-    assert!(
-        check.status.success() && report.trim().is_empty(),
-        "Nu HTML Checker findings:\n{report}"
+    if !check.status.success() && report.trim().is_empty() {
+        return Some(format!("the checker failed: {:?}", check.status));
+    }
+    Some(report.trim().to_string())
+}
+
+/// axe-core with every rule over the page open in `b`: its violations.
+pub(crate) fn axe_violations(b: &mut Browser, axe_source: &str) -> Vec<String> {
+    b.eval(axe_source);
+    let found = b.eval_async(
+        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
     );
+    match found.as_array() {
+        Some(list) => list.iter().map(|v| v.to_string()).collect(),
+        None => vec![format!("axe did not run: {found}")],
+    }
 }
 
 #[test]
@@ -388,41 +401,47 @@ fn readers_can_enlarge_the_text_and_raise_the_contrast() {
         b.eval("document.documentElement.dataset.contrast + ' ' + document.querySelector('[data-tool=contrast]').getAttribute('aria-pressed')"),
         serde_json::json!("more true")
     );
-    // Larger text and high contrast on every width a phone or a 200 %
-    // zoom gives (1280 px at 200 % lays out at 640), light and dark: no
-    // sideways scrolling, no axe violation.
+    // Every page type with large or larger text, with and without high
+    // contrast, on every width a phone or a 200 % zoom gives (1280 px at
+    // 200 % lays out at 640), light and dark: no sideways scrolling, no axe
+    // violation. A screenshot of each.
     let mut failures = Vec::new();
-    for (width, scheme) in [
-        (390, "light"),
-        (390, "dark"),
-        (640, "light"),
-        (1280, "dark"),
+    for (width, scheme, text, contrast) in [
+        (390, "light", "large", ""),
+        (390, "dark", "larger", "more"),
+        (640, "light", "larger", ""),
+        (1280, "light", "large", "more"),
+        (1280, "dark", "larger", ""),
     ] {
         b.viewport(width, 844);
         b.color_scheme(scheme);
-        for path in [
-            "",
-            "news/night-reading/",
-            "lessons/sorting-sign-ups/",
-            "news/",
-        ] {
+        b.eval(&format!(
+            "localStorage.setItem('herald-text', '{text}'); localStorage.setItem('herald-contrast', '{contrast}')"
+        ));
+        for (name, path, _) in PAGES {
             b.goto(&format!("{base}{path}"));
+            if name == "search" {
+                b.wait_until(
+                    10,
+                    "document.querySelectorAll('#search-results li').length > 0",
+                );
+            }
+            let mode = format!(
+                "{width}-{scheme}-{text}{}",
+                if contrast.is_empty() { "" } else { "-contrast" }
+            );
             let overflow = b.eval("document.documentElement.scrollWidth - window.innerWidth");
             if num(overflow.clone()) > 0.0 {
-                failures.push(format!("{path} {width}px: overflow {overflow}"));
+                failures.push(format!("{name} {mode}: overflow {overflow}"));
             }
-            b.eval(&axe_source);
-            let violations = b.eval_async(
-                "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))",
-            );
-            if violations.as_array().is_none_or(|v| !v.is_empty()) {
-                failures.push(format!("{path} {width}px {scheme}: axe {violations}"));
+            let violations = axe_violations(&mut b, &axe_source);
+            if !violations.is_empty() {
+                failures.push(format!("{name} {mode}: axe {violations:?}"));
             }
-            if path == "news/night-reading/" {
-                b.screenshot(&shots.join(format!("article-{width}-{scheme}-larger-contrast.png")));
-            }
+            b.screenshot(&shots.join(format!("{name}-{mode}.png")));
         }
     }
+    b.eval("localStorage.setItem('herald-text', 'larger'); localStorage.setItem('herald-contrast', 'more')");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Back to the standard size: the third step wraps around.
     b.eval("document.querySelector('[data-tool=text]').click()");

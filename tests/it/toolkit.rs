@@ -425,7 +425,7 @@ fn the_built_in_theme_needs_no_folder_and_takes_overrides() {
     );
 
     built_in.write(
-        "templates/partials/toc.html",
+        "templates/partials/rail.html",
         "<nav class=\"my-toc\">{{ page.title }}</nav>",
     );
     built_in.write("static/style.css", "/* mine */");

@@ -26,6 +26,18 @@ pub struct MarkdownInputs<'a> {
 }
 
 impl<'a> MarkdownInputs<'a> {
+    /// The names of code and table regions, from the theme's UI strings.
+    fn regions(&self) -> markdown::RegionNames<'a> {
+        let strings = &self.templates.strings;
+        let word = |key: &str, default: &'static str| -> &'a str {
+            strings.get(key).and_then(|v| v.as_str()).unwrap_or(default)
+        };
+        markdown::RegionNames {
+            code: word("code_block", "Code"),
+            table: word("table", "Table"),
+        }
+    }
+
     pub fn new(
         site: &'a Site,
         templates: &'a Templates,
@@ -90,6 +102,7 @@ impl<'a> MarkdownInputs<'a> {
                 collect_refs: self.collect_refs,
                 title: self.content.pages.get(key).map(|p| p.meta.title.as_str()),
                 images: Some(&sizer),
+                regions: self.regions(),
             },
         );
         // Held once as a template value, shared by every output.

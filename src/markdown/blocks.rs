@@ -51,7 +51,7 @@ pub(super) fn task_boxes(events: &mut Events<'_>) {
 
 /// Each table in a focusable wrapper that scrolls sideways when the table
 /// is wider than the page (a phone), so a keyboard reaches every column.
-pub(super) fn wrap_tables(events: &mut Events<'_>) {
+pub(super) fn wrap_tables(events: &mut Events<'_>, name: &str) {
     let tables = events
         .iter()
         .filter(|(e, _)| matches!(e, Event::Start(Tag::Table(_))))
@@ -59,14 +59,15 @@ pub(super) fn wrap_tables(events: &mut Events<'_>) {
     if tables == 0 {
         return;
     }
+    let mut open =
+        String::from("<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"");
+    let _ = pulldown_cmark_escape::escape_html(&mut open, name);
+    open.push_str("\">");
     let mut out = Vec::with_capacity(events.len() + 2 * tables);
     for (e, range) in events.drain(..) {
         let end = matches!(e, Event::End(TagEnd::Table));
         if matches!(e, Event::Start(Tag::Table(_))) {
-            out.push((
-                Event::Html("<div class=\"table-wrap\" tabindex=\"0\">".into()),
-                range.clone(),
-            ));
+            out.push((Event::Html(open.clone().into()), range.clone()));
         }
         out.push((e, range.clone()));
         if end {

@@ -130,14 +130,18 @@ impl Highlighter {
     }
 
     /// Renders a code block as `<pre><code>` with highlighting classes when
-    /// the language is known, plain escaped text otherwise. The `pre` is
-    /// focusable: a long line scrolls it sideways, which a keyboard must
-    /// reach too.
-    pub fn block(&self, lang: &str, code: &str) -> String {
+    /// the language is known, plain escaped text otherwise. The `pre` is a
+    /// focusable region named `name` (and the language): a long line
+    /// scrolls it sideways, which a keyboard must reach too.
+    pub fn block(&self, lang: &str, code: &str, name: &str) -> String {
         let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
         let mut out = String::with_capacity(code.len() * 2 + 64);
+        let mut label = String::new();
+        let _ = escape_html(&mut label, name);
         if lang.is_empty() {
-            out.push_str("<pre class=\"code\" tabindex=\"0\"><code>");
+            out.push_str(&format!(
+                "<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"{label}\"><code>"
+            ));
             let _ = escape_html(&mut out, code);
             out.push_str("</code></pre>\n");
             return out;
@@ -145,7 +149,7 @@ impl Highlighter {
         let mut lang_attr = String::new();
         let _ = escape_html(&mut lang_attr, lang);
         out.push_str(&format!(
-            "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\"><code class=\"language-{lang_attr}\">"
+            "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\" role=\"group\" aria-label=\"{label} {lang_attr}\"><code class=\"language-{lang_attr}\">"
         ));
         let ss = self.syntaxes();
         let highlighted = match (ss.find_syntax_by_token(lang), self.themes()) {
@@ -287,10 +291,11 @@ fn readable_css(theme: &Theme, palette: &Palette, prefix: char) -> String {
     let hex = |c: [u8; 3]| format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
     let readable = |c: Color| super::contrast::readable([c.r, c.g, c.b], [bg.r, bg.g, bg.b]);
     let fg = theme.settings.foreground.unwrap_or(Color::BLACK);
+    // `--code-bg` also colours the covers of the theme's edge fade.
     let mut css = format!(
-        "pre.code {{ color: {}; background-color: {}; }}\n",
+        "pre.code {{ --code-bg: {bg}; color: {}; background-color: {bg}; }}\n",
         hex(readable(fg)),
-        hex([bg.r, bg.g, bg.b])
+        bg = hex([bg.r, bg.g, bg.b])
     );
     for (i, &(r, g, b, a)) in palette.0.iter().enumerate() {
         let _ = writeln!(
@@ -306,7 +311,11 @@ fn readable_css(theme: &Theme, palette: &Palette, prefix: char) -> String {
 
 /// Replaces each code block by its highlighted HTML; says whether there
 /// was one.
-pub(super) fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter) -> bool {
+pub(super) fn highlight_code(
+    events: &mut Events<'_>,
+    highlighter: &Highlighter,
+    name: &str,
+) -> bool {
     let mut found = false;
     let mut i = 0;
     while i < events.len() {
@@ -327,7 +336,7 @@ pub(super) fn highlight_code(events: &mut Events<'_>, highlighter: &Highlighter)
             j += 1;
         }
         let range = events[i].1.start..events.get(j).map_or(events[i].1.end, |e| e.1.end);
-        let html = highlighter.block(&lang, &code);
+        let html = highlighter.block(&lang, &code, name);
         events.splice(
             i..(j + 1).min(events.len()),
             [(Event::Html(html.into()), range)],
@@ -345,8 +354,10 @@ mod tests {
     #[test]
     fn highlights_known_languages_with_flat_merged_spans() {
         let h = Highlighter::new();
-        let html = h.block("rust", "fn main() {}\n// a  comment\n");
-        assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\">"));
+        let html = h.block("rust", "fn main() {}\n// a  comment\n", "Code");
+        assert!(html.starts_with(
+            "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\" role=\"group\" aria-label=\"Code rust\">"
+        ));
         // One span for `fn`, none nested, the comment one run with its spaces.
         assert!(html.contains("<span class=\"l"), "{html}");
         assert!(!html.contains("<span class=\"l\"><span"), "{html}");
@@ -374,7 +385,7 @@ mod tests {
     #[test]
     fn escapes_unknown_languages() {
         let h = Highlighter::new();
-        let html = h.block("nosuchlang", "<b>\n");
+        let html = h.block("nosuchlang", "<b>\n", "Code");
         assert!(html.contains("&lt;b&gt;"));
     }
 

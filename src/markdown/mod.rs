@@ -86,6 +86,27 @@ pub struct MarkdownOptions<'a> {
     /// The page's title: a first `# heading` that repeats it is left out
     /// (the page's template shows the title as its `h1`).
     pub title: Option<&'a str>,
+    /// Names of the boxes a reader scrolls sideways, in the site's
+    /// language.
+    pub regions: RegionNames<'a>,
+}
+
+/// What a screen reader calls a code block and a table's scroll region
+/// (each is focusable, so a keyboard reaches what scrolls): the theme's
+/// UI strings `code_block` and `table`.
+#[derive(Debug, Clone, Copy)]
+pub struct RegionNames<'a> {
+    pub code: &'a str,
+    pub table: &'a str,
+}
+
+impl Default for RegionNames<'_> {
+    fn default() -> Self {
+        RegionNames {
+            code: "Code",
+            table: "Table",
+        }
+    }
 }
 
 /// How deep block shortcodes may nest.
@@ -269,10 +290,10 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     );
     out.toc = headings::anchor(&mut events, opts.anchors, &mut out.anchors);
     other_ids(&events, &mut out.anchors);
-    out.has_code |= highlight_code(&mut events, opts.highlighter);
+    out.has_code |= highlight_code(&mut events, opts.highlighter, opts.regions.code);
     join_cjk_lines(&mut events);
     task_boxes(&mut events);
-    wrap_tables(&mut events);
+    wrap_tables(&mut events, opts.regions.table);
     if opts.collect_refs {
         links::collect_refs(&events, &lines, &mut out.refs);
     }
@@ -355,6 +376,7 @@ mod tests {
             title: None,
             anchors: Default::default(),
             images: None,
+            regions: Default::default(),
         }
     }
 

@@ -283,7 +283,7 @@ fn the_themes_words_follow_the_site_and_its_language() {
     // Headings two deep; a download of a spreadsheet.
     f.write(
         "content/news/c.md",
-        "---\ntitle: Third\ndate: 2024-05-03\n---\n## 一\n\n### 一之一\n\n### 一之二\n\n## 二\n\n{{ download(file=\"t.csv\") }}\n",
+        "---\ntitle: Third\ndate: 2024-05-03\n---\n## 一\n\n### 一之一\n\n### 一之二\n\n## 二\n\n{{ download(file=\"t.csv\") }}\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n",
     );
     f.write("content/news/t.csv", "a,b\n1,2\n");
     let out = f.build();
@@ -320,6 +320,15 @@ fn the_themes_words_follow_the_site_and_its_language() {
     );
     // File kinds in the site's language.
     assert!(c.contains("表格 · 8 B"), "{c}");
+    // What scrolls sideways is a focusable group named in it too.
+    assert!(
+        c.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"group\" aria-label=\"表格\">"),
+        "{c}"
+    );
+    assert!(
+        c.contains("tabindex=\"0\" role=\"group\" aria-label=\"代码 rust\">"),
+        "{c}"
+    );
 }
 
 #[test]

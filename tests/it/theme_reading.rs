@@ -128,6 +128,13 @@ fn a_long_series_reads_with_its_chapters_beside_the_text_or_folded_on_a_phone() 
         serde_json::json!(true)
     );
 
+    // Long code and a wide table fade at the edge with more to see.
+    b.goto(&lesson(53));
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('.prose pre, .prose .table-wrap')].map(e => e.getAttribute('aria-label') + ' ' + (e.scrollWidth > e.clientWidth) + ' ' + getComputedStyle(e).backgroundImage.includes('radial-gradient'))"),
+        serde_json::json!(["代码 rust true true", "表格 true true"])
+    );
+
     // Long code and a wide table scroll inside the column, never the page;
     // axe with every rule, light and dark, phone and desk.
     let mut failures = Vec::new();

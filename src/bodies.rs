@@ -7,6 +7,7 @@ use crate::content;
 use crate::error::Diagnostic;
 use crate::link::ContentResolver;
 use crate::markdown::{self, MarkdownOptions, highlight::Highlighter};
+use crate::msg;
 use crate::site::Html;
 use crate::site::Site;
 use crate::site::{Body, Facts};
@@ -174,35 +175,34 @@ pub fn check_anchors(
 ) {
     for (key, r) in rendered {
         for (link, anchor, target) in broken_anchors(r, rendered) {
-            let mut hint = String::from("anchors are the ids of the target's headings");
-            if let Some(s) =
+            let hint = if let Some(s) =
                 crate::error::did_you_mean(anchor, target.anchors.iter().map(String::as_str))
             {
-                hint = format!("did you mean #{s}?");
+                msg!("anchor-did-you-mean", anchor = s)
             } else if !target.anchors.is_empty() {
-                hint.push_str(&format!(
-                    ": {}",
-                    target
-                        .anchors
-                        .iter()
-                        .take(8)
-                        .map(|a| format!("#{a}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
+                let ids: Vec<String> = target
+                    .anchors
+                    .iter()
+                    .take(8)
+                    .map(|a| format!("#{a}"))
+                    .collect();
+                msg!("anchors-are-these", ids = ids.join(", "))
+            } else {
+                msg!("anchors-are")
+            };
             diags.push(
                 Diagnostic::error(
                     &content.pages[key].file,
-                    format!(
-                        "broken anchor: {} — {} has no heading with the id `{anchor}`",
-                        link.written,
-                        if link.target == *key {
-                            "this page".to_string()
-                        } else {
-                            format!("@/{}", link.target)
-                        }
-                    ),
+                    if link.target == *key {
+                        msg!("broken-anchor-here", written = link.written, anchor)
+                    } else {
+                        msg!(
+                            "broken-anchor",
+                            written = link.written,
+                            page = format!("@/{}", link.target),
+                            anchor
+                        )
+                    },
                 )
                 .at(link.line)
                 .hint(hint),

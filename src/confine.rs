@@ -181,6 +181,6 @@ mod tests {
         let w = walk_files(&site, &site.join("data"), |_| false);
         assert!(w.files.is_empty());
         assert_eq!(w.diags.len(), 1);
-        assert!(w.diags[0].message.contains("outside the site"));
+        assert!(w.diags[0].message.to_string().contains("outside the site"));
     }
 }

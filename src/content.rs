@@ -5,6 +5,7 @@
 use crate::config::{Config, Kind};
 use crate::error::Diagnostic;
 use crate::frontmatter::{self, FrontMatter};
+use crate::msg;
 use crate::source::{decode_text, is_ignored_name};
 use crate::yaml;
 use rayon::prelude::*;
@@ -150,8 +151,8 @@ pub fn load(
             content,
             bodies,
             vec![
-                Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
-                    .hint("create content/ and put Markdown pages in it"),
+                Diagnostic::error(CONTENT_DIR, msg!("no-content-folder"))
+                    .hint(msg!("no-content-folder-hint")),
             ],
         );
     }
@@ -282,13 +283,10 @@ fn check_folders(config: &Config, markdown: &[String], diags: &mut Vec<Diagnosti
             diags.push(
                 Diagnostic::error(
                     crate::config::CONFIG_FILE,
-                    format!("board `{}` has no folder content/{}/ with pages", board.key, board.key),
+                    msg!("board-without-folder", board = board.key),
                 )
                 .at(board.line)
-                .hint(format!(
-                    "create content/{}/ with at least one page (or an _index.md), or remove the board from site.yaml",
-                    board.key
-                )),
+                .hint(msg!("board-without-folder-hint", board = board.key)),
             );
         }
     }
@@ -305,8 +303,8 @@ fn load_markdown(
     let abs: PathBuf = content_dir.join(rel);
     let bytes = std::fs::read(&abs).map_err(|e| {
         vec![
-            Diagnostic::error(&file, format!("cannot read the file: {e}"))
-                .hint("check the file's permissions (herald needs to read it)"),
+            Diagnostic::error(&file, msg!("cannot-read-file", why = e))
+                .hint(msg!("cannot-read-file-hint")),
         ]
     })?;
     let text = decode_text(&file, &bytes).map_err(|d| vec![d])?;
@@ -322,7 +320,7 @@ fn load_markdown(
     };
     let node = parsed.map_err(|e| {
         vec![Diagnostic {
-            hint: e.hint,
+            hint: e.hint.map(Into::into),
             ..Diagnostic::error(&file, e.message).at_col(e.line, e.col)
         }]
     })?;
@@ -371,12 +369,12 @@ fn load_markdown(
             .flatten();
         let Some((title, line)) = titled else {
             let hint = if config.front_matter_optional {
-                "start the page with a `# Title` line, or with front matter: `---`, `title: …`, `---`"
+                msg!("no-front-matter-hint-optional")
             } else {
-                "start the file with three lines: `---`, `title: …`, `---` (or `+++`, `title = \"…\"`, `+++`); site.yaml's `front_matter: optional` takes the title from the first # heading instead"
+                msg!("no-front-matter-hint")
             };
             return Err(vec![
-                Diagnostic::error(&file, "the page has no front matter")
+                Diagnostic::error(&file, msg!("no-front-matter"))
                     .at(1)
                     .hint(hint),
             ]);
@@ -457,19 +455,10 @@ fn take_title(body: &mut String) -> Option<(String, usize)> {
 fn not_a_board(file: &str, folder: &str, config: &Config) -> Diagnostic {
     let keys: Vec<&str> = config.boards.iter().map(|b| b.key.as_str()).collect();
     let hint = match crate::error::did_you_mean(folder, keys.iter().copied()) {
-        Some(s) => format!(
-            "did you mean the board `{s}`? Otherwise add `{folder}` to `boards` in site.yaml"
-        ),
-        None => format!(
-            "add a board `{{ key: {folder}, title: …, kind: article }}` to site.yaml, or move the page into one of: {}",
-            keys.join(", ")
-        ),
+        Some(s) => msg!("not-a-board-did-you-mean", near = s, folder),
+        None => msg!("not-a-board-hint", folder, boards = keys.join(", ")),
     };
-    Diagnostic::error(
-        file,
-        format!("the folder content/{folder}/ is not a board in site.yaml"),
-    )
-    .hint(hint)
+    Diagnostic::error(file, msg!("not-a-board", folder)).hint(hint)
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, Diagnostic> {
     crate::yaml::parse(text, 0)
         .map(|n| Value::from_serializable(&n.to_json()))
         .map_err(|e| Diagnostic {
-            hint: e.hint,
+            hint: e.hint.map(Into::into),
             ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
         })
 }
@@ -176,7 +176,10 @@ mod tests {
         assert_eq!(data["a"][1]["name"], "乙");
         assert_eq!(data["a"][1]["n"], 2);
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert_eq!(diags[0].message, "the file is not valid UTF-8 text");
+        assert_eq!(
+            diags[0].message.to_string(),
+            "the file is not valid UTF-8 text"
+        );
         assert_eq!(diags[0].line, Some(3));
     }
 }

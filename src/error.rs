@@ -2,6 +2,8 @@
 //! has one, what is wrong and how to fix it. A build collects all of them
 //! before it gives up, so an editor sees every mistake at once.
 
+use crate::messages::{Lang, Text};
+use crate::msg;
 use std::fmt;
 
 /// How serious a diagnostic is.
@@ -21,13 +23,13 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based column, when known.
     pub column: Option<usize>,
-    pub message: String,
+    pub message: Text,
     /// What the editor can do about it.
-    pub hint: Option<String>,
+    pub hint: Option<Text>,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(file: impl Into<String>, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
@@ -38,7 +40,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(file: impl Into<String>, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, message)
@@ -56,9 +58,18 @@ impl Diagnostic {
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn hint(mut self, hint: impl Into<Text>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The key a message about one key of a mapping names (`` `date`
+    /// should be a date ``), if it is one.
+    pub fn about_key(&self) -> Option<&str> {
+        match self.message.key() {
+            Some("wrong-type" | "key-problem") => self.message.plain_arg("key"),
+            _ => None,
+        }
     }
 
     pub fn is_error(&self) -> bool {
@@ -75,17 +86,31 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// `error: file:line:column: message` and its hint, in `lang` (the
+    /// label and the place the same in every language).
+    pub fn show(&self, lang: Lang) -> String {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}: {}", self.location(), self.message)?;
+        let mut out = format!(
+            "{label}: {}: {}",
+            self.location(),
+            self.message.render(lang)
+        );
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            out.push_str("\n  ");
+            out.push_str(&msg!("hint-line", hint => hint.clone()).render(lang));
         }
-        Ok(())
+        out
+    }
+}
+
+/// In English.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.show(Lang::En))
     }
 }
 
@@ -147,7 +172,7 @@ pub fn fold_repeated(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
     let mut exact: std::collections::HashSet<Diagnostic> = Default::default();
     /// Severity, message and hint of a line-less diagnostic.
-    type Kind = (Severity, String, Option<String>);
+    type Kind = (Severity, Text, Option<Text>);
     // Where the first of a kind is in `out`, and the other files.
     let mut groups: HashMap<Kind, (usize, Vec<String>)> = HashMap::new();
     for d in diags {
@@ -170,12 +195,13 @@ pub fn fold_repeated(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         }
         let shown: Vec<&str> = others.iter().take(3).map(String::as_str).collect();
         let more = others.len() - shown.len();
-        out[i].message.push_str(&format!(
-            " (the same for {} more: {}{})",
-            others.len(),
-            shown.join(", "),
-            if more > 0 { ", …" } else { "" }
-        ));
+        let first = out[i].message.clone();
+        out[i].message = msg!(
+            "same-for-more",
+            message => first,
+            count = others.len(),
+            files = format!("{}{}", shown.join(", "), if more > 0 { ", …" } else { "" })
+        );
     }
     out
 }
@@ -187,7 +213,7 @@ pub fn fold_repeated(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 pub fn group_for_display(diags: &[Diagnostic]) -> Vec<Group<'_>> {
     use std::collections::HashMap;
     let mut out: Vec<Group<'_>> = Vec::new();
-    let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    let mut seen: HashMap<(&Text, Option<&Text>), usize> = HashMap::new();
     for d in diags {
         if d.is_error() {
             out.push(Group {
@@ -196,7 +222,7 @@ pub fn group_for_display(diags: &[Diagnostic]) -> Vec<Group<'_>> {
             });
             continue;
         }
-        let key = (d.message.as_str(), d.hint.as_deref());
+        let key = (&d.message, d.hint.as_ref());
         match seen.get(&key) {
             Some(&i) => out[i].places.push(d.location()),
             None => {
@@ -223,15 +249,19 @@ pub struct Group<'a> {
 const SHOWN_PLACES: usize = 3;
 
 impl Group<'_> {
-    /// The group as lines for a terminal; `all` lists every place.
-    pub fn show(&self, all: bool) -> String {
+    /// The group as lines for a terminal in `lang`; `all` lists every
+    /// place.
+    pub fn show(&self, all: bool, lang: Lang) -> String {
         if self.places.len() == 1 {
-            return self.first.to_string();
+            return self.first.show(lang);
         }
         let d = self.first;
         let label = if d.is_error() { "error" } else { "warning" };
         let n = self.places.len();
-        let mut out = format!("{label}: {} — in {} places", d.message, thousands(n));
+        let mut out = format!(
+            "{label}: {}",
+            msg!("in-places", message => d.message.clone(), count = thousands(n)).render(lang)
+        );
         if all {
             for p in &self.places {
                 out.push_str(&format!("\n  {p}"));
@@ -240,11 +270,13 @@ impl Group<'_> {
             let shown = &self.places[..n.min(SHOWN_PLACES)];
             out.push_str(&format!(": {}", shown.join(", ")));
             if n > SHOWN_PLACES {
-                out.push_str(", … (--verbose lists all)");
+                out.push_str(", … ");
+                out.push_str(&msg!("more-places").render(lang));
             }
         }
         if let Some(hint) = &d.hint {
-            out.push_str(&format!("\n  hint: {hint}"));
+            out.push_str("\n  ");
+            out.push_str(&msg!("hint-line", hint => hint.clone()).render(lang));
         }
         out
     }
@@ -301,6 +333,7 @@ mod tests {
         assert!(
             folded[0]
                 .message
+                .to_string()
                 .contains("the same for 90 more: news/1/index.html"),
             "{}",
             folded[0].message
@@ -321,16 +354,22 @@ mod tests {
         diags.push(Diagnostic::warning("content/c.md", "other"));
         let groups = group_for_display(&diags);
         assert_eq!(groups.len(), 4);
-        let short = groups[0].show(false);
+        let short = groups[0].show(false, Lang::En);
         assert_eq!(
             short,
             "warning: no alt — in 1,042 places: content/p/0.md, content/p/1.md, content/p/2.md, … (--verbose lists all)\n  hint: add cover_alt"
         );
-        let all = groups[0].show(true);
+        let all = groups[0].show(true, Lang::En);
         assert_eq!(all.lines().count(), 1 + 1042 + 1);
         assert!(all.contains("\n  content/p/1041.md\n"));
-        assert_eq!(groups[1].show(false), "error: content/a.md:3: bad");
-        assert_eq!(groups[3].show(false), "warning: content/c.md: other");
+        assert_eq!(
+            groups[1].show(false, Lang::En),
+            "error: content/a.md:3: bad"
+        );
+        assert_eq!(
+            groups[3].show(false, Lang::En),
+            "warning: content/c.md: other"
+        );
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_234_567), "1,234,567");
     }

@@ -3,6 +3,7 @@
 
 use crate::config::{Config, Kind};
 use crate::error::Diagnostic;
+use crate::msg;
 use crate::schema::MapReader;
 use crate::yaml::Node;
 use chrono::{DateTime, FixedOffset};
@@ -129,7 +130,7 @@ pub fn read_page<'a>(
     config: &'a Config,
     start_line: usize,
 ) -> (FrontMatter, Vec<Diagnostic>) {
-    let mut r = MapReader::new(file, node, "front matter");
+    let mut r = MapReader::new(file, node, msg!("front-matter"));
     let mut fm = FrontMatter {
         title: r
             .required_string("title", start_line, "\"…\"")
@@ -148,48 +149,36 @@ pub fn read_page<'a>(
         Kind::Publication => {
             if fm.cover.is_none() && !r.has("cover") {
                 r.diags.push(
-                    Diagnostic::error(file, "a publication needs a `cover` image")
+                    Diagnostic::error(file, msg!("publication-needs-cover"))
                         .at(start_line)
-                        .hint("add `cover: cover.svg` with an image beside the page (a page bundle) or under static/"),
+                        .hint(msg!("publication-needs-cover-hint")),
                 );
             }
             KindFields::Publication(read_publication(&mut r))
         }
         Kind::Article | Kind::Page => KindFields::None,
     };
-    let mut diags = r.finish(|key| {
-        owner_of(key).filter(|k| *k != kind).map(|k| {
-            format!(
-                "`{key}` belongs to {} pages, and this page is {} {}; move the page to a board of kind {} or remove the key",
-                k.name(),
-                if kind == Kind::Article { "an" } else { "a" },
-                kind.name(),
-                k.name()
-            )
-        })
-    });
-    // A field of the site's own: say where those go.
-    for d in &mut diags {
-        if d.message.starts_with("unknown key `")
-            && let Some(hint) = &mut d.hint
-            && !hint.contains("belongs to")
-        {
-            let key = d.message["unknown key `".len()..]
-                .split('`')
-                .next()
-                .unwrap_or("");
-            let sep = if hint.ends_with('?') { " Or: f" } else { "; f" };
-            hint.push_str(&format!(
-                "{sep}ields of your own go under `extra:` (extra: {{ {key}: … }}), and templates read them as page.extra.{key}"
-            ));
-        }
-    }
+    // A key of another kind's pages; else, where fields of the site's own go.
+    let diags = r.finish_with(
+        |key| {
+            owner_of(key).filter(|k| *k != kind).map(|k| {
+                msg!(
+                    "key-of-another-kind",
+                    key,
+                    owner = k.name(),
+                    a = if kind == Kind::Article { "an" } else { "a" },
+                    kind = kind.name()
+                )
+            })
+        },
+        |key| Some(msg!("fields-of-your-own", key)),
+    );
     (fm, diags)
 }
 
 /// Reads the front matter of an `_index.md` (home or board intro).
 pub fn read_index(file: &str, node: &Node) -> (FrontMatter, Vec<Diagnostic>) {
-    let mut r = MapReader::new(file, node, "front matter");
+    let mut r = MapReader::new(file, node, msg!("front-matter"));
     let fm = FrontMatter {
         title: r.string("title").unwrap_or_default(),
         description: r.string("description"),
@@ -220,11 +209,8 @@ fn read_common<'a>(r: &mut MapReader<'a>, fm: &mut FrontMatter, config: &'a Conf
         r.invalid(
             "slug",
             node,
-            format!("`{slug}` cannot be used in a URL"),
-            format!(
-                "a slug is one URL segment of at most {} bytes, without `/`, `?`, `#` or control characters",
-                crate::slug::MAX_SLUG_BYTES
-            ),
+            msg!("bad-slug", slug),
+            msg!("bad-slug-hint", bytes = crate::slug::MAX_SLUG_BYTES),
         );
     }
     fm.summary = r.string("summary");
@@ -267,8 +253,8 @@ fn read_lesson(r: &mut MapReader) -> Lesson {
         r.invalid(
             "duration",
             node,
-            format!("must be a positive number of minutes, found {d}"),
-            "for example: duration: 8".into(),
+            msg!("positive-minutes", found = d),
+            msg!("for-example", key = "duration", example = 8),
         );
     }
     Lesson {
@@ -286,11 +272,17 @@ fn read_publication(r: &mut MapReader) -> Publication {
     if let (Some(f), Some(node)) = (&format, r.node("format"))
         && !FORMATS.contains(&f.as_str())
     {
+        let formats = FORMATS.join(", ");
         let hint = match crate::error::did_you_mean(f, FORMATS) {
-            Some(s) => format!("did you mean `{s}`? formats are: {}", FORMATS.join(", ")),
-            None => format!("formats are: {}", FORMATS.join(", ")),
+            Some(s) => msg!("did-you-mean-of", near = s, what => msg!("formats"), all = formats),
+            None => msg!("choices-are", what => msg!("formats"), all = formats),
         };
-        r.invalid("format", node, format!("unknown format `{f}`"), hint);
+        r.invalid(
+            "format",
+            node,
+            msg!("unknown-choice", what => msg!("format"), name = f),
+            hint,
+        );
     }
     let published = match r.node("published") {
         None => None,
@@ -303,7 +295,7 @@ fn read_publication(r: &mut MapReader) -> Publication {
                 Some(s.clone())
             }
             _ => {
-                r.type_error("published", node, "a year or a date", "2023");
+                r.type_error("published", node, msg!("a-year-or-date"), "2023");
                 None
             }
         },
@@ -349,14 +341,9 @@ pub fn split_front_matter<'a>(
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        file,
-        "the front matter that starts on line 1 is never closed",
-    )
-    .at(1)
-    .hint(format!(
-        "add a line with only `{fence}` after the last front-matter key, before the text"
-    )))
+    Err(Diagnostic::error(file, msg!("front-matter-not-closed"))
+        .at(1)
+        .hint(msg!("front-matter-not-closed-hint", fence)))
 }
 
 #[cfg(test)]
@@ -377,7 +364,7 @@ mod tests {
         .unwrap();
         let (fm, diags) = read_page("a.md", &node, Kind::Lesson, &config(), 1);
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert!(diags[0].message.contains("positive"));
+        assert!(diags[0].message.to_string().contains("positive"));
         let KindFields::Lesson(l) = fm.kind else {
             panic!()
         };
@@ -390,20 +377,32 @@ mod tests {
         let node = parse("title: x\nduration: 5\n", 1).unwrap();
         let (_, diags) = read_page("a.md", &node, Kind::Article, &config(), 1);
         assert_eq!(diags.len(), 1);
-        assert!(diags[0].hint.as_ref().unwrap().contains("lesson pages"));
+        assert!(
+            diags[0]
+                .hint
+                .as_ref()
+                .unwrap()
+                .to_string()
+                .contains("lesson pages")
+        );
     }
 
     #[test]
     fn publication_needs_cover() {
         let node = parse("title: x\nformat: book\n", 1).unwrap();
         let (_, diags) = read_page("a.md", &node, Kind::Publication, &config(), 1);
-        assert!(diags[0].message.contains("cover"));
+        assert!(diags[0].message.to_string().contains("cover"));
     }
 
     #[test]
     fn missing_title() {
         let node = parse("date: 2024-01-01\n", 1).unwrap();
         let (_, diags) = read_page("a.md", &node, Kind::Article, &config(), 1);
-        assert!(diags[0].message.contains("missing required key `title`"));
+        assert!(
+            diags[0]
+                .message
+                .to_string()
+                .contains("missing required key `title`")
+        );
     }
 }

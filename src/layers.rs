@@ -14,8 +14,8 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     (
         "base",
         &[
-            "error", "escape", "slug", "hash", "timings", "format", "source", "confine", "yaml",
-            "html", "qr",
+            "messages", "error", "escape", "slug", "hash", "timings", "format", "source",
+            "confine", "yaml", "html", "qr",
         ],
     ),
     (
@@ -78,10 +78,14 @@ fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
                 let mut rest = line;
                 while let Some(i) = rest.find("crate::") {
                     rest = &rest[i + "crate::".len()..];
-                    let name: String = rest
+                    let mut name: String = rest
                         .chars()
                         .take_while(|c| c.is_alphanumeric() || *c == '_')
                         .collect();
+                    // Macros exported at the crate's root, by their module.
+                    if name == "msg" {
+                        name = "messages".into();
+                    }
                     if !name.is_empty() && name != module {
                         used.insert(name);
                     } else if name.is_empty() && rest.starts_with('{') {

@@ -31,6 +31,7 @@ pub mod import;
 mod layers;
 pub mod link;
 pub mod markdown;
+pub mod messages;
 pub mod output;
 pub mod qr;
 pub mod related;

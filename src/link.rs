@@ -7,6 +7,7 @@ use crate::content::{Content, Page};
 use crate::error::{Diagnostic, did_you_mean};
 use crate::frontmatter::KindFields;
 use crate::markdown::links::LinkResolver;
+use crate::msg;
 use crate::site::{Board, PageLinks, Resource, Series, Taxonomy, Term};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -183,22 +184,16 @@ fn link_reusing(
         let path = &l.path;
         if let Some(other) = by_path.get(path) {
             diags.push(
-                Diagnostic::error(
-                    &page.file,
-                    format!("this page and content/{other} would both be published at /{path}"),
-                )
-                .hint("give one of them a different `slug:` or file name"),
+                Diagnostic::error(&page.file, msg!("same-url", other, path))
+                    .hint(msg!("same-url-hint")),
             );
             continue;
         }
         for (board, board_path) in config.boards.iter().zip(&board_paths) {
             if path == board_path {
                 diags.push(
-                    Diagnostic::error(
-                        &page.file,
-                        format!("this page would replace the index of board `{}`", board.key),
-                    )
-                    .hint("rename the page or set a different `slug:`"),
+                    Diagnostic::error(&page.file, msg!("replaces-board-index", board = board.key))
+                        .hint(msg!("replaces-board-index-hint")),
                 );
             }
         }
@@ -265,11 +260,8 @@ fn link_reusing(
             });
             if lesson.order.is_none() {
                 diags.push(
-                    Diagnostic::error(
-                        &page.file,
-                        format!("this lesson is in series “{name}” but has no `order`"),
-                    )
-                    .hint("add `order: N` (1 for the first lesson of the series)"),
+                    Diagnostic::error(&page.file, msg!("lesson-without-order", name))
+                        .hint(msg!("lesson-without-order-hint")),
                 );
             }
             s.pages.push(key.clone());
@@ -284,12 +276,14 @@ fn link_reusing(
                 diags.push(
                     Diagnostic::error(
                         &b.file,
-                        format!(
-                            "lesson order {ob} is used twice in series “{}” (also by {})",
-                            s.name, a.file
+                        msg!(
+                            "lesson-order-twice",
+                            order = ob,
+                            name = s.name,
+                            other = a.file
                         ),
                     )
-                    .hint("give each lesson of a series its own `order`"),
+                    .hint(msg!("lesson-order-twice-hint")),
                 );
             }
         }
@@ -396,8 +390,8 @@ fn resource(
         }),
         Err(why) => {
             diags.push(
-                Diagnostic::error(&page.file, format!("`{key}: {value}`: {why}"))
-                    .hint("put the file beside the page (a page bundle or the board folder), or under static/ and write it as /path"),
+                Diagnostic::error(&page.file, msg!("file-field-problem", key, value, why))
+                    .hint(msg!("file-field-problem-hint")),
             );
             None
         }

@@ -52,6 +52,8 @@ fn tune_memory_for_serving() {
 
 use clap::{Parser, Subcommand};
 use herald::error::Error;
+use herald::messages::Lang;
+use herald::msg;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,6 +66,11 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of herald's messages: zh or en (default: HERALD_LANG,
+    /// then the site's `language`). Places (file:line:column) read the same
+    /// in both.
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -190,32 +197,40 @@ fn parse_kind(s: &str) -> Result<(String, herald::config::Kind), String> {
     Ok((section.to_string(), kind))
 }
 
+/// The language of messages about the site at `root`: `--lang`, else
+/// `HERALD_LANG`, else the site's `language`.
+fn lang_for(flag: Option<&str>, root: &std::path::Path) -> Lang {
+    let env = std::env::var("HERALD_LANG").ok();
+    let site = herald::config::Config::language_of(root);
+    Lang::choose(flag, env.as_deref(), site.as_deref())
+}
+
 /// Prints diagnostics to stderr, a warning said of many places once.
-fn print_diagnostics(diags: &[herald::Diagnostic], verbose: bool) {
+fn print_diagnostics(diags: &[herald::Diagnostic], verbose: bool, lang: Lang) {
     for group in herald::error::group_for_display(diags) {
-        eprintln!("{}", group.show(verbose));
+        eprintln!("{}", group.show(verbose, lang));
     }
 }
 
-fn print_error(err: &Error, verbose: bool) {
+fn print_error(err: &Error, verbose: bool, lang: Lang) {
     match err {
         Error::Site(diags) => {
-            print_diagnostics(diags, verbose);
+            print_diagnostics(diags, verbose, lang);
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("build failed: {errors} error(s); the previous output was left as it was");
+            eprintln!("{}", msg!("build-failed", errors).render(lang));
         }
         other => eprintln!("error: {other}"),
     }
 }
 
-fn serve(opts: herald::serve::ServeOptions, open: bool) -> ExitCode {
+fn serve(opts: herald::serve::ServeOptions, open: bool, lang: Lang) -> ExitCode {
     use herald::serve::ServeEvent;
-    let report = std::sync::Arc::new(|event: ServeEvent| match event {
+    let report = std::sync::Arc::new(move |event: ServeEvent| match event {
         ServeEvent::Listening { url, note } => {
             if let Some(n) = note {
                 eprintln!("note: {n}");
             }
-            println!("Serving at {url} — edit files and the browser follows. Ctrl-C stops.");
+            println!("{}", msg!("serving-at", url).render(lang));
         }
         ServeEvent::Warning(w) => eprintln!("warning: {w}"),
         ServeEvent::Rebuilt {
@@ -225,20 +240,21 @@ fn serve(opts: herald::serve::ServeOptions, open: bool) -> ExitCode {
             kind,
         } => {
             let how = match kind {
-                herald::serve::UpdateKind::Full => "rebuilt",
-                herald::serve::UpdateKind::Text => "updated (text)",
-                herald::serve::UpdateKind::Pages => "updated (pages)",
-                herald::serve::UpdateKind::Templates => "updated (templates)",
-                herald::serve::UpdateKind::Styles => "updated (styles)",
+                herald::serve::UpdateKind::Full => msg!("how-rebuilt"),
+                herald::serve::UpdateKind::Text => msg!("how-text"),
+                herald::serve::UpdateKind::Pages => msg!("how-pages"),
+                herald::serve::UpdateKind::Templates => msg!("how-templates"),
+                herald::serve::UpdateKind::Styles => msg!("how-styles"),
             };
-            println!("Site {how} in {millis} ms: {files} files, {changed} changed")
+            println!(
+                "{}",
+                msg!("site-updated", how => how, millis, files, changed).render(lang)
+            )
         }
         ServeEvent::Failed(diags) => {
-            print_diagnostics(&diags, false);
-            eprintln!(
-                "rebuild failed: {} error(s); still serving the last good version",
-                diags.iter().filter(|d| d.is_error()).count()
-            );
+            print_diagnostics(&diags, false, lang);
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("{}", msg!("rebuild-failed", errors).render(lang));
         }
     });
     match herald::serve::start(&opts, report) {
@@ -256,7 +272,7 @@ fn serve(opts: herald::serve::ServeOptions, open: bool) -> ExitCode {
             }
         }
         Err(e) => {
-            print_error(&e, false);
+            print_error(&e, false, lang);
             exit_code(&e)
         }
     }
@@ -288,6 +304,7 @@ fn main() -> ExitCode {
     if !matches!(cli.command, Command::Serve { .. }) {
         end_quietly_on_a_closed_pipe();
     }
+    let flag = cli.lang.as_deref();
     match cli.command {
         Command::Serve {
             root,
@@ -297,37 +314,50 @@ fn main() -> ExitCode {
             future,
             open,
         } => {
+            let lang = lang_for(flag, &root);
+            // Asked for, the overlay speaks it too; else the site's.
+            let asked = flag
+                .map(str::to_string)
+                .or_else(|| std::env::var("HERALD_LANG").ok())
+                .filter(|l| !l.trim().is_empty());
             let opts = herald::serve::ServeOptions {
                 bind,
                 port,
                 drafts,
                 future,
+                lang: asked.as_deref().map(Lang::of_tag),
                 ..herald::serve::ServeOptions::new(root)
             };
             tune_memory_for_serving();
-            serve(opts, open)
+            serve(opts, open, lang)
         }
         Command::Init {
             dir,
             force,
             with_theme,
         } => {
-            match herald::scaffold::init(&dir, herald::scaffold::InitOptions { force, with_theme })
-            {
+            let result =
+                herald::scaffold::init(&dir, herald::scaffold::InitOptions { force, with_theme });
+            let lang = lang_for(flag, &dir);
+            match result {
                 Ok(_) => {
                     let shown = dir.display();
-                    println!("Created a new site in {shown}. Next:\n");
+                    println!("{}\n", msg!("init-done", dir = shown).render(lang));
                     if dir != std::path::Path::new(".") {
                         println!("  cd {shown}");
                     }
-                    println!("  herald build        # writes the site into public/");
                     println!(
-                        "  herald serve        # previews it at http://127.0.0.1:1111/ while you edit"
+                        "  herald build        # {}",
+                        msg!("init-build").render(lang)
+                    );
+                    println!(
+                        "  herald serve        # {}",
+                        msg!("init-serve").render(lang)
                     );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    print_error(&e, false);
+                    print_error(&e, false, lang);
                     exit_code(&e)
                 }
             }
@@ -344,23 +374,27 @@ fn main() -> ExitCode {
                 from,
                 kinds,
             };
-            match herald::import::import(&opts) {
+            let result = herald::import::import(&opts);
+            let lang = lang_for(flag, &opts.dest);
+            match result {
                 Ok(done) => {
                     print!("{}", done.report.summary());
                     for line in &done.report.check {
                         println!("check: {line}");
                     }
-                    println!(
-                        "Wrote a herald site from {} to {}; the full report is {}. herald check: {}",
-                        done.tool.name(),
-                        opts.dest.display(),
-                        opts.dest.join(herald::import::REPORT_FILE).display(),
-                        if done.report.check_passed {
-                            "no errors"
-                        } else {
-                            "errors (above)"
-                        }
+                    let checked = if done.report.check_passed {
+                        msg!("check-no-errors")
+                    } else {
+                        msg!("check-errors-above")
+                    };
+                    let summary = msg!(
+                        "imported",
+                        tool = done.tool.name(),
+                        dest = opts.dest.display(),
+                        report = opts.dest.join(herald::import::REPORT_FILE).display(),
+                        checked => checked
                     );
+                    println!("{}", summary.render(lang));
                     if done.report.check_passed {
                         ExitCode::SUCCESS
                     } else {
@@ -368,27 +402,26 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(Error::Site(diags)) => {
-                    print_diagnostics(&diags, false);
+                    print_diagnostics(&diags, false, lang);
                     let errors = diags.iter().filter(|d| d.is_error()).count();
-                    eprintln!(
-                        "import failed: {errors} error(s) in the source; nothing was written"
-                    );
+                    eprintln!("{}", msg!("import-failed", errors).render(lang));
                     ExitCode::from(1)
                 }
                 Err(e) => {
-                    print_error(&e, false);
+                    print_error(&e, false, lang);
                     exit_code(&e)
                 }
             }
         }
         Command::New { board, title, root } => {
+            let lang = lang_for(flag, &root);
             match herald::scaffold::new_page(&root, &board, &title) {
                 Ok(path) => {
                     println!("{}", path.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    print_error(&e, false);
+                    print_error(&e, false, lang);
                     exit_code(&e)
                 }
             }
@@ -406,24 +439,28 @@ fn main() -> ExitCode {
                 external,
                 allow_private,
             };
+            let lang = lang_for(flag, &opts.root);
             match herald::check::check(&opts) {
                 Ok(report) => {
-                    print_diagnostics(&report.problems, verbose);
+                    print_diagnostics(&report.problems, verbose, lang);
                     for url in &report.external {
                         println!("external: {url}");
                     }
                     let errors = report.problems.iter().filter(|d| d.is_error()).count();
-                    println!(
-                        "Checked {} pages, {} internal links, {} external URLs{}: {errors} problem(s)",
-                        report.pages,
-                        report.internal_links,
-                        report.external.len(),
-                        if external {
-                            " (requested)"
-                        } else {
-                            " (not requested; use --external)"
-                        }
+                    let asked = if external {
+                        msg!("external-requested")
+                    } else {
+                        msg!("external-not-requested")
+                    };
+                    let summary = msg!(
+                        "checked",
+                        pages = report.pages,
+                        links = report.internal_links,
+                        external = report.external.len(),
+                        asked => asked,
+                        errors
                     );
+                    println!("{}", summary.render(lang));
                     if errors > 0 {
                         ExitCode::from(1)
                     } else {
@@ -431,7 +468,7 @@ fn main() -> ExitCode {
                     }
                 }
                 Err(e) => {
-                    print_error(&e, verbose);
+                    print_error(&e, verbose, lang);
                     exit_code(&e)
                 }
             }
@@ -446,6 +483,7 @@ fn main() -> ExitCode {
             verbose,
         } => {
             let started = std::time::Instant::now();
+            let lang = lang_for(flag, &root);
             tune_memory_for_one_build();
             let opts = herald::BuildOptions {
                 root,
@@ -457,7 +495,7 @@ fn main() -> ExitCode {
             };
             match herald::build(&opts) {
                 Ok(report) => {
-                    print_diagnostics(&report.warnings, verbose);
+                    print_diagnostics(&report.warnings, verbose, lang);
                     if timings {
                         let t = &report.timings;
                         for (i, (phase, d)) in t.phases.iter().enumerate() {
@@ -473,19 +511,21 @@ fn main() -> ExitCode {
                         .skipped
                         .describe()
                         .map_or(String::new(), |s| format!(" ({s})"));
-                    println!(
-                        "Built {} pages, {} boards, {} files into {} in {} ms; {} links checked{skipped}",
-                        report.pages,
-                        report.boards,
-                        report.files,
-                        report.output.display(),
-                        started.elapsed().as_millis(),
-                        report.links
+                    let summary = msg!(
+                        "built",
+                        pages = report.pages,
+                        boards = report.boards,
+                        files = report.files,
+                        output = report.output.display(),
+                        millis = started.elapsed().as_millis(),
+                        links = report.links,
+                        skipped
                     );
+                    println!("{}", summary.render(lang));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    print_error(&e, verbose);
+                    print_error(&e, verbose, lang);
                     exit_code(&e)
                 }
             }

@@ -3,8 +3,26 @@
 //! `finish` reports every key nobody asked for, with the nearest valid key.
 
 use crate::error::{Diagnostic, did_you_mean};
+use crate::messages::Text;
+use crate::msg;
 use crate::yaml::{Entry, Node, Value};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+
+/// What a YAML value is, for messages ("a list", "a number (3)").
+pub fn describe(value: &Value) -> Text {
+    match value {
+        Value::Null => msg!("found-nothing"),
+        Value::Bool(b) => msg!("found-bool", value = b),
+        Value::Int(i) => msg!("found-number", value = i),
+        Value::Float(f) => msg!("found-number", value = f),
+        Value::Str(s) => {
+            let short: String = s.chars().take(40).collect();
+            msg!("found-text", value = short)
+        }
+        Value::Seq(_) => msg!("found-list"),
+        Value::Map(_) => msg!("found-mapping"),
+    }
+}
 
 /// Reads the keys of one mapping, collecting problems as it goes.
 pub struct MapReader<'a> {
@@ -17,7 +35,7 @@ pub struct MapReader<'a> {
 
 impl<'a> MapReader<'a> {
     /// `what` names the mapping in messages ("front matter", "site.yaml").
-    pub fn new(file: &'a str, node: &'a Node, what: &str) -> Self {
+    pub fn new(file: &'a str, node: &'a Node, what: impl Into<Text>) -> Self {
         let mut diags = Vec::new();
         let entries: &[Entry] = match &node.value {
             Value::Map(e) => e,
@@ -26,13 +44,10 @@ impl<'a> MapReader<'a> {
                 diags.push(
                     Diagnostic::error(
                         file,
-                        format!(
-                            "{what} must be a mapping of `key: value` lines, found {}",
-                            other.describe()
-                        ),
+                        msg!("not-a-mapping", what => what.into(), found => describe(other)),
                     )
                     .at(node.line)
-                    .hint("write one `key: value` per line"),
+                    .hint(msg!("not-a-mapping-hint")),
                 );
                 &[]
             }
@@ -74,25 +89,31 @@ impl<'a> MapReader<'a> {
             .any(|e| e.key == key && e.value.value != Value::Null)
     }
 
-    pub fn type_error(&mut self, key: &str, node: &Node, expected: &str, example: &str) {
+    pub fn type_error(&mut self, key: &str, node: &Node, expected: impl Into<Text>, example: &str) {
         self.diags.push(
             Diagnostic::error(
                 self.file,
-                format!(
-                    "`{key}` should be {expected}, found {}",
-                    node.value.describe()
-                ),
+                msg!("wrong-type", key, expected => expected.into(), found => describe(&node.value)),
             )
             .at_col(node.line, node.col)
-            .hint(format!("for example: {key}: {example}")),
+            .hint(msg!("for-example", key, example)),
         );
     }
 
-    pub fn invalid(&mut self, key: &str, node: &Node, message: String, hint: String) {
+    pub fn invalid(
+        &mut self,
+        key: &str,
+        node: &Node,
+        message: impl Into<Text>,
+        hint: impl Into<Text>,
+    ) {
         self.diags.push(
-            Diagnostic::error(self.file, format!("`{key}`: {message}"))
-                .at_col(node.line, node.col)
-                .hint(hint),
+            Diagnostic::error(
+                self.file,
+                msg!("key-problem", key, problem => message.into()),
+            )
+            .at_col(node.line, node.col)
+            .hint(hint),
         );
     }
 
@@ -103,7 +124,7 @@ impl<'a> MapReader<'a> {
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             _ => {
-                self.type_error(key, node, "a text", "\"…\"");
+                self.type_error(key, node, msg!("a-text"), "\"…\"");
                 None
             }
         }
@@ -112,16 +133,11 @@ impl<'a> MapReader<'a> {
     /// A string that must be present; `missing_hint` tells how to add it.
     pub fn required_string(&mut self, key: &'a str, line: usize, example: &str) -> Option<String> {
         let v = self.string(key);
-        if v.is_none()
-            && !self
-                .diags
-                .iter()
-                .any(|d| d.message.starts_with(&format!("`{key}`")))
-        {
+        if v.is_none() && !self.diags.iter().any(|d| d.about_key() == Some(key)) {
             self.diags.push(
-                Diagnostic::error(self.file, format!("missing required key `{key}`"))
+                Diagnostic::error(self.file, msg!("missing-key", key))
                     .at(line)
-                    .hint(format!("add a line `{key}: {example}`")),
+                    .hint(msg!("add-line", key, example)),
             );
         }
         v
@@ -132,7 +148,7 @@ impl<'a> MapReader<'a> {
         match node.value {
             Value::Bool(b) => Some(b),
             _ => {
-                self.type_error(key, node, "true or false", "true");
+                self.type_error(key, node, msg!("a-bool"), "true");
                 None
             }
         }
@@ -143,7 +159,7 @@ impl<'a> MapReader<'a> {
         match node.value {
             Value::Int(i) => Some(i),
             _ => {
-                self.type_error(key, node, "a whole number", "3");
+                self.type_error(key, node, msg!("a-whole-number"), "3");
                 None
             }
         }
@@ -158,13 +174,13 @@ impl<'a> MapReader<'a> {
                 self.invalid(
                     key,
                     node,
-                    format!("must be at least {min}, found {i}"),
-                    format!("use a whole number of {min} or more"),
+                    msg!("at-least", min, found = i),
+                    msg!("at-least-hint", min),
                 );
                 None
             }
             _ => {
-                self.type_error(key, node, "a whole number", "10");
+                self.type_error(key, node, msg!("a-whole-number"), "10");
                 None
             }
         }
@@ -176,7 +192,7 @@ impl<'a> MapReader<'a> {
             Value::Int(i) => Some(i as f64),
             Value::Float(f) if f.is_finite() => Some(f),
             _ => {
-                self.type_error(key, node, "a number", "12");
+                self.type_error(key, node, msg!("a-number"), "12");
                 None
             }
         }
@@ -193,13 +209,13 @@ impl<'a> MapReader<'a> {
                     match &item.value {
                         Value::Str(s) => out.push(s.clone()),
                         Value::Int(i) => out.push(i.to_string()),
-                        _ => self.type_error(key, item, "a list of texts", "[first, second]"),
+                        _ => self.type_error(key, item, msg!("a-text-list"), "[first, second]"),
                     }
                 }
                 out
             }
             _ => {
-                self.type_error(key, node, "a list of texts", "[first, second]");
+                self.type_error(key, node, msg!("a-text-list"), "[first, second]");
                 Vec::new()
             }
         }
@@ -224,12 +240,10 @@ impl<'a> MapReader<'a> {
             self.diags.push(
                 Diagnostic::error(
                     self.file,
-                    format!("`{key}` should be a date, found {}", node.value.describe()),
+                    msg!("wrong-type", key, expected => msg!("a-date"), found => describe(&node.value)),
                 )
                 .at_col(node.line, node.col)
-                .hint(format!(
-                    "write dates as {key}: 2024-05-01 or {key}: 2024-05-01T09:30:00+08:00"
-                )),
+                .hint(msg!("date-hint", key)),
             );
         }
         parsed
@@ -242,27 +256,48 @@ impl<'a> MapReader<'a> {
     }
 
     /// Reports every key that no getter asked for. `elsewhere` may explain
-    /// a key that belongs to another context (another content kind).
-    pub fn finish(mut self, elsewhere: impl Fn(&str) -> Option<String>) -> Vec<Diagnostic> {
+    /// a key that belongs to another context (another content kind);
+    /// `own` says where fields of the site's own go, when it may.
+    pub fn finish(self, elsewhere: impl Fn(&str) -> Option<Text>) -> Vec<Diagnostic> {
+        self.finish_with(elsewhere, |_| None)
+    }
+
+    /// [`Self::finish`], adding `also(key)` to the hint of a key that is
+    /// not another context's (where a field of the site's own goes).
+    pub fn finish_with(
+        mut self,
+        elsewhere: impl Fn(&str) -> Option<Text>,
+        also: impl Fn(&str) -> Option<Text>,
+    ) -> Vec<Diagnostic> {
         for (i, entry) in self.entries.iter().enumerate() {
             if self.used[i] {
                 continue;
             }
-            let hint = if let Some(h) = elsewhere(&entry.key) {
-                h
-            } else if let Some(s) = did_you_mean(&entry.key, self.known.iter().copied()) {
-                format!("did you mean `{s}`?")
+            let key = entry.key.as_str();
+            let (message, hint) = if let Some(h) = elsewhere(key) {
+                (msg!("unknown-key", key), h)
+            } else if let Some(s) = did_you_mean(key, self.known.iter().copied()) {
+                let hint = msg!("did-you-mean", key = s);
+                match also(key) {
+                    Some(more) => (
+                        msg!("unknown-key-did-you-mean", key, near = s),
+                        msg!("hint-or", first => hint, second => more),
+                    ),
+                    None => (msg!("unknown-key-did-you-mean", key, near = s), hint),
+                }
             } else {
                 let mut keys = self.known.clone();
                 keys.sort_unstable();
                 keys.dedup();
-                format!("known keys here: {}", keys.join(", "))
+                let hint = msg!("known-keys", keys = keys.join(", "));
+                match also(key) {
+                    Some(more) => (
+                        msg!("unknown-key", key),
+                        msg!("hint-and", first => hint, second => more),
+                    ),
+                    None => (msg!("unknown-key", key), hint),
+                }
             };
-            let mut message = format!("unknown key `{}`", entry.key);
-            if let Some(s) = hint.strip_prefix("did you mean ") {
-                message.push_str(&format!(" — did you mean {}", s.trim_end_matches('?')));
-                message.push('?');
-            }
             self.diags.push(
                 Diagnostic::error(self.file, message)
                     .at_col(entry.line, entry.col)
@@ -340,9 +375,19 @@ mod tests {
         r.allow("summary");
         let diags = r.finish(|_| None);
         assert_eq!(diags.len(), 2);
-        assert!(diags[0].message.contains("`tags` should be a list"));
+        assert!(
+            diags[0]
+                .message
+                .to_string()
+                .contains("`tags` should be a list")
+        );
         assert_eq!(diags[0].line, Some(3));
-        assert!(diags[1].message.contains("did you mean `summary`"));
+        assert!(
+            diags[1]
+                .message
+                .to_string()
+                .contains("did you mean `summary`")
+        );
         assert_eq!(diags[1].line, Some(4));
     }
 

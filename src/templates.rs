@@ -365,7 +365,7 @@ fn load_strings(
                     }
                 }
                 Err(e) => diags.push(Diagnostic {
-                    hint: e.hint,
+                    hint: e.hint.map(Into::into),
                     ..Diagnostic::error(file.shown, e.message).at_col(e.line, e.col)
                 }),
             }

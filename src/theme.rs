@@ -192,7 +192,7 @@ mod tests {
         assert!(theme.file(dir.path(), "i18n/xx.yaml").unwrap().is_none());
         assert!(strings.shown.starts_with("(built-in theme)"));
         let err = resolve(dir.path(), "fancy").unwrap_err();
-        assert!(err.hint.unwrap().contains("default (built in)"));
+        assert!(err.hint.unwrap().to_string().contains("default (built in)"));
 
         std::fs::create_dir_all(dir.path().join("themes/default/templates")).unwrap();
         assert!(matches!(

@@ -9,6 +9,7 @@ use crate::build::{self, BuildOptions};
 use crate::error::{Diagnostic, Result, sort_diagnostics};
 use crate::escape::percent_decode;
 use crate::html::start_tags;
+use crate::msg;
 use crate::output::MemorySink;
 use crate::timings::Timings;
 use rayon::prelude::*;
@@ -189,37 +190,53 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
                 continue;
             }
             report.internal_links += 1;
-            let what = if r.image { "image" } else { "link" };
+            let what = if r.image {
+                msg!("an-image")
+            } else {
+                msg!("a-link")
+            };
             match resolve(&r.url, &out, base_path, base_url) {
                 Ok(None) => {}
                 Err(why) => report.problems.push(
-                    Diagnostic::error(file, format!("{what} `{}`: {why}", r.url))
-                        .at(r.line)
-                        .hint(format!("internal URLs start with the base path {base_path}; better, link pages as @/board/page.md")),
+                    Diagnostic::error(
+                        file,
+                        msg!("url-problem", what => what.clone(), url = r.url, why),
+                    )
+                    .at(r.line)
+                    .hint(msg!("url-problem-hint", base_path)),
                 ),
                 Ok(Some((target, fragment))) => {
-                    let target = if exists(&target) || !exists(&format!("{target}/index.html")) { target } else { format!("{target}/index.html") };
+                    let target = if exists(&target) || !exists(&format!("{target}/index.html")) {
+                        target
+                    } else {
+                        format!("{target}/index.html")
+                    };
                     if !exists(&target) {
                         report.problems.push(
-                            Diagnostic::error(file, format!("broken {what} `{}`: nothing is published at /{target}", r.url))
+                            Diagnostic::error(file, msg!("nothing-published", what => what.clone(), url = r.url, target))
                                 .at(r.line)
                                 .hint(if r.image {
-                                    "put the image beside the page (a page bundle) or under static/, and check the spelling"
+                                    msg!("nothing-published-image-hint")
                                 } else {
-                                    "link pages as @/board/page.md so herald resolves and checks them"
+                                    msg!("nothing-published-link-hint")
                                 }),
                         );
                         continue;
                     }
-                    if let Some(fragment) = fragment.filter(|f| !f.is_empty() && target.ends_with(".html")) {
+                    if let Some(fragment) =
+                        fragment.filter(|f| !f.is_empty() && target.ends_with(".html"))
+                    {
                         let ids = id_cache
                             .entry(target.clone())
                             .or_insert_with(|| ids(&String::from_utf8_lossy(&files[&target])));
                         if !ids.contains(&fragment) {
                             report.problems.push(
-                                Diagnostic::error(file, format!("broken anchor `{}`: /{target} has no element with id `{fragment}`", r.url))
-                                    .at(r.line)
-                                    .hint("anchors are heading ids; check the heading's text or its {#id}"),
+                                Diagnostic::error(
+                                    file,
+                                    msg!("broken-anchor-published", url = r.url, target, fragment),
+                                )
+                                .at(r.line)
+                                .hint(msg!("broken-anchor-published-hint")),
                             );
                         }
                     }
@@ -255,9 +272,9 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
         let out = format!("{}index.html", site.page_path(key));
         if !reached.contains(&out) {
             report.problems.push(
-                Diagnostic::error(&page.file, "no index or page links to this page: readers cannot find it")
+                Diagnostic::error(&page.file, msg!("unreachable"))
                     .at(1)
-                    .hint("put it in a board, or link it from another page with @/… (the home page, about page or footer)"),
+                    .hint(msg!("unreachable-hint")),
             );
         }
     }
@@ -273,11 +290,9 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
             if let Some(why) = failure {
                 for (file, line) in &external[&url] {
                     report.problems.push(
-                        Diagnostic::error(file.clone(), format!("external link {url} {why}"))
+                        Diagnostic::error(file.clone(), msg!("external-broken", url, why))
                             .at(*line)
-                            .hint(
-                                "fix or remove the link; a site that moved may have a new address",
-                            ),
+                            .hint(msg!("external-broken-hint")),
                     );
                 }
             }

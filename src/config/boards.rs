@@ -69,7 +69,7 @@ pub(super) fn parse_board(
                 "key",
                 n,
                 format!("`{k}` cannot be a board key"),
-                "a key is the board's folder and URL: lowercase letters, digits, `-` or `_`, and not page, static, search or 404".into(),
+                "a key is the board's folder and URL: lowercase letters, digits, `-` or `_`, and not page, static, search or 404",
             );
     }
     let mut local = r.finish(|_| None);

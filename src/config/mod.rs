@@ -195,6 +195,24 @@ impl Config {
         l.starts_with("zh") || l.starts_with("ja") || l.starts_with("ko")
     }
 
+    /// The `language` of the site at `root`, read on its own: known even
+    /// when the rest of site.yaml has mistakes (messages about them are
+    /// then in the site's language).
+    pub fn language_of(root: &Path) -> Option<String> {
+        let path = root.join(CONFIG_FILE);
+        crate::confine::check(&crate::confine::real_root(root), &path).ok()?;
+        let bytes = std::fs::read(&path).ok()?;
+        let text = crate::source::decode_text(CONFIG_FILE, &bytes).ok()?;
+        let node = yaml::parse(&text, 0).ok()?;
+        match &node.value {
+            yaml::Value::Map(entries) => entries
+                .iter()
+                .find(|e| e.key == "language")
+                .and_then(|e| e.value.value.as_str().map(str::to_string)),
+            _ => None,
+        }
+    }
+
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         if let Err(e) = crate::confine::check(&crate::confine::real_root(root), &path) {
@@ -214,7 +232,7 @@ impl Config {
         let file = CONFIG_FILE;
         let node = yaml::parse(text, 0).map_err(|e| {
             vec![Diagnostic {
-                hint: e.hint,
+                hint: e.hint.map(Into::into),
                 ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
             }]
         })?;
@@ -319,7 +337,7 @@ impl Config {
                         "base_url",
                         n,
                         msg,
-                        "for example: base_url: https://example.org/portal/".into(),
+                        "for example: base_url: https://example.org/portal/",
                     );
                     ("/".to_string(), "/".to_string())
                 }
@@ -488,11 +506,11 @@ mod tests {
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(
             errs.iter()
-                .any(|d| d.message.contains("did you mean `description`"))
+                .any(|d| d.message.to_string().contains("did you mean `description`"))
         );
         assert!(
             errs.iter()
-                .any(|d| d.hint.as_deref().unwrap().contains("`article`"))
+                .any(|d| d.hint.as_ref().unwrap().to_string().contains("`article`"))
         );
     }
 }

@@ -9,6 +9,7 @@
 
 use super::{Events, LineIndex};
 use crate::error::Diagnostic;
+use crate::msg;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 
 /// Turns a content path into a URL.
@@ -95,9 +96,9 @@ pub fn resolve(
                 match join(dir, &decoded) {
                     None => {
                         diags.push(
-                            Diagnostic::error(file, format!("broken link `{path}`: it climbs out of content/"))
+                            Diagnostic::error(file, msg!("link-climbs-out", path))
                                 .at(line)
-                                .hint("link to pages inside content/, relative to this file or as @/board/page.md"),
+                                .hint(msg!("link-climbs-out-hint")),
                         );
                         continue;
                     }
@@ -159,9 +160,9 @@ pub fn resolve(
             }
             Err(_) if resolver.failed(&key) => {}
             Err(why) => diags.push(
-                Diagnostic::error(file, format!("broken internal link `{written}`: {why}"))
+                Diagnostic::error(file, msg!("broken-link", written, why))
                     .at(line)
-                    .hint("internal links are paths inside content/: relative to this file (../news/a.md) or from content/ (@/news/first-post.md, @/news/big-story/index.md)"),
+                    .hint(msg!("broken-link-hint")),
             ),
         }
     }

@@ -14,6 +14,7 @@ pub mod shortcodes;
 pub mod text;
 
 use crate::error::Diagnostic;
+use crate::msg;
 use highlight::Highlighter;
 use links::{InternalLink, LinkResolver};
 use pulldown_cmark::{Event, Options, Parser, html};
@@ -195,15 +196,15 @@ fn run_shortcodes(
             let names = renderer.names();
             let hint =
                 match crate::error::did_you_mean(&call.name, names.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`? shortcodes here: {}", names.join(", ")),
-                    None => format!(
-                        "shortcodes here: {}; add templates/shortcodes/{}.html to define it",
-                        names.join(", "),
-                        call.name
+                    Some(s) => msg!("shortcode-did-you-mean", near = s, all = names.join(", ")),
+                    None => msg!(
+                        "shortcode-define-it",
+                        all = names.join(", "),
+                        name = call.name
                     ),
                 };
             diags.push(
-                Diagnostic::error(opts.file, format!("unknown shortcode `{}`", call.name))
+                Diagnostic::error(opts.file, msg!("unknown-shortcode", name = call.name))
                     .at(call.line)
                     .hint(hint),
             );
@@ -227,9 +228,12 @@ fn run_shortcodes(
             }
             Some(_) => {
                 diags.push(
-                    Diagnostic::error(opts.file, "block shortcodes are nested too deeply")
+                    Diagnostic::error(opts.file, msg!("shortcodes-too-deep"))
                         .at(call.line)
-                        .hint("nest at most 8 blocks"),
+                        .hint(msg!(
+                            "shortcodes-too-deep-hint",
+                            depth = MAX_SHORTCODE_DEPTH
+                        )),
                 );
                 None
             }
@@ -239,9 +243,12 @@ fn run_shortcodes(
             Ok(h) => html.push(h),
             Err(e) => {
                 diags.push(
-                    Diagnostic::error(opts.file, format!("shortcode `{}`: {e}", call.name))
-                        .at(call.line)
-                        .hint(format!("check the arguments against themes/…/templates/shortcodes/{}.html (e.g. a required argument is missing)", call.name)),
+                    Diagnostic::error(
+                        opts.file,
+                        msg!("shortcode-failed", name = call.name, why = e),
+                    )
+                    .at(call.line)
+                    .hint(msg!("shortcode-failed-hint", name = call.name)),
                 );
                 html.push(String::new());
             }

@@ -2,6 +2,7 @@
 //! [`Sink`]. Template values come from [`crate::values`], built once.
 
 use crate::error::Diagnostic;
+use crate::msg;
 use crate::output::Sink;
 use crate::site::Site;
 use crate::templates::Templates;
@@ -305,9 +306,9 @@ pub(crate) fn merge_repeated(diags: &mut Vec<Diagnostic>, found: impl Iterator<I
             Some(&i) => {
                 let first: &mut Diagnostic = &mut diags[i];
                 first.hint = Some(match first.hint.take() {
-                    Some(h) if h.contains("(the same error") => h,
-                    Some(h) => format!("{h} (the same error occurs in other pages too)"),
-                    None => "(the same error occurs in other pages too)".into(),
+                    Some(h) if h.key() == Some("same-error-too") => h,
+                    Some(h) => msg!("same-error-too", hint => h),
+                    None => msg!("same-error-elsewhere"),
                 });
             }
             None => {

@@ -31,7 +31,7 @@ pub fn answer(req: &Request, state: &SiteState, bound: SocketAddr) -> Response {
     if req.target.split('?').next() == Some(LIVE_PATH) {
         let stream = state
             .live
-            .subscribe(state.snapshot().version, &state.errors());
+            .subscribe(state.snapshot().version, &state.errors(), state.lang());
         return Response {
             status: 200,
             headers: vec![

@@ -2,6 +2,8 @@
 //! script injected into served HTML (never into `herald build` output).
 
 use crate::error::Diagnostic;
+use crate::messages::Lang;
+use crate::msg;
 use std::io::Read;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -20,27 +22,35 @@ fn event(name: &str, data: &str) -> String {
     format!("event: {name}\ndata: {data}\n\n")
 }
 
-fn errors_json(diags: &[Diagnostic]) -> String {
+/// The overlay's text in `lang`: its title and each error, its place and
+/// its hint.
+fn errors_json(diags: &[Diagnostic], lang: Lang) -> String {
     let list: Vec<serde_json::Value> = diags
         .iter()
         .filter(|d| d.is_error())
         .map(|d| {
             serde_json::json!({
                 "file": d.file, "line": d.line, "column": d.column,
-                "message": d.message, "hint": d.hint, "location": d.location(),
+                "message": d.message.render(lang),
+                "hint": d.hint.as_ref().map(|h| msg!("hint-line", hint => h.clone()).render(lang)),
+                "location": d.location(),
             })
         })
         .collect();
-    serde_json::Value::from(list).to_string()
+    serde_json::json!({
+        "title": msg!("overlay-title", errors = list.len()).render(lang),
+        "errors": list,
+    })
+    .to_string()
 }
 
 impl Broadcaster {
     /// A new connection: it first hears the current state.
-    pub fn subscribe(&self, version: u64, errors: &[Diagnostic]) -> SseStream {
+    pub fn subscribe(&self, version: u64, errors: &[Diagnostic], lang: Lang) -> SseStream {
         let (tx, rx) = channel();
         let _ = tx.send(event("hello", &format!("{{\"version\":{version}}}")));
         if errors.iter().any(Diagnostic::is_error) {
-            let _ = tx.send(event("errors", &errors_json(errors)));
+            let _ = tx.send(event("errors", &errors_json(errors, lang)));
         }
         self.clients
             .lock()
@@ -71,8 +81,8 @@ impl Broadcaster {
         ));
     }
 
-    pub fn errors(&self, diags: &[Diagnostic]) {
-        self.send(event("errors", &errors_json(diags)));
+    pub fn errors(&self, diags: &[Diagnostic], lang: Lang) {
+        self.send(event("errors", &errors_json(diags, lang)));
     }
 }
 

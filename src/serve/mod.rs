@@ -38,6 +38,9 @@ pub struct ServeOptions {
     pub limits: Limits,
     /// Quiet time after the last file event before rebuilding.
     pub debounce: Duration,
+    /// The language of the error overlay when not the site's (`--lang`,
+    /// `HERALD_LANG`).
+    pub lang: Option<crate::messages::Lang>,
 }
 
 impl ServeOptions {
@@ -46,6 +49,7 @@ impl ServeOptions {
             root: root.into(),
             bind: IpAddr::from([127, 0, 0, 1]),
             port: 1111,
+            lang: None,
             drafts: false,
             future: false,
             limits: Limits::default(),
@@ -108,7 +112,7 @@ pub fn start(
         future: opts.future,
         ..BuildOptions::default()
     };
-    let state = Arc::new(SiteState::new(build, origin.clone()));
+    let state = Arc::new(SiteState::new(build, origin.clone(), opts.lang));
     rebuild_and_report(&state, &BTreeSet::new(), report.as_ref())?;
     let url = format!("{origin}{}", state.base_path());
     report(ServeEvent::Listening {

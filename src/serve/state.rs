@@ -4,6 +4,7 @@ use super::incremental::{self, Cache, Outcome};
 use super::live::Broadcaster;
 use crate::build::BuildOptions;
 use crate::error::{Diagnostic, Error, Result};
+use crate::messages::Lang;
 use crate::output::{MemorySink, SharedFiles};
 use crate::timings::Timings;
 pub use incremental::UpdateKind;
@@ -32,6 +33,9 @@ pub struct Rebuild {
 pub struct SiteState {
     build: BuildOptions,
     base_path: RwLock<String>,
+    /// The overlay's language: the one asked for, else the site's.
+    lang: Option<Lang>,
+    site_lang: RwLock<Lang>,
     current: RwLock<Arc<Snapshot>>,
     errors: RwLock<Vec<Diagnostic>>,
     /// The last good build; the lock also serialises rebuilds.
@@ -41,16 +45,19 @@ pub struct SiteState {
 
 impl SiteState {
     /// `origin` is `http://host:port`; the site's sub-path is kept.
-    pub fn new(mut build: BuildOptions, origin: String) -> Self {
+    pub fn new(mut build: BuildOptions, origin: String, lang: Option<Lang>) -> Self {
         build.origin = Some(origin);
-        // The sub-path from site.yaml, known even if the first build fails
-        // (the preview's URL and the error page are then at the right place).
-        let base_path = crate::config::Config::load(&build.root)
-            .map(|c| c.base_path)
-            .unwrap_or_else(|_| "/".into());
+        // The sub-path and language from site.yaml, known even if the first
+        // build fails (the preview's URL and the error page are then at the
+        // right place, in the editor's language).
+        let config = crate::config::Config::load(&build.root).ok();
+        let base_path = config.as_ref().map_or("/".into(), |c| c.base_path.clone());
+        let site_lang = config.map_or(Lang::En, |c| Lang::of_tag(&c.language));
         SiteState {
             build,
             base_path: RwLock::new(base_path),
+            lang,
+            site_lang: RwLock::new(site_lang),
             current: RwLock::new(Arc::new(Snapshot::default())),
             errors: RwLock::new(Vec::new()),
             cache: Mutex::new(None),
@@ -70,6 +77,12 @@ impl SiteState {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The language messages are shown in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+            .unwrap_or_else(|| *self.site_lang.read().unwrap_or_else(|e| e.into_inner()))
     }
 
     pub fn base_path(&self) -> String {
@@ -150,6 +163,8 @@ impl SiteState {
         match result {
             Ok((files, loaded, render)) => {
                 let base_path = loaded.site.config.base_path.clone();
+                *self.site_lang.write().unwrap_or_else(|e| e.into_inner()) =
+                    Lang::of_tag(&loaded.site.config.language);
                 let root = loaded
                     .site
                     .root
@@ -187,7 +202,7 @@ impl SiteState {
                     other => vec![Diagnostic::error("herald", other.to_string())],
                 };
                 *self.errors.write().unwrap_or_else(|e| e.into_inner()) = diags.clone();
-                self.live.errors(&diags);
+                self.live.errors(&diags, self.lang());
                 Err(e)
             }
         }

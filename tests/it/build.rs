@@ -164,7 +164,7 @@ fn base_url_and_output_can_be_overridden() {
 #[test]
 fn the_example_site_builds() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+    let out = crate::common::herald_cmd()
         .args(["build", "--root"])
         .arg(repo())
         .arg("--output")

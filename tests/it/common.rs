@@ -9,6 +9,14 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The `herald` binary, speaking English whatever the site's language
+/// (tests of messages in Chinese set `HERALD_LANG` or `--lang` again).
+pub fn herald_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
+    cmd.env("HERALD_LANG", "en");
+    cmd
+}
+
 /// A small site in a temp folder, using the repository's default theme.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
@@ -69,7 +77,7 @@ impl Fixture {
 
     /// Runs `herald ARGS --root DIR` (the subcommand first).
     pub fn herald(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
+        let mut cmd = crate::common::herald_cmd();
         cmd.args(args).arg("--root").arg(self.dir.path());
         cmd.output().expect("run herald")
     }

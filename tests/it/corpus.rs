@@ -18,7 +18,7 @@ fn generator_is_deterministic_and_builds() {
         "pages are realistic in size ({} bytes)",
         page.len()
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+    let out = crate::common::herald_cmd()
         .args(["build", "--root"])
         .arg(a.path())
         .output()
@@ -59,7 +59,7 @@ fn output_is_identical_with_one_and_two_threads() {
     let site = tempfile::tempdir().unwrap();
     crate::generator::write_site(site.path(), 240, 3, &crate::common::repo()).unwrap();
     let build = |threads: &str, out: &std::path::Path| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        let o = crate::common::herald_cmd()
             .args(["build", "--root"])
             .arg(site.path())
             .arg("--output")
@@ -106,7 +106,7 @@ fn pager_pages_do_not_grow_with_the_board() {
     let size = |n: usize| {
         let site = tempfile::tempdir().unwrap();
         crate::generator::write_site(site.path(), n, 9, &crate::common::repo()).unwrap();
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        let o = crate::common::herald_cmd()
             .args(["build", "--root"])
             .arg(site.path())
             .output()

@@ -318,7 +318,7 @@ fn search_finds_chinese_and_english_in_a_browser() {
     let Some(chromium) = chromium() else { return };
     let out_dir = tempfile::tempdir().unwrap();
     let port = serve_dir(out_dir.path());
-    let build = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+    let build = crate::common::herald_cmd()
         .args(["build", "--root"])
         .arg(repo())
         .arg("--output")

@@ -317,7 +317,7 @@ fn bad_usage_exits_2() {
 #[test]
 fn no_site_here() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+    let out = crate::common::herald_cmd()
         .args(["build", "--root"])
         .arg(dir.path())
         .output()

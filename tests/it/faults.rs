@@ -25,6 +25,7 @@ fn sigkill_at_random_moments_never_damages_the_previous_site() {
     let herald = env!("CARGO_BIN_EXE_herald");
     let build = || {
         std::process::Command::new(herald)
+            .env("HERALD_LANG", "en")
             .args(["build", "--root"])
             .arg(dir.path())
             .output()
@@ -40,6 +41,7 @@ fn sigkill_at_random_moments_never_damages_the_previous_site() {
     let mut killed_mid_build = 0;
     for trial in 0..30 {
         let mut child = std::process::Command::new(herald)
+            .env("HERALD_LANG", "en")
             .args(["build", "--root"])
             .arg(dir.path())
             .stdout(std::process::Stdio::null())
@@ -119,6 +121,7 @@ fn herald_unprivileged(root: &Path, args: &[&str]) -> std::process::Output {
     } else {
         Command::new(herald)
     };
+    cmd.env("HERALD_LANG", "en");
     cmd.args(args).arg("--root").arg(root);
     cmd.output().expect("run herald")
 }
@@ -188,6 +191,7 @@ fn files_changing_during_a_build_give_an_error_or_a_complete_site() {
     let herald = env!("CARGO_BIN_EXE_herald");
     let build = || {
         Command::new(herald)
+            .env("HERALD_LANG", "en")
             .args(["build", "--root"])
             .arg(dir.path())
             .output()

@@ -29,7 +29,7 @@ impl Imported {
     }
 
     fn herald(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_herald"))
+        crate::common::herald_cmd()
             .args(args)
             .arg("--root")
             .arg(self.site())
@@ -82,7 +82,7 @@ impl Imported {
 }
 
 fn run_import(source: &Path, dest: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_herald"))
+    crate::common::herald_cmd()
         .arg("import")
         .arg(source)
         .arg(dest)

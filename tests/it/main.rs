@@ -15,6 +15,7 @@ mod errors;
 mod faults;
 mod import;
 mod load;
+mod messages;
 mod properties;
 mod real_sites;
 mod safety;

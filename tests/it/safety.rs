@@ -416,6 +416,7 @@ fn init_force_keeps_existing_files_and_new_refuses_line_breaks() {
     let herald = env!("CARGO_BIN_EXE_herald");
     let run = |args: &[&str]| {
         std::process::Command::new(herald)
+            .env("HERALD_LANG", "en")
             .args(args)
             .output()
             .unwrap()
@@ -468,6 +469,7 @@ fn init_and_new_never_write_through_a_link_out_of_the_site() {
     let herald = env!("CARGO_BIN_EXE_herald");
     let run = |args: &[&str]| {
         std::process::Command::new(herald)
+            .env("HERALD_LANG", "en")
             .args(args)
             .output()
             .unwrap()

@@ -364,6 +364,21 @@ fn browser_follows_edits_and_shows_then_clears_errors() {
         text.as_str().unwrap().contains("content/news/a.md:3:7"),
         "{text}"
     );
+    // In the site's language (zh-CN), the place as in English.
+    assert!(
+        text.as_str()
+            .unwrap()
+            .contains("herald: 最近一次保存有 1 个错误")
+            && text
+                .as_str()
+                .unwrap()
+                .contains("content/news/a.md:3:7: `tags` 应当是文字列表")
+            && text
+                .as_str()
+                .unwrap()
+                .contains("提示：例如：tags: [first, second]"),
+        "{text}"
+    );
     assert_eq!(
         b.eval("document.querySelector('h1').textContent"),
         "新的标题",

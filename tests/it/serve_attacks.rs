@@ -6,7 +6,7 @@
 use crate::common::Fixture;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `herald serve` on a free port.
@@ -45,7 +45,7 @@ impl Server {
                 "很长的一段文字。".repeat(40_000)
             ),
         );
-        let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
+        let mut child = crate::common::herald_cmd()
             .args(["serve", "--port", "0", "--bind", bind, "--root"])
             .arg(site.path())
             .stdout(Stdio::piped())

@@ -68,7 +68,7 @@ pub(crate) fn axe_source() -> Option<String> {
 
 pub(crate) fn build_example(base_url: &str) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    let build = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+    let build = crate::common::herald_cmd()
         .args(["build", "--root"])
         .arg(repo())
         .arg("--output")

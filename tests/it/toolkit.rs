@@ -2,10 +2,9 @@
 //! data files and image variants.
 
 use crate::common::*;
-use std::process::Command;
 
 fn herald_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_herald"))
+    crate::common::herald_cmd()
         .args(args)
         .current_dir(dir)
         .output()
@@ -182,7 +181,7 @@ fn check_external_requests_urls_with_local_servers_only() {
 
 #[test]
 fn check_passes_on_the_example_site() {
-    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+    let out = crate::common::herald_cmd()
         .args(["check", "--root"])
         .arg(repo())
         .output()
@@ -553,7 +552,7 @@ fn leaderboard_reads_plain_csv_rows() {
 fn a_closed_output_pipe_is_no_panic() {
     use std::os::unix::process::ExitStatusExt;
     let f = Fixture::new();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+    let mut child = crate::common::herald_cmd()
         .args(["check", "--root"])
         .arg(f.path())
         .stdout(std::process::Stdio::piped())

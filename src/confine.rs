@@ -6,6 +6,7 @@
 //! where a file is).
 
 use crate::error::Diagnostic;
+use crate::msg;
 use std::path::{Path, PathBuf};
 
 /// The site's root with its symbolic links resolved.
@@ -111,8 +112,8 @@ pub fn walk_files(root: &Path, dir: &Path, skip: impl Fn(&str) -> bool) -> Walke
                     .path()
                     .map_or_else(|| shown(root, dir), |p| shown(root, p));
                 w.diags.push(
-                    Diagnostic::error(path, format!("cannot read: {e}"))
-                        .hint("check the file's permissions (herald needs to read it)"),
+                    Diagnostic::error(path, msg!("cannot-read-file", why = e))
+                        .hint(msg!("cannot-read-file-hint")),
                 );
                 continue;
             }
@@ -124,8 +125,8 @@ pub fn walk_files(root: &Path, dir: &Path, skip: impl Fn(&str) -> bool) -> Walke
         };
         let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
             w.diags.push(
-                Diagnostic::error(shown(root, path), "the file name is not valid UTF-8")
-                    .hint("rename the file"),
+                Diagnostic::error(shown(root, path), msg!("name-not-utf8"))
+                    .hint(msg!("name-not-utf8-hint")),
             );
             continue;
         };
@@ -141,8 +142,8 @@ pub fn walk_files(root: &Path, dir: &Path, skip: impl Fn(&str) -> bool) -> Walke
             };
             if file_type.is_dir() {
                 w.diags.push(
-                    Diagnostic::error(shown(root, path), "a link to a folder is not followed")
-                        .hint("move or copy the folder here instead of linking it"),
+                    Diagnostic::error(shown(root, path), msg!("folder-link"))
+                        .hint(msg!("folder-link-hint")),
                 );
                 continue;
             }

@@ -7,6 +7,7 @@
 //! so a large table costs a small multiple of its size on disk.
 
 use crate::error::Diagnostic;
+use crate::msg;
 use crate::source::decode_text;
 use std::path::Path;
 use std::sync::Arc;
@@ -47,8 +48,8 @@ pub fn load(root: &Path) -> (Map, Vec<Diagnostic>) {
             Ok(v) => {
                 if out.insert(Key::from(stem.to_string()), v).is_some() {
                     diags.push(
-                        Diagnostic::error(&file, format!("two data files are named `{stem}`"))
-                            .hint("rename one: data files are reached by name, without extension"),
+                        Diagnostic::error(&file, msg!("two-data-files", stem))
+                            .hint(msg!("two-data-files-hint")),
                     );
                 }
             }
@@ -59,7 +60,7 @@ pub fn load(root: &Path) -> (Map, Vec<Diagnostic>) {
 }
 
 fn cannot_read(file: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(file, format!("cannot read: {e}")).hint("check the file's permissions")
+    Diagnostic::error(file, msg!("cannot-read-file", why = e)).hint(msg!("cannot-read-file-hint"))
 }
 
 fn read_text(file: &str, path: &Path) -> Result<String, Diagnostic> {
@@ -80,9 +81,9 @@ fn parse_json(file: &str, text: &str) -> Result<Value, Diagnostic> {
     serde_json::from_str::<serde_json::Value>(text)
         .map(|v| Value::from_serializable(&v))
         .map_err(|e| {
-            Diagnostic::error(file, format!("invalid JSON: {e}"))
+            Diagnostic::error(file, msg!("invalid-json", why = e))
                 .at_col(e.line(), e.column())
-                .hint("check commas between items, quotes around keys, and matching brackets")
+                .hint(msg!("invalid-json-hint"))
         })
 }
 
@@ -129,13 +130,13 @@ fn parse_csv(file: &str, input: impl std::io::Read) -> Result<Value, Diagnostic>
 fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
     let line = e.position().map_or(1, |p| p.line() as usize);
     if let csv::ErrorKind::Utf8 { .. } = e.kind() {
-        return Diagnostic::error(file, "the file is not valid UTF-8 text")
+        return Diagnostic::error(file, msg!("not-utf8"))
             .at(line)
-            .hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)");
+            .hint(msg!("not-utf8-hint"));
     }
-    Diagnostic::error(file, format!("invalid CSV: {e}"))
+    Diagnostic::error(file, msg!("invalid-csv", why = e))
         .at(line)
-        .hint("every row needs as many cells as the header row; quote cells that contain commas")
+        .hint(msg!("invalid-csv-hint"))
 }
 
 #[cfg(test)]

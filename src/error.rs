@@ -129,7 +129,7 @@ pub enum Error {
     },
     /// The command was asked to do something it must not do.
     #[error("{0}")]
-    Refused(String),
+    Refused(Text),
 }
 
 fn count_errors(d: &[Diagnostic]) -> usize {

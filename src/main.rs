@@ -219,6 +219,7 @@ fn print_error(err: &Error, verbose: bool, lang: Lang) {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("{}", msg!("build-failed", errors).render(lang));
         }
+        Error::Refused(why) => eprintln!("error: {}", why.render(lang)),
         other => eprintln!("error: {other}"),
     }
 }
@@ -510,7 +511,7 @@ fn main() -> ExitCode {
                     let skipped = report
                         .skipped
                         .describe()
-                        .map_or(String::new(), |s| format!(" ({s})"));
+                        .map_or(String::new(), |s| msg!("in-parens", text => s).render(lang));
                     let summary = msg!(
                         "built",
                         pages = report.pages,

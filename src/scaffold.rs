@@ -3,6 +3,7 @@
 
 use crate::config::{Config, Kind};
 use crate::error::{Error, Result, did_you_mean};
+use crate::msg;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -89,19 +90,13 @@ pub struct InitOptions {
 pub fn init(dir: &Path, opts: InitOptions) -> Result<Vec<PathBuf>> {
     let force = opts.force;
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} is a file, not a folder",
-            dir.display()
-        )));
+        return Err(Error::Refused(msg!("init-a-file", dir = dir.display())));
     }
     let non_empty = std::fs::read_dir(dir)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
     if non_empty && !force {
-        return Err(Error::Refused(format!(
-            "{} is not empty; choose an empty or new folder, or pass --force to add a site to it",
-            dir.display()
-        )));
+        return Err(Error::Refused(msg!("init-not-empty", dir = dir.display())));
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::io(format!("cannot write in {}", dir.display()), e))?;
@@ -133,10 +128,10 @@ pub fn init(dir: &Path, opts: InitOptions) -> Result<Vec<PathBuf>> {
     let real = crate::confine::real_root(dir);
     for (path, _) in &plan {
         if let Err(e) = crate::confine::check_new(&real, path) {
-            return Err(Error::Refused(format!(
-                "will not write {}: {}",
-                path.display(),
-                e.message()
+            return Err(Error::Refused(msg!(
+                "will-not-write",
+                path = path.display(),
+                why = e.message()
             )));
         }
     }
@@ -199,23 +194,21 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
     } else {
         let Some(b) = config.board(board) else {
             let keys: Vec<&str> = config.boards.iter().map(|b| b.key.as_str()).collect();
-            let hint = did_you_mean(board, keys.iter().copied())
-                .map_or(String::new(), |s| format!(" — did you mean `{s}`?"));
-            return Err(Error::Refused(format!(
-                "there is no board `{board}` in site.yaml{hint} (boards: {}; `page` makes a page outside the boards)",
-                keys.join(", ")
-            )));
+            let all = keys.join(", ");
+            return Err(Error::Refused(
+                match did_you_mean(board, keys.iter().copied()) {
+                    Some(near) => msg!("no-such-board-did-you-mean", board, near, all),
+                    None => msg!("no-such-board", board, all),
+                },
+            ));
         };
         (b.key.clone(), b.kind)
     };
     if title.chars().any(char::is_control) {
-        return Err(Error::Refused(
-            "the title contains a line break or another control character; write it on one line"
-                .into(),
-        ));
+        return Err(Error::Refused(msg!("title-control")));
     }
     if title.trim().is_empty() {
-        return Err(Error::Refused("the title is empty".into()));
+        return Err(Error::Refused(msg!("title-empty")));
     }
     let mut slug = crate::slug::slug(config.slugs, title);
     if slug.is_empty() {
@@ -226,9 +219,9 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
     let single = folder.join(format!("{slug}.md"));
     let bundle = folder.join(&slug).join("index.md");
     if let Some(existing) = [&single, &bundle].into_iter().find(|p| p.exists()) {
-        return Err(Error::Refused(format!(
-            "{} already exists at the same URL; herald new never overwrites a page — choose another title or edit that file",
-            existing.display()
+        return Err(Error::Refused(msg!(
+            "page-exists",
+            path = existing.display()
         )));
     }
     let path = if kind == Kind::Publication {
@@ -237,10 +230,10 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
         single
     };
     if let Err(e) = crate::confine::check_new(&crate::confine::real_root(root), &path) {
-        return Err(Error::Refused(format!(
-            "will not write {}: {}",
-            path.display(),
-            e.message()
+        return Err(Error::Refused(msg!(
+            "will-not-write",
+            path = path.display(),
+            why = e.message()
         )));
     }
     // Today where the site is: a page made at 07:00 in Beijing is not

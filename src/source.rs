@@ -1,6 +1,7 @@
 //! Source files as text: decoding and the names a walk skips.
 
 use crate::error::Diagnostic;
+use crate::msg;
 
 /// Skips editor droppings: swap files, backups, hidden files.
 pub fn is_ignored_name(name: &str) -> bool {
@@ -26,9 +27,9 @@ pub fn decode_text(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
         let line = good.iter().filter(|b| **b == b'\n').count() + 1;
         let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
         let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-        return Err(Diagnostic::error(file, "the file is not valid UTF-8 text")
+        return Err(Diagnostic::error(file, msg!("not-utf8"))
             .at_col(line, col)
-            .hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"));
+            .hint(msg!("not-utf8-hint")));
     };
     Ok(if s.contains('\r') {
         s.replace("\r\n", "\n")

@@ -7,6 +7,7 @@
 
 use crate::confine;
 use crate::error::Diagnostic;
+use crate::msg;
 use include_dir::{Dir, include_dir};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -78,11 +79,10 @@ pub fn resolve(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
         .unwrap_or_default();
     available.sort();
     available.insert(0, format!("{BUILT_IN_NAME} (built in)"));
-    Err(Diagnostic::error(
-        crate::config::CONFIG_FILE,
-        format!("theme `{name}` does not exist (no folder themes/{name}/)"),
+    Err(
+        Diagnostic::error(crate::config::CONFIG_FILE, msg!("no-such-theme", name))
+            .hint(msg!("themes-here", all = available.join(", "))),
     )
-    .hint(format!("themes here: {}", available.join(", "))))
 }
 
 impl Theme {

@@ -15,6 +15,7 @@ pub mod update;
 use crate::bodies::check_anchors;
 use crate::content::Bodies;
 use crate::error::{Diagnostic, Error, Result, sort_diagnostics};
+use crate::msg;
 use crate::output::{self, MemorySink, Sink, Staging};
 use crate::render;
 use crate::search::{DocTokens, SearchIndex};
@@ -187,14 +188,11 @@ fn site_warnings(site: &Site) -> Vec<Diagnostic> {
     let robots = (config.robots && config.base_path != "/").then(|| {
         Diagnostic::warning(
             crate::config::CONFIG_FILE,
-            format!(
-                "robots.txt is written at {}robots.txt, but crawlers read it only at the host's root",
-                config.base_path
-            ),
+            msg!("robots-not-at-root", base_path = config.base_path),
         )
-        .hint(format!(
-            "put a robots.txt at the root of the host naming {} (herald cannot write there), and set `robots: false`",
-            site.permalink("sitemap.xml")
+        .hint(msg!(
+            "robots-not-at-root-hint",
+            sitemap = site.permalink("sitemap.xml")
         ))
     });
     robots
@@ -212,9 +210,8 @@ fn site_warnings(site: &Site) -> Vec<Diagnostic> {
                             .is_none_or(|a| a.trim().is_empty())
                 })
                 .map(|page| {
-                    Diagnostic::warning(&page.file, "the cover image has no alternative text").hint(
-                        "add `cover_alt: …` describing the image for readers who cannot see it",
-                    )
+                    Diagnostic::warning(&page.file, msg!("cover-without-alt"))
+                        .hint(msg!("cover-without-alt-hint"))
                 }),
         )
         .collect()
@@ -289,12 +286,9 @@ pub fn image_warnings(root: &std::path::Path, templates: &Templates) -> Vec<Diag
         .map(|(disk, bytes)| {
             Diagnostic::warning(
                 crate::confine::shown(root, &disk),
-                format!(
-                    "the image is {}: readers get resized copies, but the original is still published",
-                    crate::format::format_size(bytes)
-                ),
+                msg!("image-too-large", size = crate::format::format_size(bytes)),
             )
-            .hint("save it at most about 2,000 px wide (under 2 MB); herald makes the smaller sizes for phones")
+            .hint(msg!("image-too-large-hint"))
         })
         .collect()
 }

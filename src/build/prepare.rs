@@ -11,6 +11,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::hash::short_hash;
 use crate::link::{self, Linked};
 use crate::markdown::highlight::Highlighter;
+use crate::msg;
 use crate::render::Copy;
 use crate::site::Site;
 use crate::templates::{self, Templates};
@@ -76,18 +77,15 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
         && !hashes.contains_key(logo)
     {
         diags.push(
-            Diagnostic::error(
-                crate::config::CONFIG_FILE,
-                format!("the logo `{logo}` is not a file in static/"),
-            )
-            .at(*line)
-            .hint("put the emblem in static/ (an SVG, or a square PNG of at least 64 px) and name it relative to static/: `logo: emblem.svg`"),
+            Diagnostic::error(crate::config::CONFIG_FILE, msg!("logo-not-in-static", logo))
+                .at(*line)
+                .hint(msg!("logo-not-in-static-hint")),
         );
     }
     let css = css.map_err(|e| {
-        fail(vec![Diagnostic::error(crate::config::CONFIG_FILE, e).hint(
-            "set `highlight: { light: …, dark: … }` to theme names from the list",
-        )])
+        fail(vec![
+            Diagnostic::error(crate::config::CONFIG_FILE, e).hint(msg!("highlight-theme-hint")),
+        ])
     })?;
     hashes.insert("syntax.css".into(), short_hash(css.as_bytes()));
     let templates = match load_templates(opts, &config, &content, &linked, hashes, &mut diags) {
@@ -128,11 +126,13 @@ fn configure(opts: &BuildOptions) -> Result<Config> {
     if let Some(url) = &opts.base_url {
         config
             .set_base_url(url)
-            .map_err(|e| Error::Refused(format!("--base-url: {e}")))?;
+            .map_err(|e| Error::Refused(format!("--base-url: {e}").into()))?;
     }
     if let Some(origin) = &opts.origin {
         let url = format!("{}{}", origin.trim_end_matches('/'), config.base_path);
-        config.set_base_url(&url).map_err(Error::Refused)?;
+        config
+            .set_base_url(&url)
+            .map_err(|e| Error::Refused(e.into()))?;
     }
     Ok(config)
 }

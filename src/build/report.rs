@@ -2,6 +2,8 @@
 //! it left out.
 
 use crate::error::Diagnostic;
+use crate::messages::Text;
+use crate::msg;
 use crate::site::Site;
 use crate::timings::Timings;
 use std::path::PathBuf;
@@ -45,22 +47,23 @@ impl Skipped {
 
     /// `3 drafts, 1 future, 2 expired — use --drafts / --future`, or
     /// `None` when nothing was left out.
-    pub fn describe(&self) -> Option<String> {
+    pub fn describe(&self) -> Option<Text> {
         let mut parts = Vec::new();
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        if self.drafts > 0 {
-            parts.push(plural(self.drafts, "draft", "drafts"));
+        if self.drafts == 1 {
+            parts.push(msg!("skipped-draft"));
+        } else if self.drafts > 0 {
+            parts.push(msg!("skipped-drafts", n = self.drafts));
         }
         if self.future > 0 {
-            parts.push(format!("{} future", self.future));
+            parts.push(msg!("skipped-future", n = self.future));
         }
         if self.expired > 0 {
-            parts.push(format!("{} expired", self.expired));
+            parts.push(msg!("skipped-expired", n = self.expired));
         }
-        if parts.is_empty() {
-            return None;
-        }
+        let list = parts
+            .into_iter()
+            .rev()
+            .reduce(|rest, first| msg!("list-item", first => first, rest => rest))?;
         let mut flags = Vec::new();
         if self.drafts > 0 {
             flags.push("--drafts");
@@ -68,10 +71,10 @@ impl Skipped {
         if self.future > 0 {
             flags.push("--future");
         }
-        let mut out = format!("skipped {}", parts.join(", "));
-        if !flags.is_empty() {
-            out.push_str(&format!(" — use {} to include them", flags.join(" / ")));
-        }
-        Some(out)
+        Some(if flags.is_empty() {
+            msg!("skipped", list => list)
+        } else {
+            msg!("skipped-use", list => list, flags = flags.join(" / "))
+        })
     }
 }

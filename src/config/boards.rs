@@ -2,6 +2,7 @@
 //! reported with its line.
 
 use super::*;
+use crate::msg;
 
 /// Keys that cannot be boards because herald publishes its own pages there.
 const RESERVED: [&str; 4] = ["page", "static", "search", "404"];
@@ -17,7 +18,7 @@ pub(super) fn parse_board(
     node: &Node,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<BoardConfig> {
-    let mut r = MapReader::new(file, node, "a board");
+    let mut r = MapReader::new(file, node, msg!("a-board"));
     let key = r.required_string("key", node.line, "news");
     let title = r.required_string("title", node.line, "News");
     let kind_name = r.string("kind");
@@ -31,11 +32,17 @@ pub(super) fn parse_board(
             None => {
                 let n = r.node("kind").expect("read above");
                 let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let all = names.join(", ");
                 let hint = match crate::error::did_you_mean(k, names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? kinds are: {}", names.join(", ")),
-                    None => format!("kinds are: {}", names.join(", ")),
+                    Some(s) => msg!("did-you-mean-of", near = s, what => msg!("kinds"), all),
+                    None => msg!("choices-are", what => msg!("kinds"), all),
                 };
-                r.invalid("kind", n, format!("unknown kind `{k}`"), hint);
+                r.invalid(
+                    "kind",
+                    n,
+                    msg!("unknown-choice", what => msg!("kind"), name = k),
+                    hint,
+                );
             }
         }
     }
@@ -55,8 +62,8 @@ pub(super) fn parse_board(
                 r.invalid(
                     "sort",
                     n,
-                    format!("unknown sort order `{s}`"),
-                    format!("use one of: {}", SortBy::NAMES.join(", ")),
+                    msg!("unknown-choice", what => msg!("sort-order"), name = s),
+                    msg!("use-one-of", all = SortBy::NAMES.join(", ")),
                 );
             }
         }
@@ -66,11 +73,11 @@ pub(super) fn parse_board(
     {
         let n = r.node("key").expect("read above");
         r.invalid(
-                "key",
-                n,
-                format!("`{k}` cannot be a board key"),
-                "a key is the board's folder and URL: lowercase letters, digits, `-` or `_`, and not page, static, search or 404",
-            );
+            "key",
+            n,
+            msg!("bad-board-key", key = k),
+            msg!("bad-board-key-hint"),
+        );
     }
     let mut local = r.finish(|_| None);
     let ok = !local.iter().any(Diagnostic::is_error);
@@ -97,7 +104,7 @@ pub(super) fn parse_taxonomy(
     let (name, title, paginate, feed, line) = match &node.value {
         Value::Str(s) => (s.clone(), None, Some(10), false, node.line),
         Value::Map(_) => {
-            let mut r = MapReader::new(file, node, "a taxonomy");
+            let mut r = MapReader::new(file, node, msg!("a-taxonomy"));
             let name = r.required_string("name", node.line, "tags");
             let title = r.string("title");
             let paginate = r.count("paginate", 1).map(|n| n as usize).or(Some(10));
@@ -114,19 +121,19 @@ pub(super) fn parse_taxonomy(
             diags.push(
                 Diagnostic::error(
                     file,
-                    format!("a taxonomy should be a name, found {}", other.describe()),
+                    msg!("taxonomy-not-a-name", found => crate::schema::describe(other)),
                 )
                 .at(node.line)
-                .hint("taxonomies: [tags, authors]"),
+                .hint(msg!("taxonomy-not-a-name-hint")),
             );
             return None;
         }
     };
     if !valid_segment(&name) {
         diags.push(
-            Diagnostic::error(file, format!("`{name}` cannot be a taxonomy name"))
+            Diagnostic::error(file, msg!("bad-taxonomy-name", name))
                 .at(line)
-                .hint("use lowercase letters, digits, `-` or `_`"),
+                .hint(msg!("bad-taxonomy-name-hint")),
         );
         return None;
     }

@@ -1,21 +1,28 @@
 //! site.yaml keys that take one of a few named values: each read with the
 //! same rule (an unknown value is an error at its line, with the choices).
 
+use crate::messages::Text;
+use crate::msg;
 use crate::schema::MapReader;
 
 /// Reads `key` through `parse`; an unknown value is reported with `hint`.
 fn choice<T>(
     r: &mut MapReader<'_>,
     key: &'static str,
-    what: &str,
+    what: Text,
     parse: impl Fn(&str) -> Option<T>,
-    hint: impl Fn(&str) -> String,
+    hint: impl Fn(&str) -> Text,
 ) -> Option<T> {
     let name = r.string(key)?;
     let found = parse(&name);
     if found.is_none() {
         let n = r.node(key).expect("read above");
-        r.invalid(key, n, format!("unknown {what} `{name}`"), hint(&name));
+        r.invalid(
+            key,
+            n,
+            msg!("unknown-choice", what => what, name),
+            hint(&name),
+        );
     }
     found
 }
@@ -25,9 +32,9 @@ pub fn slugs(r: &mut MapReader<'_>) -> crate::slug::SlugStyle {
     choice(
         r,
         "slugs",
-        "slug style",
+        msg!("slug-style"),
         crate::slug::SlugStyle::from_name,
-        |_| "use `pinyin` (乡村振兴 → xiang-cun-zhen-xing) or `unicode` (kept as is)".into(),
+        |_| msg!("slug-style-hint"),
     )
     .unwrap_or_default()
 }
@@ -37,12 +44,12 @@ pub fn anchors(r: &mut MapReader<'_>) -> crate::slug::AnchorStyle {
     choice(
         r,
         "anchors",
-        "anchor style",
+        msg!("anchor-style"),
         crate::slug::AnchorStyle::from_name,
         |_| {
-            format!(
-                "use one of: {} (github: 示例：别名 → #示例别名, as GitHub and mdBook)",
-                crate::slug::AnchorStyle::NAMES.join(", ")
+            msg!(
+                "anchor-style-hint",
+                all = crate::slug::AnchorStyle::NAMES.join(", ")
             )
         },
     )
@@ -54,15 +61,13 @@ pub fn timezone(r: &mut MapReader<'_>) -> Option<chrono_tz::Tz> {
     choice(
         r,
         "timezone",
-        "time zone",
+        msg!("time-zone"),
         |n| n.parse().ok(),
         |name| {
             let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
             match crate::error::did_you_mean(name, names) {
-                Some(s) => format!("did you mean `{s}`? Time zones are IANA names"),
-                None => {
-                    "use an IANA name such as Asia/Shanghai, Asia/Hong_Kong or Europe/Berlin".into()
-                }
+                Some(s) => msg!("time-zone-did-you-mean", near = s),
+                None => msg!("time-zone-hint"),
             }
         },
     )
@@ -73,13 +78,13 @@ pub fn front_matter_optional(r: &mut MapReader<'_>) -> bool {
     choice(
         r,
         "front_matter",
-        "value",
+        msg!("value"),
         |v| match v {
             "required" => Some(false),
             "optional" => Some(true),
             _ => None,
         },
-        |_| "use `required` (the default) or `optional` (a page without front matter takes its title from its first # heading)".into(),
+        |_| msg!("front-matter-choice-hint"),
     )
     .unwrap_or(false)
 }

@@ -2,6 +2,7 @@
 //! The schema is documented in `docs/configuration.md`.
 
 use crate::error::Diagnostic;
+use crate::msg;
 use crate::schema::MapReader;
 use crate::yaml::{self, Node, Value};
 use std::path::Path;
@@ -220,8 +221,8 @@ impl Config {
         }
         let bytes = std::fs::read(&path).map_err(|e| {
             vec![
-                Diagnostic::error(CONFIG_FILE, format!("cannot read site settings: {e}"))
-                    .hint("run herald in a site folder (one with site.yaml), pass --root DIR, or create a site with `herald init`"),
+                Diagnostic::error(CONFIG_FILE, msg!("cannot-read-settings", why = e))
+                    .hint(msg!("cannot-read-settings-hint")),
             ]
         })?;
         let text = crate::source::decode_text(CONFIG_FILE, &bytes).map_err(|d| vec![d])?;
@@ -275,14 +276,9 @@ impl Config {
                 output_keep = or.string_list("keep");
                 if let Some(bad) = output_keep.iter().find(|k| !choices::plain_name(k, true)) {
                     diags.push(
-                        Diagnostic::error(
-                            file,
-                            format!("output.keep: `{bad}` is not a name of the output's top level"),
-                        )
-                        .at(o.line)
-                        .hint(
-                            "list names such as .git, CNAME or MP_verify_*.txt (no `/`, no `..`)",
-                        ),
+                        Diagnostic::error(file, msg!("bad-keep", name = bad))
+                            .at(o.line)
+                            .hint(msg!("bad-keep-hint")),
                     );
                 }
             }
@@ -294,10 +290,11 @@ impl Config {
                 r.invalid(
                     key,
                     n,
-                    format!("`{value}` is not a plain name"),
-                    format!(
-                        "{key} names one of herald's own (for example `{}`), never a path",
-                        if key == "theme" { "default" } else { "zh-CN" }
+                    msg!("not-a-plain-name", value),
+                    msg!(
+                        "not-a-plain-name-hint",
+                        key,
+                        example = if key == "theme" { "default" } else { "zh-CN" }
                     ),
                 );
             }
@@ -352,12 +349,9 @@ impl Config {
                         if let Some(b) = parse_board(file, item, &mut diags) {
                             if boards.iter().any(|o: &BoardConfig| o.key == b.key) {
                                 diags.push(
-                                    Diagnostic::error(
-                                        file,
-                                        format!("board `{}` is listed twice", b.key),
-                                    )
-                                    .at(item.line)
-                                    .hint("each board needs its own key"),
+                                    Diagnostic::error(file, msg!("board-twice", board = b.key))
+                                        .at(item.line)
+                                        .hint(msg!("board-twice-hint")),
                                 );
                             } else {
                                 boards.push(b);
@@ -397,9 +391,9 @@ impl Config {
         for t in &taxonomies {
             if let Some(b) = boards.iter().find(|b| b.key == t.name) {
                 diags.push(
-                    Diagnostic::error(file, format!("`{}` is both a board and a taxonomy", t.name))
+                    Diagnostic::error(file, msg!("board-and-taxonomy", name = t.name))
                         .at(b.line)
-                        .hint("rename the board or the taxonomy: both would be published at the same URL"),
+                        .hint(msg!("board-and-taxonomy-hint")),
                 );
             }
         }

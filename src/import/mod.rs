@@ -99,7 +99,7 @@ pub fn import(opts: &ImportOptions) -> Result<Imported> {
             Error::Refused(format!(
                 "{} has no config file of Hugo (hugo.toml, config.toml), Zola (config.toml with base_url), mdBook (book.toml) or Jekyll (_config.yml); name the tool with --from",
                 opts.source.display()
-            ))
+            ).into())
         })?,
     };
     let mut src = match tool {
@@ -153,10 +153,9 @@ pub fn import(opts: &ImportOptions) -> Result<Imported> {
 /// inside the source (the source is never changed).
 fn check_folders(source: &Path, dest: &Path) -> Result<()> {
     if !source.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} is not a folder",
-            source.display()
-        )));
+        return Err(Error::Refused(
+            format!("{} is not a folder", source.display()).into(),
+        ));
     }
     if dest.exists() {
         let empty = std::fs::read_dir(dest)
@@ -164,10 +163,13 @@ fn check_folders(source: &Path, dest: &Path) -> Result<()> {
             .next()
             .is_none();
         if !empty {
-            return Err(Error::Refused(format!(
-                "{} is not empty: herald import writes a new site into a new or empty folder",
-                dest.display()
-            )));
+            return Err(Error::Refused(
+                format!(
+                    "{} is not empty: herald import writes a new site into a new or empty folder",
+                    dest.display()
+                )
+                .into(),
+            ));
         }
     }
     let real_source = source
@@ -198,7 +200,7 @@ fn check_folders(source: &Path, dest: &Path) -> Result<()> {
             "{} is inside the source {}: herald import never changes the source; choose a folder outside it",
             dest.display(),
             source.display()
-        )));
+        ).into()));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 use super::{Events, LineIndex};
 use crate::error::Diagnostic;
+use crate::msg;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 /// An image's variants, as the page should offer them.
@@ -60,9 +61,9 @@ pub fn responsive(
             }
             Err(why) => {
                 diags.push(
-                    Diagnostic::error(file, format!("image `{dest}`: {why}"))
+                    Diagnostic::error(file, msg!("image-problem", dest, why))
                         .at(lines.line(events[i].1.start))
-                        .hint("use a JPEG, PNG, WebP or GIF file that opens in an image viewer"),
+                        .hint(msg!("image-problem-hint")),
                 );
                 i = j + 1;
                 continue;

@@ -225,6 +225,15 @@ mod tests {
             "{}",
             outer.render(Lang::Zh)
         );
+        // Quotes and braces in a catalogue text come out as written.
+        assert_eq!(
+            crate::msg!("not-utf8-hint").render(Lang::En),
+            "save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"
+        );
+        assert_eq!(
+            crate::msg!("fields-of-your-own", key = "source").render(Lang::En),
+            "fields of your own go under `extra:` (extra: { source: … }), and templates read them as page.extra.source"
+        );
         // Text from elsewhere and unknown placeholders stay as they are.
         assert_eq!(Text::from("{x}").render(Lang::Zh), "{x}");
     }

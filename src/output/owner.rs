@@ -8,6 +8,7 @@
 //! anything is touched.
 
 use crate::error::{Error, Result};
+use crate::msg;
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
@@ -142,11 +143,8 @@ pub fn real_path(p: &Path) -> std::io::Result<PathBuf> {
     Ok(cur)
 }
 
-fn refuse(output: &Path, why: &str) -> Error {
-    Error::Refused(format!(
-        "refusing to use {} as the output folder: {why}",
-        output.display()
-    ))
+fn refuse(output: &Path, why: crate::messages::Text) -> Error {
+    Error::Refused(msg!("refuse-output", output = output.display(), why => why))
 }
 
 /// Folders of the site the output may never be in.
@@ -165,36 +163,25 @@ const SITE_FOLDERS: [&str; 8] = [
 /// the path is spelled (symbolic links of it and its parents resolved),
 /// and reads the previous build's manifest.
 pub fn claim_output(root: &Path, output: &Path) -> Result<OutputDir> {
-    let real = real_path(output).map_err(|e| {
-        refuse(
-            output,
-            &format!("cannot resolve it ({e}); a symbolic link to a missing folder?"),
-        )
-    })?;
+    let real = real_path(output).map_err(|e| refuse(output, msg!("refuse-unresolved", why = e)))?;
     let shown = output;
     if real.parent().is_none() {
-        return Err(refuse(shown, "it is the file-system root"));
+        return Err(refuse(shown, msg!("refuse-fs-root")));
     }
     let root_real = real_path(root).unwrap_or_else(|_| root.to_path_buf());
     if root_real.starts_with(&real) {
-        return Err(refuse(
-            shown,
-            "it contains the site itself (choose a folder such as public/)",
-        ));
+        return Err(refuse(shown, msg!("refuse-contains-site")));
     }
     for own in SITE_FOLDERS {
         let inside = real_path(&root.join(own)).unwrap_or_else(|_| root_real.join(own));
         if real.starts_with(&inside) || real.starts_with(root_real.join(own)) {
-            return Err(refuse(
-                shown,
-                &format!("it is inside the site's {own}/ folder"),
-            ));
+            return Err(refuse(shown, msg!("refuse-inside-site", folder = own)));
         }
     }
     if real.join(crate::config::CONFIG_FILE).exists()
         || real.join(crate::content::CONTENT_DIR).is_dir()
     {
-        return Err(refuse(shown, "it holds a site (site.yaml or content/)"));
+        return Err(refuse(shown, msg!("refuse-holds-site")));
     }
     let meta = match real.symlink_metadata() {
         Ok(m) => m,
@@ -206,7 +193,7 @@ pub fn claim_output(root: &Path, output: &Path) -> Result<OutputDir> {
         }
     };
     if !meta.is_dir() {
-        return Err(refuse(shown, "it is a file, not a folder"));
+        return Err(refuse(shown, msg!("refuse-a-file")));
     }
     if let Some(previous) = read_manifest(&real) {
         return Ok(OutputDir {
@@ -217,14 +204,7 @@ pub fn claim_output(root: &Path, output: &Path) -> Result<OutputDir> {
     let mut entries = std::fs::read_dir(&real)
         .map_err(|e| Error::io(format!("cannot read {}", real.display()), e))?;
     if entries.next().is_some() {
-        return Err(refuse(
-            shown,
-            &format!(
-                "it is not empty and herald did not write it (it has no {MANIFEST}). herald replaces only folders it owns; \
-                 choose an empty or new folder with --output, or, if this is the output of an older herald, \
-                 check that nothing of yours is in it and delete it once"
-            ),
-        ));
+        return Err(refuse(shown, msg!("refuse-not-ours", manifest = MANIFEST)));
     }
     Ok(OutputDir {
         path: real,

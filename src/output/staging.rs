@@ -92,23 +92,26 @@ impl Staging {
                 .map(|f| display_in(&self.output, f))
                 .collect();
             let more = refused.len().saturating_sub(10);
-            return Err(Error::Refused(format!(
-                "refusing to replace {}: it holds {} that herald did not write: {}{}. \
+            return Err(Error::Refused(
+                format!(
+                    "refusing to replace {}: it holds {} that herald did not write: {}{}. \
                  Nothing was changed. Move them out, or keep top-level entries across builds by \
                  listing them in site.yaml (output: {{ keep: [.git, CNAME, …] }})",
-                self.output.display(),
-                if refused.len() == 1 {
-                    "an entry"
-                } else {
-                    "entries"
-                },
-                shown.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                },
-            )));
+                    self.output.display(),
+                    if refused.len() == 1 {
+                        "an entry"
+                    } else {
+                        "entries"
+                    },
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    },
+                )
+                .into(),
+            ));
         }
         let kept: Vec<&String> = foreign.iter().filter(|f| is_kept(keep, f)).collect();
         if let Some(k) = kept
@@ -119,7 +122,7 @@ impl Staging {
                 "{} is kept across builds (output.keep in site.yaml) but the site also publishes {k}: \
                  remove one of them (for example the file in static/)",
                 display_in(&self.output, k)
-            )));
+            ).into()));
         }
         let staged = self.dir.path().to_path_buf();
         let fail =

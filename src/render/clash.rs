@@ -6,10 +6,11 @@
 use super::Copy;
 use super::plan::{Job, Plan};
 use crate::error::Diagnostic;
+use crate::msg;
 use std::collections::HashMap;
 
 /// Where an output file comes from: (file to name in messages, description).
-type Source = (Option<String>, String);
+type Source = (Option<String>, crate::messages::Text);
 
 impl Plan<'_> {
     fn job_source(&self, job: &Job) -> Source {
@@ -17,26 +18,27 @@ impl Plan<'_> {
         match job {
             Job::Page(key) => {
                 let file = site.content.pages[key].file.clone();
-                (Some(file.clone()), file)
+                (Some(file.clone()), file.into())
             }
             Job::Board { index, number } => (
                 None,
-                format!(
-                    "the index of board `{}` (page {number})",
-                    site.boards[*index].config.key
+                msg!(
+                    "source-board",
+                    board = site.boards[*index].config.key,
+                    number
                 ),
             ),
-            Job::Home => (None, "the home page".into()),
-            Job::NotFound => (None, "the 404 page".into()),
+            Job::Home => (None, msg!("source-home")),
+            Job::NotFound => (None, msg!("owner-404")),
             Job::TaxonomyList(t) => (
                 None,
-                format!("herald's list of {}", site.taxonomies[*t].name),
+                msg!("source-taxonomy", name = site.taxonomies[*t].name),
             ),
             Job::Term { taxonomy, slug, .. } => (
                 None,
-                format!("the {} page `{slug}`", site.taxonomies[*taxonomy].name),
+                msg!("source-term", name = site.taxonomies[*taxonomy].name, slug),
             ),
-            Job::Search => (None, "herald's search page".into()),
+            Job::Search => (None, msg!("source-search")),
         }
     }
 
@@ -61,12 +63,9 @@ impl Plan<'_> {
                 diags.push(
                     Diagnostic::error(
                         file,
-                        format!(
-                            "/{path} is published twice: by {} and by {}",
-                            first.1, source.1
-                        ),
+                        msg!("published-twice", path, first => first.1.clone(), second => source.1),
                     )
-                    .hint("rename or move one of them: herald's own pages are /search/, the taxonomy lists (/tags/), the board indexes and /404.html"),
+                    .hint(msg!("published-twice-hint")),
                 );
             } else {
                 owners.insert(path, source);
@@ -84,12 +83,12 @@ impl Plan<'_> {
         }
         for c in copies {
             let from = c.shown(root);
-            claim(c.to.clone(), (Some(from.clone()), from), &mut diags);
+            claim(c.to.clone(), (Some(from.clone()), from.into()), &mut diags);
         }
         for path in generated {
             claim(
                 path.to_string(),
-                (None, format!("herald's generated {path}")),
+                (None, msg!("source-generated", path)),
                 &mut diags,
             );
         }

@@ -6,6 +6,7 @@ use super::cache::Deps;
 use super::plan::{Job, Plan, pagination};
 use super::shared::Values;
 use crate::error::Diagnostic;
+use crate::msg;
 use crate::output::Sink;
 use crate::site::Site;
 use crate::templates::{Templates, tera_diagnostic};
@@ -191,8 +192,8 @@ impl<'a> Renderer<'a> {
         };
         let html = self.render_template(&template, &ctx, &who)?;
         sink.write(&out, &html).map(|()| deps).map_err(|e| {
-            Diagnostic::error(out.clone(), format!("cannot write: {e}"))
-                .hint("check free disk space and permissions of the output folder")
+            Diagnostic::error(out.clone(), msg!("cannot-write", why = e))
+                .hint(msg!("cannot-write-hint"))
         })
     }
 

@@ -239,10 +239,8 @@ pub fn render_site(
         .par_iter()
         .map(|c| {
             c.copy_into(sink).map_err(|e| {
-                Diagnostic::error(
-                    c.shown(&site.root),
-                    format!("cannot copy to the output: {e}"),
-                )
+                Diagnostic::error(c.shown(&site.root), msg!("cannot-copy", why = e))
+                    .hint(msg!("cannot-write-hint"))
             })
         })
         .collect();
@@ -292,8 +290,9 @@ pub fn render_site(
 
 /// Writes one generated file.
 fn write(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    sink.write(path, bytes)
-        .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
+    sink.write(path, bytes).map_err(|e| {
+        Diagnostic::error(path, msg!("cannot-write", why = e)).hint(msg!("cannot-write-hint"))
+    })
 }
 
 /// Adds `found` to `diags`, saying a template mistake that fails many

@@ -4,6 +4,8 @@
 //! while they are built.
 
 use crate::error::Diagnostic;
+use crate::messages::Text;
+use crate::msg;
 use crate::site::Site;
 use crate::templates::Templates;
 use rayon::prelude::*;
@@ -191,12 +193,12 @@ impl Plan<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<(String, Vec<u8>)> {
         let site = self.site;
-        let mut taken: HashMap<String, String> = jobs
+        let mut taken: HashMap<String, Text> = jobs
             .iter()
             .filter_map(|j| self.output_path(j))
-            .map(|p| (format!("{p}index.html"), "a page".to_string()))
+            .map(|p| (format!("{p}index.html"), msg!("owner-page")))
             .collect();
-        taken.insert("404.html".into(), "the 404 page".into());
+        taken.insert("404.html".into(), msg!("owner-404"));
         let mut out = Vec::new();
         for (key, page) in &site.content.pages {
             for alias in &page.meta.aliases {
@@ -205,11 +207,8 @@ impl Plan<'_> {
                     || clean.contains(['\\', '?', '#']);
                 if bad {
                     diags.push(
-                        Diagnostic::error(
-                            &page.file,
-                            format!("alias `{alias}` is not a path inside the site"),
-                        )
-                        .hint("write aliases as paths such as /old/news/123/"),
+                        Diagnostic::error(&page.file, msg!("bad-alias", alias))
+                            .hint(msg!("bad-alias-hint")),
                     );
                     continue;
                 }
@@ -224,13 +223,13 @@ impl Plan<'_> {
                     diags.push(
                         Diagnostic::error(
                             &page.file,
-                            format!("alias `{alias}` clashes with {owner} at /{file}"),
+                            msg!("alias-clash", alias, owner => owner.clone(), file),
                         )
-                        .hint("remove the alias or move the other page"),
+                        .hint(msg!("alias-clash-hint")),
                     );
                     continue;
                 }
-                taken.insert(file.clone(), format!("an alias of {}", page.file));
+                taken.insert(file.clone(), msg!("owner-alias", file = page.file));
                 let target = site.permalink(site.page_path(key));
                 let t = crate::escape::xml(&target);
                 let html = format!(
@@ -256,12 +255,21 @@ impl Plan<'_> {
         missing
             .into_iter()
             .map(|(name, (who, count))| {
-                let file = if who.starts_with("content/") { who.clone() } else { format!("themes/{}/templates/{name}", self.site.config.theme) };
-                Diagnostic::error(file, format!("template `{name}` does not exist (needed by {who}{})", if count > 1 { format!(" and {} more", count - 1) } else { String::new() }))
-                    .hint(format!(
-                        "create templates/{name} in the site or themes/{}/templates/{name} in the theme, or fix the `template:` name",
-                        self.site.config.theme
-                    ))
+                let file = if who.starts_with("content/") {
+                    who.clone()
+                } else {
+                    format!("themes/{}/templates/{name}", self.site.config.theme)
+                };
+                let message = if count > 1 {
+                    msg!("no-template-many", name, who, more = count - 1)
+                } else {
+                    msg!("no-template", name, who)
+                };
+                Diagnostic::error(file, message).hint(msg!(
+                    "no-template-hint",
+                    name,
+                    theme = self.site.config.theme
+                ))
             })
             .collect()
     }

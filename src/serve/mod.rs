@@ -165,7 +165,7 @@ fn bind(opts: &ServeOptions) -> Result<(std::net::TcpListener, SocketAddr, Optio
     Err(Error::Refused(format!(
         "cannot listen on {} or the next 9 ports ({last}); pass another --port, or stop the program using it",
         SocketAddr::new(opts.bind, opts.port)
-    )))
+    ).into()))
 }
 
 /// Rebuilds and tells `report`; errors in the site are reported, not returned.

@@ -68,7 +68,7 @@ pub fn spawn(
     // would add watches on folders that are not the site's.
     let config = notify::Config::default().with_follow_symlinks(false);
     let mut watcher = notify::RecommendedWatcher::new(tx, config)
-        .map_err(|e| Error::Refused(format!("cannot watch files: {e}")))?;
+        .map_err(|e| Error::Refused(format!("cannot watch files: {e}").into()))?;
     let root = root.canonicalize().unwrap_or(root);
     let real = crate::confine::real_root(&root);
     for name in WATCHED {
@@ -83,7 +83,7 @@ pub fn spawn(
             };
             watcher
                 .watch(&p, mode)
-                .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", p.display())))?;
+                .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", p.display()).into()))?;
         }
     }
     // Also the root itself (non-recursively), to see folders created later.

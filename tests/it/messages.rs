@@ -78,13 +78,23 @@ fn a_chinese_site_hears_its_errors_in_chinese_at_the_same_places() {
 #[test]
 fn summaries_of_build_check_and_init_follow_the_language() {
     let f = Fixture::new();
+    f.write("content/news/d.md", "---\ntitle: 草稿\ndraft: true\n---\n");
     let built = herald_in(&f, None, &["build"]);
     assert!(built.status.success(), "{}", stderr(&built));
     let out = stdout(&built);
     assert!(out.starts_with("已构建 "), "{out}");
     assert!(out.contains(" 个页面、"), "{out}");
+    assert!(
+        out.contains("（跳过了 1 篇草稿——加 --drafts 可包含它们）"),
+        "{out}"
+    );
     let en = stdout(&herald_in(&f, None, &["build", "--lang", "en"]));
     assert!(en.starts_with("Built "), "{en}");
+    assert!(
+        en.contains(" (skipped 1 draft — use --drafts to include them)"),
+        "{en}"
+    );
+    f.remove("content/news/d.md");
 
     // A broken link found by check, and its summary.
     f.write(
@@ -137,4 +147,33 @@ fn an_english_site_hears_english() {
     // HERALD_LANG asks for Chinese all the same.
     let err = stderr(&herald_in(&f, Some("zh-CN"), &["build"]));
     assert!(err.contains("未知的键 `sumary`"), "{err}");
+}
+
+#[test]
+fn refusals_are_in_the_sites_language_with_exit_code_2() {
+    let f = Fixture::new();
+    let out = herald_in(&f, None, &["new", "newz", "标题"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: site.yaml 中没有栏目 `newz`——是不是 `news`？"),
+        "{err}"
+    );
+    let inside = f.path().join("content/out");
+    let out = herald_in(&f, None, &["build", "--output", inside.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("用作输出文件夹：它在站点的 content/ 文件夹里"),
+        "{err}"
+    );
+    let err = stderr(&herald_in(
+        &f,
+        Some("en"),
+        &["build", "--output", inside.to_str().unwrap()],
+    ));
+    assert!(
+        err.contains("as the output folder: it is inside the site's content/ folder"),
+        "{err}"
+    );
 }

@@ -320,7 +320,7 @@ fn load_markdown(
     };
     let node = parsed.map_err(|e| {
         vec![Diagnostic {
-            hint: e.hint.map(Into::into),
+            hint: e.hint,
             ..Diagnostic::error(&file, e.message).at_col(e.line, e.col)
         }]
     })?;

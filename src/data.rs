@@ -72,7 +72,7 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, Diagnostic> {
     crate::yaml::parse(text, 0)
         .map(|n| Value::from_serializable(&n.to_json()))
         .map_err(|e| Diagnostic {
-            hint: e.hint.map(Into::into),
+            hint: e.hint,
             ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
         })
 }

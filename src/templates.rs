@@ -365,7 +365,7 @@ fn load_strings(
                     }
                 }
                 Err(e) => diags.push(Diagnostic {
-                    hint: e.hint.map(Into::into),
+                    hint: e.hint,
                     ..Diagnostic::error(file.shown, e.message).at_col(e.line, e.col)
                 }),
             }

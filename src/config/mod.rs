@@ -233,7 +233,7 @@ impl Config {
         let file = CONFIG_FILE;
         let node = yaml::parse(text, 0).map_err(|e| {
             vec![Diagnostic {
-                hint: e.hint.map(Into::into),
+                hint: e.hint,
                 ..Diagnostic::error(file, e.message).at_col(e.line, e.col)
             }]
         })?;

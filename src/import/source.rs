@@ -208,7 +208,7 @@ pub fn read_config(root: &Path, path: &Path, shown: &str) -> Result<Node> {
     };
     parsed.map_err(|e| {
         Error::Site(vec![Diagnostic {
-            hint: e.hint.map(Into::into),
+            hint: e.hint,
             ..Diagnostic::error(shown, e.message).at_col(e.line, e.col)
         }])
     })
@@ -264,7 +264,7 @@ pub fn split_front_matter(text: &str, shown: &str) -> Result<Split> {
     };
     let node = parsed.map_err(|e| {
         Error::Site(vec![Diagnostic {
-            hint: e.hint.map(Into::into),
+            hint: e.hint,
             ..Diagnostic::error(shown, e.message).at_col(e.line, e.col)
         }])
     })?;

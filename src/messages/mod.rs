@@ -61,18 +61,31 @@ impl Lang {
     }
 }
 
-/// A catalogue: a flat YAML map of key to text.
+/// A catalogue: a flat YAML map of key to text, read with the YAML
+/// parser's events directly (herald's `yaml` module reports its own errors
+/// through these catalogues, so it cannot be what reads them).
 fn parse_catalogue(yaml: &str) -> HashMap<String, String> {
-    let Ok(node) = crate::yaml::parse(yaml, 0) else {
-        return HashMap::new();
-    };
-    match node.to_json() {
-        serde_json::Value::Object(map) => map
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
-            .collect(),
-        _ => HashMap::new(),
+    use saphyr_parser::{Event, Parser};
+    let mut out = HashMap::new();
+    let mut key: Option<String> = None;
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(yaml) {
+        let Ok((event, _)) = event else {
+            return HashMap::new();
+        };
+        match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
+            Event::Scalar(text, ..) if depth == 1 => match key.take() {
+                None => key = Some(text.into_owned()),
+                Some(k) => {
+                    out.insert(k, text.into_owned());
+                }
+            },
+            _ => {}
+        }
     }
+    out
 }
 
 /// Something herald says: a catalogue message, or text from elsewhere.

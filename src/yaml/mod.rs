@@ -7,6 +7,8 @@
 //! fails fast instead of eating memory). Front matter is mostly flat
 //! `key: value` lines, which [`flat`] reads without the parser.
 
+use crate::messages::Text;
+use crate::msg;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::HashMap;
 
@@ -51,8 +53,8 @@ pub struct Entry {
 pub struct YamlError {
     pub line: usize,
     pub col: usize,
-    pub message: String,
-    pub hint: Option<String>,
+    pub message: Text,
+    pub hint: Option<Text>,
 }
 
 impl Value {
@@ -155,11 +157,8 @@ fn parse_events(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                     return Err(YamlError {
                         line,
                         col,
-                        message: "more than one YAML document (a second `---`)".into(),
-                        hint: Some(
-                            "front matter ends at the second `---`; remove the extra separator"
-                                .into(),
-                        ),
+                        message: msg!("yaml-two-documents"),
+                        hint: Some(msg!("yaml-two-documents-hint")),
                     });
                 }
                 continue;
@@ -216,10 +215,8 @@ fn parse_events(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                     return Err(YamlError {
                         line,
                         col,
-                        message: "aliases expand to too many values".into(),
-                        hint: Some(format!(
-                            "YAML aliases (`*name`) here would create more than {ALIAS_BUDGET} values; write the values out or use fewer aliases"
-                        )),
+                        message: msg!("yaml-aliases"),
+                        hint: Some(msg!("yaml-aliases-hint", budget = ALIAS_BUDGET)),
                     });
                 }
                 let mut node = target.clone();
@@ -250,8 +247,8 @@ fn parse_events(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                             return Err(YamlError {
                                 line,
                                 col,
-                                message: "a key must be plain text, not a list or mapping".into(),
-                                hint: Some("write keys as `name: value`".into()),
+                                message: msg!("yaml-key-not-text"),
+                                hint: Some(msg!("yaml-key-not-text-hint")),
                             });
                         }
                     };
@@ -263,11 +260,8 @@ fn parse_events(src: &str, line_offset: usize) -> Result<Node, YamlError> {
                             return Err(YamlError {
                                 line: kline,
                                 col: kcol,
-                                message: format!(
-                                    "duplicate key `{key}` (first set on line {})",
-                                    first.line
-                                ),
-                                hint: Some("keep one of the two lines".into()),
+                                message: msg!("yaml-duplicate-key", key, line = first.line),
+                                hint: Some(msg!("yaml-duplicate-key-hint")),
                             });
                         }
                         entries.push(Entry {
@@ -292,29 +286,29 @@ fn too_deep(line: usize, col: usize) -> YamlError {
     YamlError {
         line,
         col,
-        message: format!("values are nested more than {MAX_DEPTH} levels deep"),
-        hint: Some("flatten the structure".into()),
+        message: msg!("yaml-too-deep", depth = MAX_DEPTH),
+        hint: Some(msg!("yaml-too-deep-hint")),
     }
 }
 
 fn scan_error(line: usize, col: usize, info: &str) -> YamlError {
     let lower = info.to_lowercase();
     let hint = if lower.contains("tab") {
-        "YAML must be indented with spaces, not tabs"
+        msg!("yaml-tabs-hint")
     } else if lower.contains("mapping values are not allowed") {
-        "a value containing `: ` must be quoted, e.g. title: \"Note: read this\""
+        msg!("yaml-colon-hint")
     } else if lower.contains("did not find expected key") || lower.contains("indent") {
-        "check the indentation: keys of one mapping must line up, nested values indent further"
+        msg!("yaml-indent-hint")
     } else if lower.contains("quote") || lower.contains("end of stream") {
-        "a quoted value must end with the same quote it started with"
+        msg!("yaml-quote-hint")
     } else {
-        "check the YAML syntax around this line (indentation, quotes, `key: value`)"
+        msg!("yaml-syntax-hint")
     };
     YamlError {
         line,
         col,
-        message: format!("invalid YAML: {info}"),
-        hint: Some(hint.into()),
+        message: msg!("invalid-yaml", why = info),
+        hint: Some(hint),
     }
 }
 
@@ -388,7 +382,7 @@ mod tests {
     fn rejects_duplicate_keys() {
         let err = parse("a: 1\nb: 2\na: 3\n", 0).unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(err.message.contains("duplicate key `a`"));
+        assert!(err.message.to_string().contains("duplicate key `a`"));
     }
 
     #[test]
@@ -402,14 +396,17 @@ mod tests {
             prev = name;
         }
         let err = parse(&src, 0).unwrap_err();
-        assert!(err.message.contains("aliases"));
+        assert!(err.message.to_string().contains("aliases"));
     }
 
     #[test]
     fn reports_tabs_with_hint() {
         let err = parse("a:\n\tb: 1\n", 0).unwrap_err();
         assert_eq!(err.line, 2);
-        assert!(err.hint.unwrap().contains("tabs") || err.message.contains("tab"));
+        assert!(
+            err.hint.unwrap().to_string().contains("tabs")
+                || err.message.to_string().contains("tab")
+        );
     }
 
     #[test]
@@ -417,7 +414,11 @@ mod tests {
         for (open, close) in [("[", "]"), ("{a: ", "}")] {
             let deep = format!("x: {}1{}\n", open.repeat(200), close.repeat(200));
             let err = parse(&deep, 0).unwrap_err();
-            assert!(err.message.contains("nested more than"), "{}", err.message);
+            assert!(
+                err.message.to_string().contains("nested more than"),
+                "{}",
+                err.message
+            );
             let fine = format!("x: {}1{}\n", open.repeat(100), close.repeat(100));
             assert!(parse(&fine, 0).is_ok());
         }

@@ -14,11 +14,8 @@ pub fn parse(text: &str, first_line: usize) -> Result<Node, YamlError> {
         YamlError {
             line,
             col,
-            message: format!("invalid TOML: {}", e.message().trim()),
-            hint: Some(
-                "TOML front matter is `key = value` between lines `+++`; quote texts: title = \"…\""
-                    .into(),
-            ),
+            message: crate::msg!("invalid-toml", why = e.message().trim()),
+            hint: Some(crate::msg!("invalid-toml-hint")),
         }
     })?;
     let (line, col) = lines.at(table.span().start);
@@ -112,6 +109,9 @@ mod tests {
         assert_eq!(entries[3].value.value, Value::Int(16));
         let err = parse("title = \"x\"\ndate = \n", 2).unwrap_err();
         assert_eq!(err.line, 3);
-        assert!(err.message.starts_with("invalid TOML"), "{err:?}");
+        assert!(
+            err.message.to_string().starts_with("invalid TOML"),
+            "{err:?}"
+        );
     }
 }

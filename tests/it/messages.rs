@@ -134,6 +134,19 @@ fn summaries_of_build_check_and_init_follow_the_language() {
 }
 
 #[test]
+fn yaml_mistakes_are_explained_in_chinese() {
+    let f = Fixture::new();
+    f.write(
+        "content/news/a.md",
+        "---\ntitle: ok\nextra:\n\tx: 1\n---\nx\n",
+    );
+    let err = stderr(&herald_in(&f, None, &["build"]));
+    assert!(err.contains("error: content/news/a.md:4"), "{err}");
+    assert!(err.contains("YAML 格式有误："), "{err}");
+    assert!(err.contains("提示：YAML 要用空格缩进，不能用 Tab"), "{err}");
+}
+
+#[test]
 fn an_english_site_hears_english() {
     let f = broken_site();
     let yaml = std::fs::read_to_string(f.path().join("site.yaml")).unwrap();

@@ -51,11 +51,11 @@ pub enum Hidden {
 }
 
 impl Hidden {
-    pub fn reason(self) -> &'static str {
+    pub fn reason(self) -> crate::messages::Text {
         match self {
-            Hidden::Draft => "is a draft (draft: true); build with --drafts to include it",
-            Hidden::Future => "is dated in the future; build with --future to include it",
-            Hidden::Expired => "has expired (its `expires` date has passed)",
+            Hidden::Draft => msg!("hidden-draft"),
+            Hidden::Future => msg!("hidden-future"),
+            Hidden::Expired => msg!("hidden-expired"),
         }
     }
 }

@@ -38,7 +38,11 @@ impl PageIndex {
     }
 
     /// Resolves a file named in a template or shortcode of page `page`.
-    pub fn locate(&self, page: &str, path: &str) -> Result<crate::resources::Located, String> {
+    pub fn locate(
+        &self,
+        page: &str,
+        path: &str,
+    ) -> Result<crate::resources::Located, crate::messages::Text> {
         let (bundle, out_path) = self
             .pages
             .read()

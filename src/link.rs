@@ -407,7 +407,7 @@ pub struct ContentResolver<'a> {
 }
 
 impl LinkResolver for ContentResolver<'_> {
-    fn resolve(&self, key: &str) -> Result<String, String> {
+    fn resolve(&self, key: &str) -> Result<String, crate::messages::Text> {
         let base = &self.config.base_path;
         if let Some(l) = self.links.get(key) {
             return Ok(format!("{base}{}", l.path));
@@ -421,7 +421,7 @@ impl LinkResolver for ContentResolver<'_> {
             return Ok(format!("{base}{board}/"));
         }
         if let Some(why) = self.content.hidden.get(key) {
-            return Err(format!("the page {}", why.reason()));
+            return Err(why.reason());
         }
         if let Some(dir) = key.strip_suffix('/') {
             let index = format!("{dir}/index.md");
@@ -431,8 +431,8 @@ impl LinkResolver for ContentResolver<'_> {
         }
         let keys = self.content.pages.keys().map(String::as_str);
         Err(match did_you_mean(key, keys) {
-            Some(s) => format!("there is no content/{key} — did you mean @/{s}?"),
-            None => format!("there is no content/{key}"),
+            Some(s) => msg!("no-page-did-you-mean", key, near = s),
+            None => msg!("no-page", key),
         })
     }
 

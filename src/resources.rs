@@ -2,6 +2,7 @@
 //! figures): `/x` is under `static/`, `http(s)://` is taken as is, anything
 //! else is beside the page. One resolver for every caller.
 
+use crate::msg;
 use std::path::{Path, PathBuf};
 
 /// A located file.
@@ -32,7 +33,7 @@ pub fn locate(
     base_path: &str,
     page: PageSpot,
     value: &str,
-) -> Result<Located, String> {
+) -> Result<Located, crate::messages::Text> {
     let value = value.trim();
     if value.starts_with("http://") || value.starts_with("https://") {
         return Ok(Located {
@@ -42,9 +43,7 @@ pub fn locate(
         });
     }
     if value.is_empty() || value.split(['/', '\\']).any(|seg| seg == "..") {
-        return Err(
-            "it must name a file beside the page or /path under static/, without `..`".into(),
-        );
+        return Err(msg!("file-path-rule"));
     }
     let (disk, url_path) = if let Some(abs) = value.strip_prefix('/') {
         (root.join("static").join(abs), abs.to_string())
@@ -69,10 +68,10 @@ pub fn locate(
     if disk.symlink_metadata().is_ok_and(|m| m.is_symlink())
         && let Err(e) = crate::confine::check(&crate::confine::real_root(root), &disk)
     {
-        return Err(format!(
-            "{}: {}",
-            crate::confine::shown(root, &disk),
-            e.message()
+        return Err(msg!(
+            "file-outside",
+            file = crate::confine::shown(root, &disk),
+            why = e.message()
         ));
     }
     match std::fs::metadata(&disk) {
@@ -81,9 +80,9 @@ pub fn locate(
             disk: Some(disk),
             bytes: Some(m.len()),
         }),
-        _ => Err(format!(
-            "the file does not exist (looked for {})",
-            disk.strip_prefix(root).unwrap_or(&disk).display()
+        _ => Err(msg!(
+            "file-missing",
+            path = disk.strip_prefix(root).unwrap_or(&disk).display()
         )),
     }
 }

@@ -16,7 +16,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 pub trait LinkResolver: Sync {
     /// `key` is a content-relative path (`news/a.md`); returns the URL, or
     /// why it cannot be linked.
-    fn resolve(&self, key: &str) -> Result<String, String>;
+    fn resolve(&self, key: &str) -> Result<String, crate::messages::Text>;
 
     /// Whether `key` names a page with a URL (no message made when not).
     fn is_page(&self, key: &str) -> bool {

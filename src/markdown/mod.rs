@@ -359,7 +359,7 @@ mod tests {
 
     struct Links;
     impl LinkResolver for Links {
-        fn resolve(&self, key: &str) -> Result<String, String> {
+        fn resolve(&self, key: &str) -> Result<String, crate::messages::Text> {
             match key {
                 "news/a.md" => Ok("/portal/news/a/".into()),
                 _ => Err("no such page".into()),

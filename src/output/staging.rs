@@ -6,6 +6,7 @@
 use super::DiskSink;
 use super::owner::{MANIFEST, OutputDir, display_in, is_kept, top_name};
 use crate::error::{Diagnostic, Error, Result};
+use crate::msg;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -92,37 +93,24 @@ impl Staging {
                 .map(|f| display_in(&self.output, f))
                 .collect();
             let more = refused.len().saturating_sub(10);
-            return Err(Error::Refused(
-                format!(
-                    "refusing to replace {}: it holds {} that herald did not write: {}{}. \
-                 Nothing was changed. Move them out, or keep top-level entries across builds by \
-                 listing them in site.yaml (output: {{ keep: [.git, CNAME, …] }})",
-                    self.output.display(),
-                    if refused.len() == 1 {
-                        "an entry"
-                    } else {
-                        "entries"
-                    },
-                    shown.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    },
-                )
-                .into(),
-            ));
+            let list = shown.join(", ");
+            let output = self.output.display();
+            return Err(Error::Refused(match (refused.len(), more) {
+                (1, _) => msg!("refuse-foreign-one", output, list),
+                (_, 0) => msg!("refuse-foreign", output, list),
+                _ => msg!("refuse-foreign-more", output, list, more),
+            }));
         }
         let kept: Vec<&String> = foreign.iter().filter(|f| is_kept(keep, f)).collect();
         if let Some(k) = kept
             .iter()
             .find(|k| written.iter().any(|w| top_name(w) == k.as_str()))
         {
-            return Err(Error::Refused(format!(
-                "{} is kept across builds (output.keep in site.yaml) but the site also publishes {k}: \
-                 remove one of them (for example the file in static/)",
-                display_in(&self.output, k)
-            ).into()));
+            return Err(Error::Refused(msg!(
+                "kept-and-published",
+                path = display_in(&self.output, k),
+                name = k
+            )));
         }
         let staged = self.dir.path().to_path_buf();
         let fail =

@@ -162,10 +162,11 @@ fn bind(opts: &ServeOptions) -> Result<(std::net::TcpListener, SocketAddr, Optio
             Err(e) => last = e.to_string(),
         }
     }
-    Err(Error::Refused(format!(
-        "cannot listen on {} or the next 9 ports ({last}); pass another --port, or stop the program using it",
-        SocketAddr::new(opts.bind, opts.port)
-    ).into()))
+    Err(Error::Refused(crate::msg!(
+        "cannot-listen",
+        addr = SocketAddr::new(opts.bind, opts.port),
+        why = last
+    )))
 }
 
 /// Rebuilds and tells `report`; errors in the site are reported, not returned.

@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) type TagError = (String, String);
+pub(super) type TagError = (crate::messages::Text, crate::messages::Text);
 
 /// Parses `{{ name(args) }}` / `{% name(args) %}` / `{% end %}` at the start
 /// of `s`. Returns (length, name, args).
@@ -16,8 +16,8 @@ pub(super) fn parse_tag(
     p.ws();
     let name = p.ident().ok_or_else(|| {
         (
-            format!("`{open}` does not start a shortcode"),
-            format!("shortcodes look like {open} name(key=\"value\") {close}; to write `{open}` literally, put it in `code`"),
+            crate::msg!("shortcode-not-a-call", open),
+            crate::msg!("shortcode-not-a-call-hint", open, close),
         )
     })?;
     p.ws();
@@ -25,8 +25,8 @@ pub(super) fn parse_tag(
     if name != "end" || p.peek() == Some('(') {
         if p.peek() != Some('(') {
             return Err((
-                format!("shortcode `{name}` needs parentheses"),
-                format!("write {open} {name}() {close}"),
+                crate::msg!("shortcode-parentheses", name),
+                crate::msg!("shortcode-parentheses-hint", open, name, close),
             ));
         }
         p.i += 1;
@@ -38,23 +38,23 @@ pub(super) fn parse_tag(
             }
             let key = p.ident().ok_or_else(|| {
                 (
-                    format!("bad argument in shortcode `{name}`"),
-                    "arguments look like key=\"value\", separated by commas".to_string(),
+                    crate::msg!("shortcode-bad-argument", name),
+                    crate::msg!("shortcode-bad-argument-hint"),
                 )
             })?;
             p.ws();
             if p.peek() != Some('=') {
                 return Err((
-                    format!("argument `{key}` of shortcode `{name}` has no value"),
-                    format!("write {key}=\"…\""),
+                    crate::msg!("shortcode-no-value", key, name),
+                    crate::msg!("shortcode-no-value-hint", key),
                 ));
             }
             p.i += 1;
             p.ws();
             let value = p.value().ok_or_else(|| {
                 (
-                    format!("the value of `{key}` in shortcode `{name}` is not understood"),
-                    "values are \"text\", numbers, true/false or lists like [\"a\", \"b\"]; close every quote".to_string(),
+                    crate::msg!("shortcode-bad-value", key, name),
+                    crate::msg!("shortcode-bad-value-hint"),
                 )
             })?;
             args.insert(key, value);
@@ -64,8 +64,8 @@ pub(super) fn parse_tag(
                 Some(')') => {}
                 _ => {
                     return Err((
-                        format!("expected `,` or `)` in shortcode `{name}`"),
-                        "separate arguments with commas and close the parenthesis".into(),
+                        crate::msg!("shortcode-comma", name),
+                        crate::msg!("shortcode-comma-hint"),
                     ));
                 }
             }
@@ -74,8 +74,8 @@ pub(super) fn parse_tag(
     p.ws();
     if !p.s[p.i..].starts_with(close) {
         return Err((
-            format!("shortcode `{name}` is not closed with `{close}`"),
-            format!("end the shortcode with {close} on the same line"),
+            crate::msg!("shortcode-not-closed", name, close),
+            crate::msg!("shortcode-not-closed-hint", close),
         ));
     }
     Ok((p.i + close.len(), name, args))

@@ -24,7 +24,11 @@ pub type ParsedCall = (usize, String, Map<String, Value>);
 /// and `close` `}}`, or `{%` … `%}`): its length, name and arguments, or
 /// the message and hint of what is wrong. `herald import` uses it to tell
 /// calls herald reads from text it must not.
-pub fn parse_call(s: &str, open: &str, close: &str) -> Result<ParsedCall, (String, String)> {
+pub fn parse_call(
+    s: &str,
+    open: &str,
+    close: &str,
+) -> Result<ParsedCall, (crate::messages::Text, crate::messages::Text)> {
     args::parse_tag(s, open, close)
 }
 pub use substitute::{merge_text, substitute};
@@ -64,8 +68,8 @@ pub struct Call {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScanError {
     pub line: usize,
-    pub message: String,
-    pub hint: String,
+    pub message: crate::messages::Text,
+    pub hint: crate::messages::Text,
 }
 
 const INLINE_OPEN: char = '\u{E000}';
@@ -117,7 +121,7 @@ mod tests {
     fn errors_name_lines() {
         let e = extract("ok\n{% callout() %}\nnever closed\n", 1).unwrap_err();
         assert_eq!(e[0].line, 2);
-        assert!(e[0].message.contains("never closed"));
+        assert!(e[0].message.to_string().contains("never closed"));
         let e = extract("x {{ figure(src=\"a.jpg) }}\n", 5).unwrap_err();
         assert_eq!(e[0].line, 5);
     }

@@ -109,8 +109,8 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
                 Ok((len, name, _)) if name == "end" => {
                     errors.push(ScanError {
                         line,
-                        message: "`{% end %}` without an opening block shortcode".into(),
-                        hint: "remove it, or open the block with `{% name(…) %}` above".into(),
+                        message: crate::msg!("shortcode-end-alone"),
+                        hint: crate::msg!("shortcode-end-alone-hint"),
                     });
                     i += len;
                 }
@@ -150,8 +150,8 @@ pub fn extract(src: &str, first_line: usize) -> Result<(String, Vec<Call>), Vec<
                         None => {
                             errors.push(ScanError {
                                 line,
-                                message: format!("the block shortcode `{name}` is never closed"),
-                                hint: "add a line `{% end %}` after the block's content".into(),
+                                message: crate::msg!("shortcode-block-open", name),
+                                hint: crate::msg!("shortcode-block-open-hint"),
                             });
                             i += len;
                         }

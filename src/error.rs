@@ -123,7 +123,7 @@ pub enum Error {
     /// The machine refused something (a disk full, a permission).
     #[error("{context}: {source}")]
     Io {
-        context: String,
+        context: Text,
         #[source]
         source: std::io::Error,
     },
@@ -137,7 +137,7 @@ fn count_errors(d: &[Diagnostic]) -> usize {
 }
 
 impl Error {
-    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+    pub fn io(context: impl Into<Text>, source: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),
             source,

@@ -220,7 +220,7 @@ fn print_error(err: &Error, verbose: bool, lang: Lang) {
             eprintln!("{}", msg!("build-failed", errors).render(lang));
         }
         Error::Refused(why) => eprintln!("error: {}", why.render(lang)),
-        other => eprintln!("error: {other}"),
+        Error::Io { context, source } => eprintln!("error: {}: {source}", context.render(lang)),
     }
 }
 

@@ -99,7 +99,7 @@ pub fn init(dir: &Path, opts: InitOptions) -> Result<Vec<PathBuf>> {
         return Err(Error::Refused(msg!("init-not-empty", dir = dir.display())));
     }
     std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("cannot write in {}", dir.display()), e))?;
+        .map_err(|e| Error::io(msg!("cannot-write-in", path = dir.display()), e))?;
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let mut plan: Vec<(PathBuf, Cow<[u8]>)> = vec![(
         dir.join(crate::config::CONFIG_FILE),
@@ -137,7 +137,7 @@ pub fn init(dir: &Path, opts: InitOptions) -> Result<Vec<PathBuf>> {
     }
     let mut written = Vec::new();
     for (path, contents) in plan {
-        let io = |e: std::io::Error| Error::io(format!("cannot write {}", path.display()), e);
+        let io = |e: std::io::Error| Error::io(msg!("cannot-write-file", path = path.display()), e);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
@@ -247,7 +247,8 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
             .to_string(),
     };
     let parent = path.parent().expect("has a parent");
-    std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create the board folder", e))?;
+    std::fs::create_dir_all(parent)
+        .map_err(|e| Error::io(msg!("cannot-create-board-folder"), e))?;
     if kind == Kind::Publication {
         // A placeholder, so the page builds at once; replace it with the
         // real cover (any image, named in `cover:`).
@@ -255,13 +256,16 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
         let cover = parent.join("cover.svg");
         match write_new(&cover, placeholder_cover(title).as_bytes()) {
             Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                return Err(Error::io(format!("cannot write {}", cover.display()), e));
+                return Err(Error::io(
+                    msg!("cannot-write-file", path = cover.display()),
+                    e,
+                ));
             }
             _ => {}
         }
     }
     write_new(&path, front_matter(kind, title, &today).as_bytes())
-        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        .map_err(|e| Error::io(msg!("cannot-write-file", path = path.display()), e))?;
     Ok(path)
 }
 

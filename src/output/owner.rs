@@ -202,7 +202,7 @@ pub fn claim_output(root: &Path, output: &Path) -> Result<OutputDir> {
         });
     }
     let mut entries = std::fs::read_dir(&real)
-        .map_err(|e| Error::io(format!("cannot read {}", real.display()), e))?;
+        .map_err(|e| Error::io(msg!("cannot-read-path", path = real.display()), e))?;
     if entries.next().is_some() {
         return Err(refuse(shown, msg!("refuse-not-ours", manifest = MANIFEST)));
     }

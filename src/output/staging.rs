@@ -114,7 +114,7 @@ impl Staging {
         }
         let staged = self.dir.path().to_path_buf();
         let fail =
-            |e: io::Error| Error::io(format!("cannot publish to {}", self.output.display()), e);
+            |e: io::Error| Error::io(msg!("cannot-publish", path = self.output.display()), e);
         std::fs::write(staged.join(MANIFEST), OutputDir::manifest(&written)).map_err(fail)?;
         std::fs::remove_file(staged.join(STAGING_MARKER)).map_err(fail)?;
         let mut moved: Vec<&String> = Vec::new();

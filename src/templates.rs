@@ -400,7 +400,7 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
         call: &crate::markdown::shortcodes::Call,
         body: Option<&str>,
         page: &crate::markdown::shortcodes::PageInfo,
-    ) -> Result<String, String> {
+    ) -> Result<String, crate::messages::Text> {
         if let Some(required) = self.required.get(&call.name) {
             let missing: Vec<&str> = required
                 .iter()
@@ -408,16 +408,17 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
                 .map(String::as_str)
                 .collect();
             if !missing.is_empty() {
-                return Err(format!(
-                    "missing argument{} {} (required: {})",
-                    if missing.len() > 1 { "s" } else { "" },
-                    missing
-                        .iter()
-                        .map(|m| format!("`{m}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    required.join(", ")
-                ));
+                let names = missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let all = required.join(", ");
+                return Err(if missing.len() > 1 {
+                    crate::msg!("missing-arguments", names, all)
+                } else {
+                    crate::msg!("missing-argument", names, all)
+                });
             }
         }
         let mut ctx = tera::Context::new();
@@ -447,14 +448,14 @@ impl crate::markdown::shortcodes::ShortcodeRenderer for Templates {
             .render(&format!("shortcodes/{}.html", call.name), &ctx)
             .map_err(|e| match e.kind() {
                 tera::ErrorKind::RenderingError(r) | tera::ErrorKind::SyntaxError(r) => {
-                    format!(
-                        "{} (template {} line {})",
-                        r.message(),
-                        r.filename(),
-                        r.span().start_line
+                    crate::msg!(
+                        "in-template-line",
+                        why = r.message(),
+                        template = r.filename(),
+                        line = r.span().start_line
                     )
                 }
-                other => other.to_string(),
+                other => other.to_string().into(),
             })
     }
 }

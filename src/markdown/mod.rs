@@ -245,7 +245,7 @@ fn run_shortcodes(
                 diags.push(
                     Diagnostic::error(
                         opts.file,
-                        msg!("shortcode-failed", name = call.name, why = e),
+                        msg!("shortcode-failed", name = call.name, why => e),
                     )
                     .at(call.line)
                     .hint(msg!("shortcode-failed-hint", name = call.name)),

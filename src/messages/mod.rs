@@ -159,10 +159,40 @@ impl Text {
             }
         }
     }
+}
 
-    /// An argument's value as text shown as it is.
-    pub fn arg(value: impl fmt::Display) -> Text {
-        Text::Plain(value.to_string())
+/// An argument of [`msg!`]: a [`Text`] stays a text (put into words in
+/// the message's language), anything else shown as it is. The macro picks
+/// by method resolution (`ViaText` applies to a text without autoref,
+/// `ViaDisplay` to anything displayable with one).
+#[doc(hidden)]
+pub struct ArgOf<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait ViaText {
+    fn to_arg(&self) -> Text;
+}
+
+impl ViaText for ArgOf<'_, Text> {
+    fn to_arg(&self) -> Text {
+        self.0.clone()
+    }
+}
+
+impl ViaText for ArgOf<'_, &Text> {
+    fn to_arg(&self) -> Text {
+        (*self.0).clone()
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaDisplay {
+    fn to_arg(&self) -> Text;
+}
+
+impl<T: fmt::Display + ?Sized> ViaDisplay for &ArgOf<'_, T> {
+    fn to_arg(&self) -> Text {
+        Text::Plain(self.0.to_string())
     }
 }
 
@@ -192,8 +222,9 @@ impl From<&String> for Text {
 }
 
 /// A catalogue message: `msg!("unknown-key", key = name)` (or `key` alone
-/// for a variable of that name). An argument given as `name => text` is
-/// itself a [`Text`], put into words in the same language.
+/// for a variable of that name). An argument that is a [`Text`] (or given
+/// as `name => text`, converted into one) is put into words in the same
+/// language; any other is shown as it is.
 #[macro_export]
 macro_rules! msg {
     ($key:literal $(, $name:ident $(= $value:expr)? $(=> $text:expr)?)* $(,)?) => {
@@ -202,9 +233,17 @@ macro_rules! msg {
             args: vec![$((stringify!($name), $crate::msg!(@arg $name $(= $value)? $(=> $text)?))),*],
         }))
     };
-    (@arg $name:ident = $value:expr) => { $crate::messages::Text::arg(&$value) };
+    (@arg $name:ident = $value:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::messages::{ViaDisplay as _, ViaText as _};
+        (&$crate::messages::ArgOf(&$value)).to_arg()
+    }};
     (@arg $name:ident => $text:expr) => { $crate::messages::Text::from($text) };
-    (@arg $name:ident) => { $crate::messages::Text::arg(&$name) };
+    (@arg $name:ident) => {{
+        #[allow(unused_imports)]
+        use $crate::messages::{ViaDisplay as _, ViaText as _};
+        (&$crate::messages::ArgOf(&$name)).to_arg()
+    }};
 }
 
 #[cfg(test)]
@@ -237,6 +276,13 @@ mod tests {
             outer.render(Lang::Zh).contains("构建失败"),
             "{}",
             outer.render(Lang::Zh)
+        );
+        // A text given as a plain argument is put into words too.
+        let why = crate::msg!("build-failed", errors = 1);
+        assert!(
+            crate::msg!("shortcode-failed", name = "x", why)
+                .render(Lang::Zh)
+                .contains("构建失败")
         );
         // Quotes and braces in a catalogue text come out as written.
         assert_eq!(

@@ -104,7 +104,9 @@ fn summaries_of_build_check_and_init_follow_the_language() {
     let checked = herald_in(&f, None, &["check"]);
     let (out, err) = (stdout(&checked), stderr(&checked));
     assert!(
-        err.contains("error: content/news/a.md:4: 失效的站内链接 `@/news/none.md`"),
+        err.contains(
+            "error: content/news/a.md:4: 失效的站内链接 `@/news/none.md`：没有 content/news/none.md"
+        ),
         "{err}"
     );
     assert!(

@@ -39,7 +39,12 @@ pub trait ShortcodeRenderer: Sync {
     /// Names of every available shortcode (for hints).
     fn names(&self) -> Vec<String>;
     /// `body` is the rendered HTML of a block's content.
-    fn render(&self, call: &Call, body: Option<&str>, page: &PageInfo) -> Result<String, String>;
+    fn render(
+        &self,
+        call: &Call,
+        body: Option<&str>,
+        page: &PageInfo,
+    ) -> Result<String, crate::messages::Text>;
 }
 
 /// What a shortcode knows about the page it is in.

@@ -69,7 +69,7 @@ struct Cli {
     /// The language of herald's messages: zh or en (default: HERALD_LANG,
     /// then the site's `language`). Places (file:line:column) read the same
     /// in both.
-    #[arg(long, global = true, value_name = "LANG")]
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
     lang: Option<String>,
 }
 
@@ -186,6 +186,18 @@ enum Command {
 fn parse_tool(s: &str) -> Result<herald::import::Tool, String> {
     herald::import::Tool::from_name(s)
         .ok_or_else(|| "expected one of: hugo, zola, mdbook, jekyll".into())
+}
+
+fn parse_lang(s: &str) -> Result<String, String> {
+    let tag = s.trim().to_ascii_lowercase();
+    if ["zh", "en"]
+        .iter()
+        .any(|l| tag == *l || tag.starts_with(&format!("{l}-")))
+    {
+        Ok(s.trim().to_string())
+    } else {
+        Err("herald speaks zh (Chinese) and en (English)".into())
+    }
 }
 
 fn parse_kind(s: &str) -> Result<(String, herald::config::Kind), String> {

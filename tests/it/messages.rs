@@ -191,4 +191,8 @@ fn refusals_are_in_the_sites_language_with_exit_code_2() {
         err.contains("as the output folder: it is inside the site's content/ folder"),
         "{err}"
     );
+    // A language herald does not speak is bad usage.
+    let out = herald_in(&f, None, &["build", "--lang", "fr"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("herald speaks zh (Chinese) and en (English)"));
 }

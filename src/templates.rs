@@ -169,7 +169,7 @@ fn read_all(
             },
             Err(e) => diags.push(Diagnostic::error(
                 f.shown,
-                format!("cannot read template: {e}"),
+                crate::msg!("cannot-read-template", why = e),
             )),
         }
     }
@@ -181,9 +181,6 @@ pub fn tera_diagnostic(
     files: &HashMap<String, String>,
     context: Option<&str>,
 ) -> Diagnostic {
-    let prefix = context
-        .map(|c| format!("while rendering {c}: "))
-        .unwrap_or_default();
     let (name, line, col, message) = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
             r.filename().to_string(),
@@ -205,6 +202,18 @@ pub fn tera_diagnostic(
         ),
         other => (String::new(), None, None, other.to_string()),
     };
+    // The engine's own words, in English; herald's two, from the catalogues.
+    let said: crate::messages::Text = match err.kind() {
+        tera::ErrorKind::MissingParent { parent, .. } => {
+            crate::msg!("template-missing-parent", parent)
+        }
+        tera::ErrorKind::TemplateNotFound(name) => crate::msg!("template-not-found", name),
+        _ => message.clone().into(),
+    };
+    let said = match context {
+        Some(who) => crate::msg!("while-rendering", who, message => said),
+        None => said,
+    };
     let file = files.get(&name).cloned().unwrap_or_else(|| {
         if name.is_empty() {
             "templates".into()
@@ -212,7 +221,7 @@ pub fn tera_diagnostic(
             format!("templates/{name}")
         }
     });
-    let mut d = Diagnostic::error(file, format!("{prefix}{message}"));
+    let mut d = Diagnostic::error(file, said);
     if let Some(l) = line {
         d = d.at_col(l, col.unwrap_or(1));
     }
@@ -220,19 +229,17 @@ pub fn tera_diagnostic(
         .into_iter()
         .find(|f| message.contains(&format!("Field `{f}` is not defined")));
     let hint = if let Some(field) = listed {
-        return d.hint(format!(
-            "lists, series and term pages show other pages without `{field}` unless site.yaml says `lists: {{ {field}: true }}`"
-        ));
+        crate::msg!("template-list-field-hint", field)
     } else if message.contains("not found") || message.contains("does not exist") {
-        "templates live in templates/ (site) or themes/<theme>/templates/; check the name"
+        crate::msg!("template-name-hint")
     } else if message.contains("is not defined")
         || message.contains("not found in context")
         || message.contains("undefined")
         || message.contains("Unknown")
     {
-        "use `{% if x is defined %}` or `| default(value=…)` for values that may be missing"
+        crate::msg!("template-undefined-hint")
     } else {
-        "check the template syntax on this line (Tera 2: {{ value }}, {% tag %})"
+        crate::msg!("template-syntax-hint")
     };
     d.hint(hint)
 }

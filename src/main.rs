@@ -252,17 +252,7 @@ fn serve(opts: herald::serve::ServeOptions, open: bool, lang: Lang) -> ExitCode 
             changed,
             kind,
         } => {
-            let how = match kind {
-                herald::serve::UpdateKind::Full => msg!("how-rebuilt"),
-                herald::serve::UpdateKind::Text => msg!("how-text"),
-                herald::serve::UpdateKind::Pages => msg!("how-pages"),
-                herald::serve::UpdateKind::Templates => msg!("how-templates"),
-                herald::serve::UpdateKind::Styles => msg!("how-styles"),
-            };
-            println!(
-                "{}",
-                msg!("site-updated", how => how, millis, files, changed).render(lang)
-            )
+            println!("{}", kind.line(millis, files, changed).render(lang))
         }
         ServeEvent::Failed(diags) => {
             print_diagnostics(&diags, false, lang);
@@ -395,19 +385,7 @@ fn main() -> ExitCode {
                     for line in &done.report.check {
                         println!("check: {line}");
                     }
-                    let checked = if done.report.check_passed {
-                        msg!("check-no-errors")
-                    } else {
-                        msg!("check-errors-above")
-                    };
-                    let summary = msg!(
-                        "imported",
-                        tool = done.tool.name(),
-                        dest = opts.dest.display(),
-                        report = opts.dest.join(herald::import::REPORT_FILE).display(),
-                        checked => checked
-                    );
-                    println!("{}", summary.render(lang));
+                    println!("{}", done.summary(&opts.dest).render(lang));
                     if done.report.check_passed {
                         ExitCode::SUCCESS
                     } else {
@@ -459,22 +437,8 @@ fn main() -> ExitCode {
                     for url in &report.external {
                         println!("external: {url}");
                     }
-                    let errors = report.problems.iter().filter(|d| d.is_error()).count();
-                    let asked = if external {
-                        msg!("external-requested")
-                    } else {
-                        msg!("external-not-requested")
-                    };
-                    let summary = msg!(
-                        "checked",
-                        pages = report.pages,
-                        links = report.internal_links,
-                        external = report.external.len(),
-                        asked => asked,
-                        errors
-                    );
-                    println!("{}", summary.render(lang));
-                    if errors > 0 {
+                    println!("{}", report.summary(external).render(lang));
+                    if report.problems.iter().any(|d| d.is_error()) {
                         ExitCode::from(1)
                     } else {
                         ExitCode::SUCCESS
@@ -520,20 +484,7 @@ fn main() -> ExitCode {
                             );
                         }
                     }
-                    let skipped = report
-                        .skipped
-                        .describe()
-                        .map_or(String::new(), |s| msg!("in-parens", text => s).render(lang));
-                    let summary = msg!(
-                        "built",
-                        pages = report.pages,
-                        boards = report.boards,
-                        files = report.files,
-                        output = report.output.display(),
-                        millis = started.elapsed().as_millis(),
-                        links = report.links,
-                        skipped
-                    );
+                    let summary = report.summary(started.elapsed().as_millis());
                     println!("{}", summary.render(lang));
                     ExitCode::SUCCESS
                 }

@@ -24,6 +24,27 @@ pub struct BuildReport {
     pub links: usize,
 }
 
+impl BuildReport {
+    /// The closing line of a build that took `millis`: what was built and
+    /// what was left out.
+    pub fn summary(&self, millis: u128) -> Text {
+        let skipped = self
+            .skipped
+            .describe()
+            .map_or(Text::Plain(String::new()), |s| msg!("in-parens", text => s));
+        msg!(
+            "built",
+            pages = self.pages,
+            boards = self.boards,
+            files = self.files,
+            output = self.output.display(),
+            millis,
+            links = self.links,
+            skipped
+        )
+    }
+}
+
 /// How many pages a build left out, by reason.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Skipped {

@@ -35,6 +35,26 @@ pub struct CheckReport {
     pub problems: Vec<Diagnostic>,
 }
 
+impl CheckReport {
+    /// The closing line: what was checked, and how many problems
+    /// (`external`: whether external links were asked for).
+    pub fn summary(&self, external: bool) -> crate::messages::Text {
+        let asked = if external {
+            msg!("external-requested")
+        } else {
+            msg!("external-not-requested")
+        };
+        msg!(
+            "checked",
+            pages = self.pages,
+            links = self.internal_links,
+            external = self.external.len(),
+            asked => asked,
+            errors = self.problems.iter().filter(|d| d.is_error()).count()
+        )
+    }
+}
+
 /// The fragment targets of an HTML page: every `id`, and the `name` of
 /// `<a name="…">` (old-style anchors, as browsers still follow them).
 fn ids(html: &str) -> HashSet<String> {

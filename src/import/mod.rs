@@ -91,6 +91,24 @@ pub struct Imported {
     pub report: Report,
 }
 
+impl Imported {
+    /// The closing line of an import into `dest`.
+    pub fn summary(&self, dest: &Path) -> crate::messages::Text {
+        let checked = if self.report.check_passed {
+            crate::msg!("check-no-errors")
+        } else {
+            crate::msg!("check-errors-above")
+        };
+        crate::msg!(
+            "imported",
+            tool = self.tool.name(),
+            dest = dest.display(),
+            report = dest.join(REPORT_FILE).display(),
+            checked => checked
+        )
+    }
+}
+
 pub fn import(opts: &ImportOptions) -> Result<Imported> {
     check_folders(&opts.source, &opts.dest)?;
     let tool = match opts.from {

@@ -69,6 +69,20 @@ pub enum UpdateKind {
 }
 
 impl UpdateKind {
+    /// The terminal's line for an update of this kind that took `millis`.
+    pub fn line(self, millis: u128, files: usize, changed: usize) -> crate::messages::Text {
+        let how = match self {
+            UpdateKind::Full => crate::msg!("how-rebuilt"),
+            UpdateKind::Text => crate::msg!("how-text"),
+            UpdateKind::Pages => crate::msg!("how-pages"),
+            UpdateKind::Templates => crate::msg!("how-templates"),
+            UpdateKind::Styles => crate::msg!("how-styles"),
+        };
+        crate::msg!("site-updated", how => how, millis, files, changed)
+    }
+}
+
+impl UpdateKind {
     /// Only part of the site was made again.
     pub fn is_quick(self) -> bool {
         self != UpdateKind::Full

@@ -24,27 +24,24 @@ pub struct MarkdownInputs<'a> {
     pub highlighter: &'a Highlighter,
     /// Collect each page's references for `herald check`.
     pub collect_refs: bool,
+    /// The names of code and table regions, from the theme's UI strings.
+    regions: markdown::RegionNames<'a>,
 }
 
 impl<'a> MarkdownInputs<'a> {
-    /// The names of code and table regions, from the theme's UI strings.
-    fn regions(&self) -> markdown::RegionNames<'a> {
-        let strings = &self.templates.strings;
-        let word = |key: &str, default: &'static str| -> &'a str {
-            strings.get(key).and_then(|v| v.as_str()).unwrap_or(default)
-        };
-        markdown::RegionNames {
-            code: word("code_block", "Code"),
-            table: word("table", "Table"),
-        }
-    }
-
     pub fn new(
         site: &'a Site,
         templates: &'a Templates,
         highlighter: &'a Highlighter,
         collect_refs: bool,
     ) -> Self {
+        let word = |key: &str, default: &'static str| -> &'a str {
+            templates
+                .strings
+                .get(key)
+                .and_then(|v| v.as_str())
+                .unwrap_or(default)
+        };
         MarkdownInputs {
             root: &site.root,
             config: &site.config,
@@ -53,6 +50,10 @@ impl<'a> MarkdownInputs<'a> {
             templates,
             highlighter,
             collect_refs,
+            regions: markdown::RegionNames {
+                code: word("code_block", "Code"),
+                table: word("table", "Table"),
+            },
         }
     }
 
@@ -103,7 +104,7 @@ impl<'a> MarkdownInputs<'a> {
                 collect_refs: self.collect_refs,
                 title: self.content.pages.get(key).map(|p| p.meta.title.as_str()),
                 images: Some(&sizer),
-                regions: self.regions(),
+                regions: self.regions,
             },
         );
         // Held once as a template value, shared by every output.

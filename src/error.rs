@@ -63,15 +63,6 @@ impl Diagnostic {
         self
     }
 
-    /// The key a message about one key of a mapping names (`` `date`
-    /// should be a date ``), if it is one.
-    pub fn about_key(&self) -> Option<&str> {
-        match self.message.key() {
-            Some("wrong-type" | "key-problem") => self.message.plain_arg("key"),
-            _ => None,
-        }
-    }
-
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -209,12 +209,19 @@ fn parse_kind(s: &str) -> Result<(String, herald::config::Kind), String> {
     Ok((section.to_string(), kind))
 }
 
-/// The language of messages about the site at `root`: `--lang`, else
-/// `HERALD_LANG`, else the site's `language`.
-fn lang_for(flag: Option<&str>, root: &std::path::Path) -> Lang {
-    let env = std::env::var("HERALD_LANG").ok();
+/// The language asked for: `--lang`, else `HERALD_LANG` (none when
+/// neither says one).
+fn asked_lang(flag: Option<&str>) -> Option<String> {
+    flag.map(str::to_string)
+        .or_else(|| std::env::var("HERALD_LANG").ok())
+        .filter(|l| !l.trim().is_empty())
+}
+
+/// The language of messages about the site at `root`: the one asked for,
+/// else the site's `language`.
+fn lang_for(asked: Option<&str>, root: &std::path::Path) -> Lang {
     let site = herald::config::Config::language_of(root);
-    Lang::choose(flag, env.as_deref(), site.as_deref())
+    Lang::choose(asked, None, site.as_deref())
 }
 
 /// Prints diagnostics to stderr, a warning said of many places once.
@@ -307,7 +314,8 @@ fn main() -> ExitCode {
     if !matches!(cli.command, Command::Serve { .. }) {
         end_quietly_on_a_closed_pipe();
     }
-    let flag = cli.lang.as_deref();
+    let asked = asked_lang(cli.lang.as_deref());
+    let flag = asked.as_deref();
     match cli.command {
         Command::Serve {
             root,
@@ -318,17 +326,13 @@ fn main() -> ExitCode {
             open,
         } => {
             let lang = lang_for(flag, &root);
-            // Asked for, the overlay speaks it too; else the site's.
-            let asked = flag
-                .map(str::to_string)
-                .or_else(|| std::env::var("HERALD_LANG").ok())
-                .filter(|l| !l.trim().is_empty());
             let opts = herald::serve::ServeOptions {
                 bind,
                 port,
                 drafts,
                 future,
-                lang: asked.as_deref().map(Lang::of_tag),
+                // Asked for, the overlay speaks it too; else the site's.
+                lang: flag.map(Lang::of_tag),
                 ..herald::serve::ServeOptions::new(root)
             };
             tune_memory_for_serving();

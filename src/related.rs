@@ -41,10 +41,9 @@ pub fn fill(
         .values()
         .map(|p| p.meta.date.map(|d| d.timestamp()))
         .collect();
-    let numbers = |pages: &[String], most: usize| -> Vec<u32> {
+    let numbers = |pages: &[String]| -> Vec<u32> {
         pages
             .iter()
-            .take(most)
             .filter_map(|k| number.get(k.as_str()).copied())
             .collect()
     };
@@ -56,14 +55,14 @@ pub fn fill(
                 .map(move |(slug, term)| ((t.name.as_str(), slug.as_str()), &term.pages))
         })
         .map(|(k, pages)| {
-            let pages = numbers(pages, usize::MAX);
+            let pages = numbers(pages);
             let place = pages.iter().enumerate().map(|(i, n)| (*n, i)).collect();
             (k, Term { pages, place })
         })
         .collect();
     let series: FxHashMap<&str, Vec<u32>> = series
         .iter()
-        .map(|(slug, s)| (slug.as_str(), numbers(&s.pages, usize::MAX)))
+        .map(|(slug, s)| (slug.as_str(), numbers(&s.pages)))
         .collect();
     let pages = Pages {
         boards: &boards,

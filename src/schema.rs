@@ -8,28 +8,15 @@ use crate::msg;
 use crate::yaml::{Entry, Node, Value};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
-/// What a YAML value is, for messages ("a list", "a number (3)").
-pub fn describe(value: &Value) -> Text {
-    match value {
-        Value::Null => msg!("found-nothing"),
-        Value::Bool(b) => msg!("found-bool", value = b),
-        Value::Int(i) => msg!("found-number", value = i),
-        Value::Float(f) => msg!("found-number", value = f),
-        Value::Str(s) => {
-            let short: String = s.chars().take(40).collect();
-            msg!("found-text", value = short)
-        }
-        Value::Seq(_) => msg!("found-list"),
-        Value::Map(_) => msg!("found-mapping"),
-    }
-}
-
 /// Reads the keys of one mapping, collecting problems as it goes.
 pub struct MapReader<'a> {
     file: &'a str,
     entries: &'a [Entry],
     used: Vec<bool>,
     known: Vec<&'a str>,
+    /// Keys already reported as wrong (a required one is then not also
+    /// reported missing).
+    wrong: Vec<String>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -44,7 +31,7 @@ impl<'a> MapReader<'a> {
                 diags.push(
                     Diagnostic::error(
                         file,
-                        msg!("not-a-mapping", what => what.into(), found => describe(other)),
+                        msg!("not-a-mapping", what => what.into(), found => other.describe()),
                     )
                     .at(node.line)
                     .hint(msg!("not-a-mapping-hint")),
@@ -57,6 +44,7 @@ impl<'a> MapReader<'a> {
             entries,
             used: vec![false; entries.len()],
             known: Vec::new(),
+            wrong: Vec::new(),
             diags,
         }
     }
@@ -90,10 +78,11 @@ impl<'a> MapReader<'a> {
     }
 
     pub fn type_error(&mut self, key: &str, node: &Node, expected: impl Into<Text>, example: &str) {
+        self.wrong.push(key.to_string());
         self.diags.push(
             Diagnostic::error(
                 self.file,
-                msg!("wrong-type", key, expected => expected.into(), found => describe(&node.value)),
+                msg!("wrong-type", key, expected => expected.into(), found => node.value.describe()),
             )
             .at_col(node.line, node.col)
             .hint(msg!("for-example", key, example)),
@@ -107,6 +96,7 @@ impl<'a> MapReader<'a> {
         message: impl Into<Text>,
         hint: impl Into<Text>,
     ) {
+        self.wrong.push(key.to_string());
         self.diags.push(
             Diagnostic::error(
                 self.file,
@@ -133,7 +123,7 @@ impl<'a> MapReader<'a> {
     /// A string that must be present; `missing_hint` tells how to add it.
     pub fn required_string(&mut self, key: &'a str, line: usize, example: &str) -> Option<String> {
         let v = self.string(key);
-        if v.is_none() && !self.diags.iter().any(|d| d.about_key() == Some(key)) {
+        if v.is_none() && !self.wrong.iter().any(|k| k == key) {
             self.diags.push(
                 Diagnostic::error(self.file, msg!("missing-key", key))
                     .at(line)
@@ -237,10 +227,11 @@ impl<'a> MapReader<'a> {
             _ => None,
         };
         if parsed.is_none() {
+            self.wrong.push(key.to_string());
             self.diags.push(
                 Diagnostic::error(
                     self.file,
-                    msg!("wrong-type", key, expected => msg!("a-date"), found => describe(&node.value)),
+                    msg!("wrong-type", key, expected => msg!("a-date"), found => node.value.describe()),
                 )
                 .at_col(node.line, node.col)
                 .hint(msg!("date-hint", key)),

@@ -119,12 +119,9 @@ pub(super) fn parse_taxonomy(
         }
         other => {
             diags.push(
-                Diagnostic::error(
-                    file,
-                    msg!("taxonomy-not-a-name", found => crate::schema::describe(other)),
-                )
-                .at(node.line)
-                .hint(msg!("taxonomy-not-a-name-hint")),
+                Diagnostic::error(file, msg!("taxonomy-not-a-name", found => other.describe()))
+                    .at(node.line)
+                    .hint(msg!("taxonomy-not-a-name-hint")),
             );
             return None;
         }

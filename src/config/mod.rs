@@ -200,10 +200,7 @@ impl Config {
     /// when the rest of site.yaml has mistakes (messages about them are
     /// then in the site's language).
     pub fn language_of(root: &Path) -> Option<String> {
-        let path = root.join(CONFIG_FILE);
-        crate::confine::check(&crate::confine::real_root(root), &path).ok()?;
-        let bytes = std::fs::read(&path).ok()?;
-        let text = crate::source::decode_text(CONFIG_FILE, &bytes).ok()?;
+        let text = Config::read(root).ok()?;
         let node = yaml::parse(&text, 0).ok()?;
         match &node.value {
             yaml::Value::Map(entries) => entries
@@ -215,6 +212,11 @@ impl Config {
     }
 
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(&Config::read(root)?)
+    }
+
+    /// site.yaml's text, if it lies inside the site and reads as text.
+    fn read(root: &Path) -> Result<String, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
         if let Err(e) = crate::confine::check(&crate::confine::real_root(root), &path) {
             return Err(vec![e.diagnostic(CONFIG_FILE)]);
@@ -225,8 +227,7 @@ impl Config {
                     .hint(msg!("cannot-read-settings-hint")),
             ]
         })?;
-        let text = crate::source::decode_text(CONFIG_FILE, &bytes).map_err(|d| vec![d])?;
-        Config::parse(&text)
+        crate::source::decode_text(CONFIG_FILE, &bytes).map_err(|d| vec![d])
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {

@@ -113,19 +113,6 @@ impl Text {
         }
     }
 
-    /// The argument `name` of a catalogue message, when it is plain text.
-    pub fn plain_arg(&self, name: &str) -> Option<&str> {
-        match self {
-            Text::Msg(m) => m.args.iter().find_map(|(n, v)| match v {
-                Text::Plain(s) if *n == name => Some(s.as_str()),
-                _ => None,
-            }),
-            Text::Plain(_) => None,
-        }
-    }
-}
-
-impl Text {
     /// The words in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         match self {

@@ -431,15 +431,7 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
         now,
     };
     let images_before = loaded.templates.images.outputs().len();
-    let inputs = MarkdownInputs {
-        root: &site.root,
-        config: &site.config,
-        content: &site.content,
-        links: &site.links,
-        templates: &loaded.templates,
-        highlighter: &loaded.highlighter,
-        collect_refs: true,
-    };
+    let inputs = MarkdownInputs::new(site, &loaded.templates, &loaded.highlighter, true);
     let mut updates = Vec::new();
     for path in changed {
         let key = content_key(&cache.root, path)?;

@@ -58,19 +58,20 @@ pub struct YamlError {
 }
 
 impl Value {
-    /// What an editor would call this kind of value, for messages.
-    pub fn describe(&self) -> String {
+    /// What an editor would call this kind of value, for messages ("a
+    /// list", "a number (3)").
+    pub fn describe(&self) -> Text {
         match self {
-            Value::Null => "nothing (an empty value)".into(),
-            Value::Bool(b) => format!("a true/false value ({b})"),
-            Value::Int(i) => format!("a number ({i})"),
-            Value::Float(f) => format!("a number ({f})"),
+            Value::Null => msg!("found-nothing"),
+            Value::Bool(b) => msg!("found-bool", value = b),
+            Value::Int(i) => msg!("found-number", value = i),
+            Value::Float(f) => msg!("found-number", value = f),
             Value::Str(s) => {
                 let short: String = s.chars().take(40).collect();
-                format!("a text (\"{short}\")")
+                msg!("found-text", value = short)
             }
-            Value::Seq(_) => "a list".into(),
-            Value::Map(_) => "a mapping of keys".into(),
+            Value::Seq(_) => msg!("found-list"),
+            Value::Map(_) => msg!("found-mapping"),
         }
     }
 

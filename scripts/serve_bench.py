@@ -158,7 +158,7 @@ def measure_site(n, count):
                 fh.read()
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [HERALD, "serve", "--root", site, "--port", str(port)],
+        [HERALD, "--lang", "en", "serve", "--root", site, "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

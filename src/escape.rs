@@ -6,6 +6,12 @@
 /// breaks), so any title yields well-formed XML.
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    xml_to(&mut out, s);
+    out
+}
+
+/// [`xml`], appended to `out`.
+pub fn xml_to(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -18,7 +24,6 @@ pub fn xml(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A JSON value that is also safe inside an HTML `<script>` element.

@@ -240,11 +240,16 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 /// `sitemap.xml` (an index of `sitemap-N.xml` files above the limit) and
 /// `robots.txt`. `urls` are (output path, last modification).
 pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> Vec<File> {
+    // A permalink is the base URL and the path (see `Site::permalink`).
+    let base = xml(&site.config.base_url);
     let write_urls = |chunk: &[(String, Option<String>)]| {
         let mut s = String::with_capacity(chunk.len() * 100 + 200);
         s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for (path, lastmod) in chunk {
-            let _ = write!(s, "<url><loc>{}</loc>", xml(&site.permalink(path)));
+            s.push_str("<url><loc>");
+            s.push_str(&base);
+            crate::escape::xml_to(&mut s, path.trim_start_matches('/'));
+            s.push_str("</loc>");
             if let Some(l) = lastmod {
                 let _ = write!(s, "<lastmod>{l}</lastmod>");
             }
@@ -280,12 +285,6 @@ pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> Vec<File> {
         files.push(("robots.txt".to_string(), robots.into_bytes()));
     }
     files
-}
-
-/// Last modification of a page, as a sitemap date.
-pub fn lastmod(site: &Site, key: &str) -> Option<String> {
-    let m = &site.content.pages.get(key)?.meta;
-    m.updated.max(m.date).map(|d| rfc3339(&d))
 }
 
 #[cfg(test)]

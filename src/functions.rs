@@ -37,6 +37,17 @@ impl PageIndex {
         *self.pages.write().unwrap_or_else(|e| e.into_inner()) = pages.collect();
     }
 
+    /// Puts in (`Some`) or takes out (`None`) the pages given.
+    pub fn update(&self, pages: impl Iterator<Item = (String, Option<(bool, String)>)>) {
+        let mut known = self.pages.write().unwrap_or_else(|e| e.into_inner());
+        for (key, page) in pages {
+            match page {
+                Some(p) => known.insert(key, p),
+                None => known.remove(&key),
+            };
+        }
+    }
+
     /// Resolves a file named in a template or shortcode of page `page`.
     pub fn locate(
         &self,

@@ -11,7 +11,7 @@
 use crate::content::Content;
 use crate::site::{PageLinks, Series, Taxonomy};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
 /// How many related pages a page gets.
@@ -28,61 +28,109 @@ pub fn fill(
     taxonomies: &[Taxonomy],
     links: &mut BTreeMap<String, PageLinks>,
 ) {
-    // Pages by number (key order), so ranking looks nothing up by key.
-    let keys: Vec<&String> = content.pages.keys().collect();
-    let number: FxHashMap<&str, u32> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i as u32))
-        .collect();
-    let boards: Vec<Option<&str>> = content.pages.values().map(|p| p.board.as_deref()).collect();
-    let dates: Vec<Option<i64>> = content
-        .pages
-        .values()
-        .map(|p| p.meta.date.map(|d| d.timestamp()))
-        .collect();
-    let numbers = |pages: &[String]| -> Vec<u32> {
-        pages
-            .iter()
-            .filter_map(|k| number.get(k.as_str()).copied())
-            .collect()
-    };
-    let terms: FxHashMap<(&str, &str), Term> = taxonomies
-        .iter()
-        .flat_map(|t| {
-            t.terms
-                .iter()
-                .map(move |(slug, term)| ((t.name.as_str(), slug.as_str()), &term.pages))
-        })
-        .map(|(k, pages)| {
-            let pages = numbers(pages);
-            let place = pages.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-            (k, Term { pages, place })
-        })
-        .collect();
-    let series: FxHashMap<&str, Vec<u32>> = series
-        .iter()
-        .map(|(slug, s)| (slug.as_str(), numbers(&s.pages)))
-        .collect();
-    let pages = Pages {
-        boards: &boards,
-        dates: &dates,
-        terms: &terms,
-        series: &series,
-    };
+    let ranker = Ranker::new(content, series, taxonomies, None);
     let related: Vec<Vec<String>> = links
         .par_iter()
-        .map(|(key, l)| match number.get(key.as_str()) {
-            Some(&me) => pages
-                .related(me, l)
-                .into_iter()
-                .map(|n| keys[n as usize].clone())
-                .collect(),
-            None => Vec::new(),
-        })
+        .map(|(key, l)| ranker.rank(key, l))
         .collect();
     for (l, r) in links.values_mut().zip(related) {
         l.related = r;
+    }
+}
+
+/// The related pages of `keys` only (each a page of `links`), in their
+/// order: after a few pages changed, the lists that can differ.
+pub fn rank_some(
+    content: &Content,
+    series: &BTreeMap<String, Series>,
+    taxonomies: &[Taxonomy],
+    links: &BTreeMap<String, PageLinks>,
+    keys: &[&String],
+) -> Vec<Vec<String>> {
+    // Only the terms these pages have are placed.
+    let used: FxHashSet<(&str, &str)> = keys
+        .iter()
+        .filter_map(|k| links.get(*k))
+        .flat_map(|l| l.terms.iter().map(|(t, s)| (t.as_str(), s.as_str())))
+        .collect();
+    let ranker = Ranker::new(content, series, taxonomies, Some(&used));
+    keys.par_iter()
+        .map(|k| links.get(*k).map(|l| ranker.rank(k, l)).unwrap_or_default())
+        .collect()
+}
+
+/// Every page by number (key order), so ranking looks nothing up by key.
+struct Ranker<'a> {
+    keys: Vec<&'a String>,
+    number: FxHashMap<&'a str, u32>,
+    boards: Vec<Option<&'a str>>,
+    /// Seconds since 1970.
+    dates: Vec<Option<i64>>,
+    terms: FxHashMap<(&'a str, &'a str), Term>,
+    series: FxHashMap<&'a str, Vec<u32>>,
+}
+
+impl<'a> Ranker<'a> {
+    /// `used`: the terms to place (`None`: all).
+    fn new(
+        content: &'a Content,
+        series: &'a BTreeMap<String, Series>,
+        taxonomies: &'a [Taxonomy],
+        used: Option<&FxHashSet<(&str, &str)>>,
+    ) -> Ranker<'a> {
+        let keys: Vec<&String> = content.pages.keys().collect();
+        let number: FxHashMap<&str, u32> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i as u32))
+            .collect();
+        let numbers = |pages: &[String]| -> Vec<u32> {
+            pages
+                .iter()
+                .filter_map(|k| number.get(k.as_str()).copied())
+                .collect()
+        };
+        let terms: FxHashMap<(&str, &str), Term> = taxonomies
+            .iter()
+            .flat_map(|t| {
+                t.terms
+                    .iter()
+                    .map(move |(slug, term)| ((t.name.as_str(), slug.as_str()), &term.pages))
+            })
+            .filter(|(k, _)| used.is_none_or(|u| u.contains(k)))
+            .map(|(k, pages)| {
+                let pages = numbers(pages);
+                let place = pages.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+                (k, Term { pages, place })
+            })
+            .collect();
+        let series = series
+            .iter()
+            .map(|(slug, s)| (slug.as_str(), numbers(&s.pages)))
+            .collect();
+        Ranker {
+            boards: content.pages.values().map(|p| p.board.as_deref()).collect(),
+            dates: content
+                .pages
+                .values()
+                .map(|p| p.meta.date.map(|d| d.timestamp()))
+                .collect(),
+            keys,
+            number,
+            terms,
+            series,
+        }
+    }
+
+    fn rank(&self, key: &str, links: &PageLinks) -> Vec<String> {
+        match self.number.get(key) {
+            Some(&me) => self
+                .related(me, links)
+                .into_iter()
+                .map(|n| self.keys[n as usize].clone())
+                .collect(),
+            None => Vec::new(),
+        }
     }
 }
 
@@ -92,16 +140,7 @@ struct Term {
     place: FxHashMap<u32, usize>,
 }
 
-/// What ranking needs of every page, by number.
-struct Pages<'a> {
-    boards: &'a [Option<&'a str>],
-    /// Seconds since 1970.
-    dates: &'a [Option<i64>],
-    terms: &'a FxHashMap<(&'a str, &'a str), Term>,
-    series: &'a FxHashMap<&'a str, Vec<u32>>,
-}
-
-impl Pages<'_> {
+impl Ranker<'_> {
     fn related(&self, me: u32, links: &PageLinks) -> Vec<u32> {
         // Every page sharing a term or the series, once per share.
         let mut shares: Vec<u32> = Vec::new();

@@ -199,8 +199,9 @@ pub struct SiteChange {
     pub removed: std::collections::BTreeSet<String>,
     /// The front matter the edited pages had (none for new pages).
     pub before: BTreeMap<String, crate::frontmatter::FrontMatter>,
-    /// Every page's links before the update.
-    pub links: BTreeMap<String, PageLinks>,
+    /// The links before the update of every page whose links changed
+    /// (`None`: a new page); a page not here has the links it had.
+    pub links: BTreeMap<String, Option<PageLinks>>,
     /// Each board's pages before, in site.yaml order.
     pub boards: Vec<Vec<String>>,
     pub series: BTreeMap<String, Series>,
@@ -208,4 +209,19 @@ pub struct SiteChange {
     /// Templates whose outputs may differ although no value they show
     /// changed (they read a data file that changed).
     pub templates: std::collections::BTreeSet<String>,
+}
+
+impl SiteChange {
+    /// Page `key`'s links before the change, `now` being the site's links
+    /// after it.
+    pub fn links_before<'a>(
+        &'a self,
+        key: &str,
+        now: &'a BTreeMap<String, PageLinks>,
+    ) -> Option<&'a PageLinks> {
+        match self.links.get(key) {
+            Some(was) => was.as_ref(),
+            None => now.get(key),
+        }
+    }
 }

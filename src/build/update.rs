@@ -125,37 +125,31 @@ pub fn update_pages(
                 && was.taxonomies == now.meta.taxonomies
                 && series(was) == series(&now.meta)
         });
-    let reuse = crate::link::Reuse {
-        before: &site.links,
+    let changed = crate::link::Changed {
         fresh: &edited,
+        removed: &removed,
         same_related,
     };
-    let (linked, diags) = crate::link::relink(&site.root, &site.config, &site.content, &reuse);
-    if !diags.is_empty() {
-        return None;
-    }
+    let linked = crate::link::relink(site, &changed)?;
     let change = SiteChange {
-        links: std::mem::replace(&mut site.links, linked.links),
-        boards: std::mem::take(&mut site.boards)
-            .into_iter()
-            .map(|b| b.pages)
-            .collect(),
-        series: std::mem::replace(&mut site.series, linked.series),
-        taxonomies: std::mem::replace(&mut site.taxonomies, linked.taxonomies),
+        links: linked.links,
+        boards: linked.boards,
+        series: linked.series,
+        taxonomies: linked.taxonomies,
         edited,
         removed,
         before,
         rendered: BTreeSet::new(),
         templates: BTreeSet::new(),
     };
-    site.boards = linked.boards;
 
     // Pages that appeared, went or moved: links to them read differently.
     let moved: Vec<&String> = change
         .removed
         .iter()
         .chain(change.edited.iter().filter(|k| {
-            change.links.get(*k).map(|l| &l.path) != site.links.get(*k).map(|l| &l.path)
+            change.links_before(k, &site.links).map(|l| &l.path)
+                != site.links.get(*k).map(|l| &l.path)
         }))
         .collect();
     for key in &moved {
@@ -169,16 +163,18 @@ pub fn update_pages(
             return None;
         }
     }
+    // Only the changed pages' paths changed.
     loaded
         .templates
         .inputs
         .pages
-        .set(site.content.pages.iter().filter_map(|(k, p)| {
-            site.links
-                .get(k)
-                .map(|l| (k.clone(), (p.bundle.is_some(), l.path.clone())))
+        .update(change.edited.iter().chain(&change.removed).map(|k| {
+            let page = site.content.pages.get(k);
+            let path = site.links.get(k).map(|l| l.path.clone());
+            let known = page.zip(path).map(|(p, path)| (p.bundle.is_some(), path));
+            (k.clone(), known)
         }));
-    let needles = needles(&moved, &change.links, &site.links);
+    let needles = needles(&moved, &change, &site.links);
     let mut render: BTreeSet<String> = change.edited.clone();
     if !moved.is_empty() {
         // Pages whose `@/` links name one, or whose other links (as
@@ -292,7 +288,7 @@ pub(super) fn read_body(site: &crate::site::Site, opts: &LoadOptions, key: &str)
 /// its published paths before and after (`/news/a/`).
 fn needles(
     moved: &[&String],
-    before: &BTreeMap<String, PageLinks>,
+    change: &SiteChange,
     after: &BTreeMap<String, PageLinks>,
 ) -> Vec<String> {
     let mut out = BTreeSet::new();
@@ -305,7 +301,10 @@ fn needles(
             out.insert(format!("{stem}.html"));
         }
         out.insert(name);
-        for links in [before.get(*key), after.get(*key)].into_iter().flatten() {
+        for links in [change.links_before(key, after), after.get(*key)]
+            .into_iter()
+            .flatten()
+        {
             out.insert(format!("/{}", links.path.trim_end_matches('/')));
         }
     }

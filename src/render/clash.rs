@@ -12,6 +12,13 @@ use std::collections::HashMap;
 /// Where an output file comes from: (file to name in messages, description).
 type Source = (Option<String>, crate::messages::Text);
 
+/// What claimed an output path.
+enum Owner<'a> {
+    Job(&'a Job),
+    Copy(&'a Copy),
+    Generated(&'a str),
+}
+
 impl Plan<'_> {
     fn job_source(&self, job: &Job) -> Source {
         let site = self.site;
@@ -42,20 +49,35 @@ impl Plan<'_> {
         }
     }
 
-    /// Output paths claimed by two sources.
-    pub(super) fn clashes<'g>(
+    /// Output paths claimed by two sources. A source is put into words
+    /// only when it clashes: most sites have none, and a dev-server update
+    /// checks every output.
+    /// `files` are the files of `jobs`, in their order ([`super::update::job_file`]).
+    pub(super) fn clashes<'a>(
         &self,
-        jobs: &[Job],
-        copies: &[Copy],
-        generated: impl Iterator<Item = &'g str>,
+        jobs: &'a [Job],
+        files: &'a [String],
+        copies: &'a [Copy],
+        generated: impl Iterator<Item = &'a str>,
     ) -> Vec<Diagnostic> {
         let root = &self.site.root;
-        let mut owners: HashMap<String, Source> =
+        let source = |owner: &Owner<'_>| -> Source {
+            match owner {
+                Owner::Job(job) => self.job_source(job),
+                Owner::Copy(c) => {
+                    let from = c.shown(root);
+                    (Some(from.clone()), from.into())
+                }
+                Owner::Generated(path) => (None, msg!("source-generated", path)),
+            }
+        };
+        let mut owners: HashMap<&'a str, Owner<'a>> =
             HashMap::with_capacity(jobs.len() + copies.len() + 64);
         let mut diags = Vec::new();
-        let mut claim = |path: String, source: Source, diags: &mut Vec<Diagnostic>| {
-            if let Some(first) = owners.get(&path) {
-                let file = source
+        let mut claim = |path: &'a str, owner: Owner<'a>, diags: &mut Vec<Diagnostic>| {
+            if let Some(first) = owners.get(path) {
+                let (first, second) = (source(first), source(&owner));
+                let file = second
                     .0
                     .clone()
                     .or_else(|| first.0.clone())
@@ -63,34 +85,22 @@ impl Plan<'_> {
                 diags.push(
                     Diagnostic::error(
                         file,
-                        msg!("published-twice", path, first => first.1.clone(), second => source.1),
+                        msg!("published-twice", path, first => first.1, second => second.1),
                     )
                     .hint(msg!("published-twice-hint")),
                 );
             } else {
-                owners.insert(path, source);
+                owners.insert(path, owner);
             }
         };
-        for job in jobs {
-            let path = match job {
-                Job::NotFound => "404.html".to_string(),
-                _ => match self.output_path(job) {
-                    Some(p) => format!("{p}index.html"),
-                    None => continue,
-                },
-            };
-            claim(path, self.job_source(job), &mut diags);
+        for (job, path) in jobs.iter().zip(files) {
+            claim(path, Owner::Job(job), &mut diags);
         }
         for c in copies {
-            let from = c.shown(root);
-            claim(c.to.clone(), (Some(from.clone()), from.into()), &mut diags);
+            claim(&c.to, Owner::Copy(c), &mut diags);
         }
         for path in generated {
-            claim(
-                path.to_string(),
-                (None, msg!("source-generated", path)),
-                &mut diags,
-            );
+            claim(path, Owner::Generated(path), &mut diags);
         }
         diags
     }

@@ -17,6 +17,7 @@ mod cache;
 mod clash;
 mod jobs;
 mod plan;
+mod regenerate;
 mod shared;
 mod update;
 use cache::Deps;
@@ -153,7 +154,8 @@ pub fn render_site(
             } else {
                 plan.check_templates(&jobs)
             };
-            let sitemap_urls = plan.sitemap_entries(&jobs);
+            let files: Vec<String> = jobs.iter().map(|j| update::job_file(&plan, j)).collect();
+            let sitemap_urls = plan.sitemap_entries(&jobs, &files);
             let (mut generated, feeds) = crate::feeds::feeds_where(site, input.html, &|_, _| true);
             let sitemaps = crate::feeds::sitemap(site, &sitemap_urls);
             let redirects = plan.redirects(&jobs, &mut diags);
@@ -175,11 +177,11 @@ pub fn render_site(
                 .iter()
                 .chain(search_files)
                 .map(|(p, _)| p.as_str());
-            diags.extend(plan.clashes(&jobs, input.copies, generated_paths));
-            (diags, (generated, names))
+            diags.extend(plan.clashes(&jobs, &files, input.copies, generated_paths));
+            (diags, (generated, names, files))
         },
     );
-    let (generated, (feeds, sitemaps, redirects)) = generated;
+    let (generated, (feeds, sitemaps, redirects), files) = generated;
     timings.lap("values", &mut clock);
     let search_index = input.search;
     let v = Values {
@@ -273,11 +275,7 @@ pub fn render_site(
         report,
         RenderCache {
             values: v,
-            files: if input.keep {
-                jobs.iter().map(|j| update::job_file(&plan, j)).collect()
-            } else {
-                Vec::new()
-            },
+            files: if input.keep { files } else { Vec::new() },
             feeds,
             sitemaps,
             redirects,

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 /// One file to produce.
+#[derive(Clone)]
 pub(super) enum Job {
     Page(String),
     Board {
@@ -138,18 +139,28 @@ impl Plan<'_> {
 
     /// The sitemap lines of the jobs: path and last modification. The
     /// newest date of each board and term is computed once, not per pager.
-    pub(super) fn sitemap_entries(&self, jobs: &[Job]) -> Vec<(String, Option<String>)> {
+    /// `files` are the files of `jobs`, in their order ([`super::update::job_file`]).
+    pub(super) fn sitemap_entries(
+        &self,
+        jobs: &[Job],
+        files: &[String],
+    ) -> Vec<(String, Option<String>)> {
         let site = self.site;
+        // Each page's last change, looked up by hash, not in the page map.
+        let last: rustc_hash::FxHashMap<&str, chrono::DateTime<chrono::FixedOffset>> = site
+            .content
+            .pages
+            .iter()
+            .filter_map(|(k, p)| Some((k.as_str(), p.meta.updated.max(p.meta.date)?)))
+            .collect();
+        let format = |d: &chrono::DateTime<chrono::FixedOffset>| {
+            d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
         let newest = |keys: &[String]| {
             keys.iter()
-                .filter_map(|k| {
-                    site.content
-                        .pages
-                        .get(k)
-                        .and_then(|p| p.meta.updated.max(p.meta.date))
-                })
+                .filter_map(|k| last.get(k.as_str()))
                 .max()
-                .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .map(format)
         };
         let boards: Vec<Option<String>> = site.boards.iter().map(|b| newest(&b.pages)).collect();
         let terms: HashMap<(usize, &str), Option<String>> = site
@@ -161,18 +172,13 @@ impl Plan<'_> {
             .into_par_iter()
             .map(|(t, slug, term)| ((t, slug.as_str()), newest(&term.pages)))
             .collect();
-        let home = site
-            .content
-            .pages
-            .values()
-            .filter_map(|p| p.meta.updated.max(p.meta.date))
-            .max()
-            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        let home = last.values().max().map(format);
         jobs.par_iter()
-            .filter_map(|job| {
+            .zip(files)
+            .filter_map(|(job, file)| {
                 let lastmod = match job {
                     Job::NotFound | Job::Search => return None,
-                    Job::Page(key) => crate::feeds::lastmod(site, key),
+                    Job::Page(key) => last.get(key.as_str()).map(format),
                     Job::Board { index, .. } => boards[*index].clone(),
                     Job::Home => home.clone(),
                     Job::TaxonomyList(_) => None,
@@ -180,7 +186,8 @@ impl Plan<'_> {
                         terms.get(&(*taxonomy, slug.as_str())).cloned().flatten()
                     }
                 };
-                Some((self.output_path(job)?, lastmod))
+                let path = file.strip_suffix("index.html")?;
+                Some((path.to_string(), lastmod))
             })
             .collect()
     }
@@ -193,6 +200,14 @@ impl Plan<'_> {
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<(String, Vec<u8>)> {
         let site = self.site;
+        if site
+            .content
+            .pages
+            .values()
+            .all(|p| p.meta.aliases.is_empty())
+        {
+            return Vec::new();
+        }
         let mut taken: HashMap<String, Text> = jobs
             .iter()
             .filter_map(|j| self.output_path(j))

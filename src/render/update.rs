@@ -7,7 +7,8 @@
 
 use super::cache::{Deps, RenderCache};
 use super::plan::{Job, Plan, jobs};
-use super::{Copy, search_value, write};
+use super::regenerate::{Inputs, Made, update_index};
+use super::{Copy, search_value};
 use crate::error::Diagnostic;
 use crate::output::Sink;
 use crate::site::{Site, SiteChange, Texts};
@@ -61,24 +62,44 @@ impl RenderCache {
                 .collect()
         } else {
             let new_jobs = jobs(site);
-            let missing = plan.check_templates(&new_jobs);
+            let new_files: Vec<String> = new_jobs.iter().map(|j| job_file(&plan, j)).collect();
+            let old_at: HashMap<&str, usize> = self
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.as_str(), i))
+                .collect();
+            // Templates are as they were: only new outputs and edited pages
+            // (whose `template` may have changed) can miss theirs.
+            let unseen: Vec<Job> = new_jobs
+                .iter()
+                .zip(&new_files)
+                .filter(|(j, f)| {
+                    !old_at.contains_key(f.as_str())
+                        || matches!(j, Job::Page(k) if change.edited.contains(k))
+                })
+                .map(|(j, _)| j.clone())
+                .collect();
+            let missing = plan.check_templates(&unseen);
             if !missing.is_empty() {
                 return Err(missing);
             }
-            let new_files: Vec<String> = new_jobs.iter().map(|j| job_file(&plan, j)).collect();
-            let kept: BTreeSet<&String> = new_files.iter().collect();
-            removed.extend(self.files.iter().filter(|f| !kept.contains(f)).cloned());
-            let mut by_file: HashMap<&str, Deps> = self
-                .files
-                .iter()
-                .map(String::as_str)
-                .zip(std::mem::take(&mut self.deps))
+            let now: rustc_hash::FxHashSet<&str> = new_files.iter().map(String::as_str).collect();
+            removed.extend(
+                self.files
+                    .iter()
+                    .filter(|f| !now.contains(f.as_str()))
+                    .cloned(),
+            );
+            let mut deps: Vec<Option<Deps>> = std::mem::take(&mut self.deps)
+                .into_iter()
+                .map(Some)
                 .collect();
             let old = new_files
                 .iter()
-                .map(|f| by_file.remove(f.as_str()))
+                .map(|f| old_at.get(f.as_str()).and_then(|&i| deps[i].take()))
                 .collect();
-            drop(by_file);
+            drop((old_at, now));
             self.jobs = new_jobs;
             self.files = new_files;
             old
@@ -106,8 +127,6 @@ impl RenderCache {
         let (pages, series) = self.update_values(site, texts, change);
 
         let mut written = 0;
-        let search_changed =
-            self.update_search(site, texts, change, sink, &mut removed, &mut written)?;
 
         // Which outputs to render.
         // Terms whose pages changed, compared once (not for every pager).
@@ -159,12 +178,60 @@ impl RenderCache {
                         Job::Term { taxonomy, slug, .. } => {
                             terms_changed.contains(&(*taxonomy, slug.as_str()))
                         }
-                        Job::Search => search_changed,
+                        // Decided once the index is made (below).
+                        Job::Search => false,
                         Job::NotFound => false,
                     }
             })
             .collect();
-        let (done, failures) = self.run_jobs(site, templates, &todo, sink);
+        // The search page shows the index's version: it waits for the
+        // index, which is made while the other outputs render.
+        let search_job = self.jobs.iter().position(|j| matches!(j, Job::Search));
+        let (todo, search_wanted): (Vec<usize>, Vec<usize>) =
+            todo.into_iter().partition(|i| Some(*i) != search_job);
+        let mut index = self.search.take();
+        let mut made = Made {
+            feeds: std::mem::take(&mut self.feeds),
+            sitemaps: std::mem::take(&mut self.sitemaps),
+            redirects: std::mem::take(&mut self.redirects),
+        };
+        let this = &*self;
+        let inputs = Inputs {
+            plan: &plan,
+            jobs: &this.jobs,
+            files: &this.files,
+            texts,
+            change,
+            same_shape,
+            pages: &pages,
+            sink,
+        };
+        // The index, the outputs and the feeds and sitemap, side by side.
+        let (indexed, ((mut done, mut failures), generated)) = rayon::join(
+            || update_index(index.as_mut(), &inputs),
+            || {
+                rayon::join(
+                    || this.run_jobs(site, templates, &todo, sink),
+                    || made.update(&inputs),
+                )
+            },
+        );
+        self.search = index;
+        let indexed = indexed?;
+        removed.extend(indexed.removed);
+        written += indexed.written;
+        if indexed.changed
+            && let Some(index) = &self.search
+        {
+            self.values.search = search_value(site, index);
+        }
+        if let Some(i) = search_job
+            && (indexed.changed || !search_wanted.is_empty())
+        {
+            let (d, f) = self.run_jobs(site, templates, &[i], sink);
+            done.extend(d);
+            failures.extend(f);
+        }
         let mut deps = old;
         written += done.len();
         for (i, d) in done {
@@ -172,19 +239,23 @@ impl RenderCache {
         }
         self.deps = deps.into_iter().map(Option::unwrap_or_default).collect();
 
-        let mut diags = Vec::new();
-        self.update_generated(
-            &plan,
-            texts,
-            copies,
-            change,
-            same_shape,
-            &pages,
-            sink,
-            &mut removed,
-            &mut written,
-            &mut diags,
-        )?;
+        let generated = generated?;
+        (self.feeds, self.sitemaps, self.redirects) = (made.feeds, made.sitemaps, made.redirects);
+        removed.extend(generated.removed);
+        written += generated.written;
+        let mut diags = generated.diags;
+        if generated.outputs_changed {
+            let search_files = self.search.as_ref().map_or(&[][..], |i| i.files.as_slice());
+            let paths = self
+                .redirects
+                .iter()
+                .map(String::as_str)
+                .chain(self.feeds.keys().map(String::as_str))
+                .chain(self.sitemaps.iter().map(String::as_str))
+                .chain(search_files.iter().map(|(p, _)| p.as_str()))
+                .chain(["syntax.css"]);
+            diags.extend(plan.clashes(&self.jobs, &self.files, copies, paths));
+        }
         diags.extend(failures);
         if diags.is_empty() {
             Ok(Updated { written, removed })
@@ -199,10 +270,10 @@ impl RenderCache {
     fn same_shape(&self, site: &Site, change: &SiteChange) -> bool {
         let pagers = |n: usize, per: Option<usize>| super::plan::pagination(n, per);
         change.removed.is_empty()
-            && change
-                .edited
-                .iter()
-                .all(|k| change.links.get(k).map(|l| &l.path) == site.links.get(k).map(|l| &l.path))
+            && change.edited.iter().all(|k| {
+                change.links_before(k, &site.links).map(|l| &l.path)
+                    == site.links.get(k).map(|l| &l.path)
+            })
             && site.boards.iter().zip(&change.boards).all(|(b, before)| {
                 pagers(b.pages.len(), b.config.paginate) == pagers(before.len(), b.config.paginate)
             })
@@ -220,124 +291,6 @@ impl RenderCache {
                             })
                         })
                 })
-    }
-
-    /// Indexes the change; writes the index files that changed. Returns
-    /// whether any did.
-    fn update_search(
-        &mut self,
-        site: &Site,
-        texts: &Texts,
-        change: &SiteChange,
-        sink: &dyn Sink,
-        removed: &mut Vec<String>,
-        written: &mut usize,
-    ) -> Result<bool, Vec<Diagnostic>> {
-        let Some(index) = &mut self.search else {
-            return Ok(false);
-        };
-        let before: Vec<String> = index.files.iter().map(|(p, _)| p.clone()).collect();
-        // The files that changed, or all of them when the index was made
-        // again (the snapshot keeps only those that differ).
-        let rebuilt = index
-            .rebuild(site, &texts.plain, &change.rendered)
-            // The full build indexes every page again.
-            .map_err(|_| Vec::new())?;
-        let changed: Vec<usize> = match rebuilt {
-            Some(files) => files,
-            None => {
-                let now: BTreeSet<&String> = index.files.iter().map(|(p, _)| p).collect();
-                removed.extend(before.into_iter().filter(|p| !now.contains(p)));
-                (0..index.files.len()).collect()
-            }
-        };
-        for &i in &changed {
-            let (path, bytes) = &index.files[i];
-            write(sink, path, bytes).map_err(|d| vec![d])?;
-            *written += 1;
-        }
-        let changed = !changed.is_empty();
-        if changed {
-            self.values.search = search_value(site, index);
-        }
-        Ok(changed)
-    }
-
-    /// Feeds whose pages or their values changed; the sitemap when a date
-    /// or the outputs changed; redirects and the check that no two
-    /// sources share a path when aliases, titles or the outputs changed.
-    #[allow(clippy::too_many_arguments)]
-    fn update_generated(
-        &mut self,
-        plan: &Plan<'_>,
-        texts: &Texts,
-        copies: &[Copy],
-        change: &SiteChange,
-        same_shape: bool,
-        pages: &rustc_hash::FxHashSet<&str>,
-        sink: &dyn Sink,
-        removed: &mut Vec<String>,
-        written: &mut usize,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Result<(), Vec<Diagnostic>> {
-        let site = plan.site;
-        let shown_before = std::mem::take(&mut self.feeds);
-        let (mut generated, feeds) = crate::feeds::feeds_where(site, &texts.html, &|path, keys| {
-            shown_before.get(path).is_none_or(|k| k.as_slice() != keys)
-                || keys
-                    .iter()
-                    .any(|k| pages.contains(k.as_str()) || change.rendered.contains(k))
-        });
-        self.feeds = feeds.into_iter().collect();
-        removed.extend(
-            shown_before
-                .keys()
-                .filter(|p| !self.feeds.contains_key(*p))
-                .cloned(),
-        );
-        let meta = |k: &String| site.content.pages.get(k).map(|p| &p.meta);
-        let dated = change.edited.iter().any(|k| {
-            let (now, then) = (meta(k), change.before.get(k));
-            now.map(|m| (m.date, m.updated)) != then.map(|m| (m.date, m.updated))
-        });
-        // A redirect page shows its page's title.
-        let aliased = change.edited.iter().any(|k| {
-            let (now, then) = (meta(k), change.before.get(k));
-            let has = |m: Option<&crate::frontmatter::FrontMatter>| {
-                m.is_some_and(|m| !m.aliases.is_empty())
-            };
-            (has(now) || has(then))
-                && now.map(|m| (&m.aliases, &m.title)) != then.map(|m| (&m.aliases, &m.title))
-        });
-        if !same_shape || dated {
-            let sitemaps = crate::feeds::sitemap(site, &plan.sitemap_entries(&self.jobs));
-            let names: BTreeSet<String> = sitemaps.iter().map(|(p, _)| p.clone()).collect();
-            removed.extend(self.sitemaps.difference(&names).cloned());
-            self.sitemaps = names;
-            generated.extend(sitemaps);
-        }
-        if !same_shape || aliased {
-            let redirects = plan.redirects(&self.jobs, diags);
-            let names: BTreeSet<String> = redirects.iter().map(|(p, _)| p.clone()).collect();
-            removed.extend(self.redirects.difference(&names).cloned());
-            self.redirects = names;
-            generated.extend(redirects);
-            let search_files = self.search.as_ref().map_or(&[][..], |i| i.files.as_slice());
-            let paths = self
-                .redirects
-                .iter()
-                .map(String::as_str)
-                .chain(self.feeds.keys().map(String::as_str))
-                .chain(self.sitemaps.iter().map(String::as_str))
-                .chain(search_files.iter().map(|(p, _)| p.as_str()))
-                .chain(["syntax.css"]);
-            diags.extend(plan.clashes(&self.jobs, copies, paths));
-        }
-        for (path, bytes) in &generated {
-            write(sink, path, bytes).map_err(|d| vec![d])?;
-            *written += 1;
-        }
-        Ok(())
     }
 
     /// Makes again the values of the pages and series `change` may have
@@ -380,7 +333,7 @@ impl RenderCache {
         }
         let mut candidates: BTreeSet<&String> = change.rendered.iter().collect();
         for (key, links) in &site.links {
-            let before = change.links.get(key);
+            let differs = change.links.contains_key(key);
             let neighbour = [&links.prev, &links.next]
                 .into_iter()
                 .flatten()
@@ -390,7 +343,7 @@ impl RenderCache {
                 .series
                 .as_ref()
                 .is_some_and(|(s, _)| series_moved.contains(s));
-            if before != Some(links) || neighbour || in_series {
+            if differs || neighbour || in_series {
                 candidates.insert(key);
             }
         }

@@ -38,7 +38,7 @@ use crate::escape::script_json;
 use crate::feeds::File;
 use crate::site::Site;
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Documents per detail chunk.
 pub const DOCS_PER_CHUNK: usize = 8;
@@ -101,9 +101,10 @@ fn common_df(docs: usize) -> usize {
     if docs >= 200 { docs / 4 } else { usize::MAX }
 }
 
-/// One document's row in the detail chunks: title, URL, board, date,
-/// summary (cut to 90 characters).
-fn doc_row(site: &Site, key: &str) -> Value {
+/// One document's row in the detail chunks, as JSON for a script: title,
+/// URL, board, date, summary (cut to 90 characters). Rows are kept as
+/// text, so that a chunk is made again by joining them.
+fn doc_row(site: &Site, key: &str) -> String {
     let zh = site.config.language.starts_with("zh");
     let page = &site.content.pages[key];
     let board = page
@@ -123,13 +124,13 @@ fn doc_row(site: &Site, key: &str) -> Value {
         .date
         .map(|d| crate::format::format_date(&d, zh))
         .unwrap_or_default();
-    json!([
+    script_json(&json!([
         page.meta.title,
         site.url(site.page_path(key)),
         board,
         date,
         summary
-    ])
+    ]))
 }
 
 /// `search/index-N.js` for every shard.
@@ -145,11 +146,9 @@ fn shard_files(postings: &Postings, shards: usize, common: usize) -> Vec<File> {
         .collect()
 }
 
-fn chunk_file(i: usize, rows: &[Value]) -> File {
-    let body = format!(
-        "herald_search(\"d\",{i},{});\n",
-        script_json(&Value::from(rows.to_vec()))
-    );
+fn chunk_file(i: usize, rows: &[String]) -> File {
+    // As `script_json` writes the array of the rows.
+    let body = format!("herald_search(\"d\",{i},[{}]);\n", rows.join(","));
     (format!("search/docs-{i}.js"), body.into_bytes())
 }
 
@@ -172,7 +171,7 @@ pub struct SearchIndex {
 struct State {
     /// Page key → document number.
     position: std::collections::HashMap<String, usize>,
-    rows: Vec<Value>,
+    rows: Vec<String>,
     postings: Postings,
 }
 
@@ -232,12 +231,12 @@ impl SearchIndex {
         keys: Vec<&String>,
         mut files: Vec<File>,
         kept: Option<Postings>,
-        known: Vec<Option<Value>>,
+        known: Vec<Option<String>>,
     ) -> SearchIndex {
         let n = keys.len();
         let shards = files.len();
         let largest_shard = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
-        let rows: Vec<Value> = known
+        let rows: Vec<String> = known
             .into_par_iter()
             .zip(keys.par_iter())
             .map(|(row, key)| row.unwrap_or_else(|| doc_row(site, key)))
@@ -341,7 +340,7 @@ impl SearchIndex {
             rows: old_rows,
             mut postings,
         } = state;
-        let mut old_rows: Vec<Option<Value>> = old_rows.into_iter().map(Some).collect();
+        let mut old_rows: Vec<Option<String>> = old_rows.into_iter().map(Some).collect();
         // Old number → new for the documents that keep their tokens; they
         // keep their order too (both orders are by date, then key).
         let mut map = vec![u32::MAX; old_rows.len()];

@@ -243,7 +243,7 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
                 rendered,
                 removed: BTreeSet::new(),
                 before: Default::default(),
-                links: site.links.clone(),
+                links: Default::default(),
                 boards: site.boards.iter().map(|b| b.pages.clone()).collect(),
                 series: site.series.clone(),
                 taxonomies: site.taxonomies.clone(),

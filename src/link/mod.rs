@@ -2,6 +2,9 @@
 //! terms, covers and downloads. It reads the loaded content and writes keys
 //! into flat maps; nothing here renders.
 
+mod update;
+pub use update::{Before, Changed, relink};
+
 use crate::config::{Config, SortBy};
 use crate::content::{Content, Page};
 use crate::error::{Diagnostic, did_you_mean};
@@ -111,39 +114,6 @@ fn lesson_place(p: &Page) -> (Option<&str>, u64) {
 
 /// Links the loaded content. `root` is the site root (to find files).
 pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Diagnostic>) {
-    link_reusing(root, config, content, None)
-}
-
-/// What the dev server's last link step made that a new one may keep.
-pub struct Reuse<'a> {
-    /// The links made last time.
-    pub before: &'a BTreeMap<String, PageLinks>,
-    /// The pages read again since.
-    pub fresh: &'a std::collections::BTreeSet<String>,
-    /// No page came or went, and none of the fresh ones changed its date,
-    /// terms or series: every page's related pages stay what they were.
-    pub same_related: bool,
-}
-
-/// Links content of which only the pages in `reuse.fresh` changed since
-/// it was linked into `reuse.before` (the dev server): the other pages
-/// keep their paths and resources, and only the relations are made again
-/// (related pages only when they can have changed).
-pub fn relink(
-    root: &Path,
-    config: &Config,
-    content: &Content,
-    reuse: &Reuse<'_>,
-) -> (Linked, Vec<Diagnostic>) {
-    link_reusing(root, config, content, Some(reuse))
-}
-
-fn link_reusing(
-    root: &Path,
-    config: &Config,
-    content: &Content,
-    reuse: Option<&Reuse<'_>>,
-) -> (Linked, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut kept: Vec<(String, PageLinks)> = Vec::with_capacity(content.pages.len());
     // FxHash: a path's owner is only looked up, never iterated.
@@ -155,23 +125,7 @@ fn link_reusing(
         .pages
         .par_iter()
         .map(|(key, page)| {
-            let known = reuse
-                .filter(|r| !r.fresh.contains(key))
-                .and_then(|r| r.before.get(key));
-            let (l, d) = match known {
-                // Relations are made below.
-                Some(l) => (
-                    PageLinks {
-                        path: l.path.clone(),
-                        cover: l.cover.clone(),
-                        file: l.file.clone(),
-                        video: l.video.clone(),
-                        ..PageLinks::default()
-                    },
-                    Vec::new(),
-                ),
-                None => page_links(root, config, page),
-            };
+            let (l, d) = page_links(root, config, page);
             (key, page, l, d)
         })
         .collect();
@@ -344,18 +298,7 @@ fn link_reusing(
             terms,
         });
     }
-    match reuse.filter(|r| r.same_related) {
-        Some(r) => {
-            for (key, l) in &mut links {
-                l.related = r
-                    .before
-                    .get(key)
-                    .map(|b| b.related.clone())
-                    .unwrap_or_default();
-            }
-        }
-        None => crate::related::fill(content, &series, &taxonomies, &mut links),
-    }
+    crate::related::fill(content, &series, &taxonomies, &mut links);
 
     (
         Linked {

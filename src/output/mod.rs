@@ -156,6 +156,8 @@ impl Stored {
 pub struct MemorySink {
     files: Mutex<SharedFiles>,
     compress: bool,
+    /// Files under this folder are kept as they are.
+    plain_under: Option<&'static str>,
 }
 
 impl MemorySink {
@@ -168,6 +170,16 @@ impl MemorySink {
         MemorySink {
             compress: true,
             ..Self::default()
+        }
+    }
+
+    /// Compresses every file but those under `folder` (`search/`: files
+    /// rewritten on most edits, where compressing costs more time than
+    /// the memory it saves is worth).
+    pub fn compressing_but(folder: &'static str) -> Self {
+        MemorySink {
+            plain_under: Some(folder),
+            ..Self::compressing()
         }
     }
 
@@ -187,7 +199,8 @@ impl Sink for MemorySink {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let path = checked(path)?.to_string();
         // Compressed before the lock: writers run in parallel.
-        let stored = if self.compress {
+        let plain = self.plain_under.is_some_and(|f| path.starts_with(f));
+        let stored = if self.compress && !plain {
             Stored::compressed(bytes)
         } else {
             Stored::plain(bytes)

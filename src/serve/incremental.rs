@@ -12,7 +12,7 @@ use crate::bodies::{MarkdownInputs, broken_anchors};
 use crate::build::update::PageFile;
 use crate::build::{BuildOptions, Loaded};
 use crate::content::{self, LoadOptions};
-use crate::output::{MemorySink, SharedFiles, Sink};
+use crate::output::{SharedFiles, Sink};
 use crate::render::RenderCache;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -152,7 +152,7 @@ fn update_texts(cache: &mut Cache, updates: Vec<Update>) -> Outcome {
         texts.plain.insert(u.key.clone(), u.rendered.plain);
         site.rendered.insert(u.key, u.rendered.facts);
     }
-    let sink = MemorySink::compressing();
+    let sink = super::memory_sink();
     match cache
         .render
         .update_pages(site, texts, &loaded.templates, &keys, &sink)
@@ -192,7 +192,7 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
         && let Some(prints) = fingerprints(&old_assets, &loaded.templates)
     {
         let changed: BTreeSet<&String> = prints.iter().map(|(path, _, _)| path).collect();
-        let sink = MemorySink::compressing();
+        let sink = super::memory_sink();
         for c in loaded.copies.iter().filter(|c| changed.contains(&c.to)) {
             let copied = match &c.from {
                 crate::theme::Origin::Disk(p) => sink.copy(&c.to, p),
@@ -215,7 +215,7 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
     if !(change.strings || change.shortcodes || change.data || change.statics) {
         let names = crate::build::reload::template_names(&paths, &loaded.site.config.theme);
         if let Some(users) = loaded.templates.users_of(&names) {
-            let sink = MemorySink::compressing();
+            let sink = super::memory_sink();
             return match cache.render.rerender_templates(
                 &loaded.site,
                 &loaded.templates,
@@ -249,7 +249,7 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
                 taxonomies: site.taxonomies.clone(),
                 templates: users,
             };
-            let sink = MemorySink::compressing();
+            let sink = super::memory_sink();
             return match cache.render.update_site(
                 site,
                 &loaded.texts,
@@ -274,7 +274,7 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
             index.update(&loaded.site, &loaded.texts.plain, key);
         }
     }
-    let sink = MemorySink::compressing();
+    let sink = super::memory_sink();
     match crate::build::render_again(loaded, search, &sink) {
         Ok(render) => {
             cache.render = render;
@@ -398,7 +398,7 @@ fn update_pages(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
     let Some(change) = crate::build::update::update_pages(loaded, opts, &files) else {
         return Outcome::Broken;
     };
-    let sink = MemorySink::compressing();
+    let sink = super::memory_sink();
     match cache.render.update_site(
         &loaded.site,
         &loaded.texts,

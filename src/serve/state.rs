@@ -5,7 +5,7 @@ use super::live::Broadcaster;
 use crate::build::BuildOptions;
 use crate::error::{Diagnostic, Error, Result};
 use crate::messages::Lang;
-use crate::output::{MemorySink, SharedFiles};
+use crate::output::SharedFiles;
 use crate::timings::Timings;
 pub use incremental::UpdateKind;
 use std::collections::BTreeSet;
@@ -156,7 +156,7 @@ impl SiteState {
                 crate::search::SearchIndex::build(&loaded.site, &loaded.texts.plain, true)
             });
             loaded.texts.plain = Default::default();
-            let sink = MemorySink::compressing();
+            let sink = super::memory_sink();
             let render = crate::build::render_again(&loaded, search, &sink)?;
             Ok::<_, Error>((sink.into_shared(), loaded, render))
         })();

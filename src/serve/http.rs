@@ -58,7 +58,7 @@ pub fn answer(req: &Request, state: &SiteState, bound: SocketAddr) -> Response {
     let resolved = resolve(&req.target, &base_path, |p| snapshot.files.contains_key(p));
     let (status, path, body) = match resolved {
         Resolved::File(path) => {
-            let bytes = snapshot.files[&path].shared();
+            let bytes = snapshot.file(&path).unwrap_or_default();
             (200, path, bytes)
         }
         Resolved::Redirect(to) => {
@@ -70,8 +70,8 @@ pub fn answer(req: &Request, state: &SiteState, bound: SocketAddr) -> Response {
         }
         Resolved::TooLong => return Response::text(414, "URI Too Long"),
         Resolved::BadRequest => return Response::text(400, "Bad Request"),
-        Resolved::NotFound => match snapshot.files.get("404.html") {
-            Some(b) => (404, "404.html".to_string(), b.shared()),
+        Resolved::NotFound => match snapshot.file("404.html") {
+            Some(b) => (404, "404.html".to_string(), b),
             // Nothing built yet (the first build failed): a page that shows
             // the errors (live reload's overlay) and turns into the site
             // once it builds.

@@ -296,7 +296,7 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
 /// fingerprint (`?v=` and its hash, as `asset()` writes it) changes, with
 /// it replaced: exactly what rendering them again would give, as nothing
 /// else depends on it.
-pub(super) fn refingerprint(
+fn refingerprint(
     files: &SharedFiles,
     written: &SharedFiles,
     prints: &[(String, String)],
@@ -305,39 +305,38 @@ pub(super) fn refingerprint(
     if prints.is_empty() {
         return Vec::new();
     }
-    let pairs: Vec<(Vec<u8>, Vec<u8>)> = prints
-        .iter()
-        .map(|(a, b)| {
-            (
-                format!("?v={a}").into_bytes(),
-                format!("?v={b}").into_bytes(),
-            )
-        })
-        .collect();
     files
         .par_iter()
         .filter(|(path, _)| !written.contains_key(*path))
         .filter_map(|(path, stored)| {
-            let bytes = stored.bytes();
-            let mut out: Option<Vec<u8>> = None;
-            for (from, to) in &pairs {
-                let text = out.as_deref().unwrap_or(&bytes);
-                if memchr::memmem::find(text, from).is_none() {
-                    continue;
-                }
-                let mut next = Vec::with_capacity(text.len());
-                let mut rest = text;
-                while let Some(i) = memchr::memmem::find(rest, from) {
-                    next.extend_from_slice(&rest[..i]);
-                    next.extend_from_slice(to);
-                    rest = &rest[i + from.len()..];
-                }
-                next.extend_from_slice(rest);
-                out = Some(next);
-            }
-            out.map(|b| (path.clone(), crate::output::Stored::compressed(&b)))
+            let fresh = replace_prints(&stored.bytes(), prints)?;
+            Some((path.clone(), crate::output::Stored::compressed(&fresh)))
         })
         .collect()
+}
+
+/// `bytes` with each old fingerprint of `prints` (without `?v=`) replaced
+/// by its new one; `None` if none is there.
+pub(super) fn replace_prints(bytes: &[u8], prints: &[(String, String)]) -> Option<Vec<u8>> {
+    let mut out: Option<Vec<u8>> = None;
+    for (old, new) in prints {
+        let (from, to) = (format!("?v={old}"), format!("?v={new}"));
+        let (from, to) = (from.as_bytes(), to.as_bytes());
+        let text = out.as_deref().unwrap_or(bytes);
+        if memchr::memmem::find(text, from).is_none() {
+            continue;
+        }
+        let mut next = Vec::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = memchr::memmem::find(rest, from) {
+            next.extend_from_slice(&rest[..i]);
+            next.extend_from_slice(to);
+            rest = &rest[i + from.len()..];
+        }
+        next.extend_from_slice(rest);
+        out = Some(next);
+    }
+    out
 }
 
 /// The static files whose content hash changed, with the old and new hash;

@@ -18,6 +18,47 @@ use std::time::Instant;
 pub struct Snapshot {
     pub version: u64,
     pub files: SharedFiles,
+    /// Static files' fingerprints (`?v=` and a content hash, as `asset()`
+    /// writes them) that changed since some of `files` were made, (old,
+    /// new): put in as a file is read, so that a stylesheet edit rewrites
+    /// no page (exactly what rendering them again would give).
+    pub prints: Vec<(String, String)>,
+}
+
+impl Snapshot {
+    /// What is served at `path`: the file with the current fingerprints.
+    pub fn file(&self, path: &str) -> Option<Arc<[u8]>> {
+        let stored = self.files.get(path)?;
+        if self.prints.is_empty() {
+            return Some(stored.shared());
+        }
+        let bytes = stored.bytes();
+        Some(match incremental::replace_prints(&bytes, &self.prints) {
+            Some(fresh) => Arc::from(fresh),
+            None => match bytes {
+                std::borrow::Cow::Borrowed(_) => stored.shared(),
+                std::borrow::Cow::Owned(v) => Arc::from(v),
+            },
+        })
+    }
+}
+
+/// Fingerprint changes `then` followed by `now`, as one list of (old,
+/// current) pairs.
+fn compose(then: &[(String, String)], now: &[(String, String)]) -> Vec<(String, String)> {
+    let current = |print: &String| {
+        now.iter()
+            .find(|(old, _)| old == print)
+            .map_or(print, |(_, new)| new)
+            .clone()
+    };
+    let mut out: Vec<(String, String)> = then
+        .iter()
+        .map(|(old, print)| (old.clone(), current(print)))
+        .chain(now.iter().cloned())
+        .collect();
+    out.retain(|(old, new)| old != new);
+    out
 }
 
 /// What one rebuild did.
@@ -115,10 +156,7 @@ impl SiteState {
                     let old = self.snapshot();
                     let mut files = old.files.clone();
                     let mut changed = Vec::new();
-                    for (path, stored) in incremental::refingerprint(&files, &written, &prints) {
-                        changed.push(path.clone());
-                        files.insert(path, stored);
-                    }
+                    let prints = compose(&old.prints, &prints);
                     for (path, bytes) in written {
                         if files.get(&path) != Some(&bytes) {
                             changed.push(path.clone());
@@ -132,7 +170,7 @@ impl SiteState {
                     }
                     let (total, count) = (files.len(), changed.len());
                     let css = kind == UpdateKind::Styles;
-                    self.publish(files, count, css, None);
+                    self.publish(files, prints, count, css, None);
                     return Ok(Rebuild {
                         millis: started.elapsed().as_millis(),
                         files: total,
@@ -187,7 +225,7 @@ impl SiteState {
                 let css_only = css_only(&changed, &old.files, &files);
                 let count = changed.len();
                 let total = files.len();
-                self.publish(files, count, css_only, Some(base_path));
+                self.publish(files, Vec::new(), count, css_only, Some(base_path));
                 Ok(Rebuild {
                     millis: started.elapsed().as_millis(),
                     files: total,
@@ -212,6 +250,7 @@ impl SiteState {
     fn publish(
         &self,
         files: SharedFiles,
+        prints: Vec<(String, String)>,
         changed: usize,
         css_only: bool,
         base_path: Option<String>,
@@ -220,8 +259,11 @@ impl SiteState {
         if let Some(base_path) = base_path {
             *self.base_path.write().unwrap_or_else(|e| e.into_inner()) = base_path;
         }
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) =
-            Arc::new(Snapshot { version, files });
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Snapshot {
+            version,
+            files,
+            prints,
+        });
         let had_errors = !self.errors().is_empty();
         self.errors
             .write()
@@ -268,4 +310,56 @@ fn without_versions(bytes: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn fingerprints_changed_twice_lead_to_the_current_one() {
+        let then = pairs(&[("a1", "b2")]);
+        // Edited again: files made before either edit and files made after
+        // the first both show the newest.
+        assert_eq!(
+            compose(&then, &pairs(&[("b2", "c3")])),
+            pairs(&[("a1", "c3"), ("b2", "c3")])
+        );
+        // Edited back: the oldest files are current again.
+        assert_eq!(
+            compose(&then, &pairs(&[("b2", "a1")])),
+            pairs(&[("b2", "a1")])
+        );
+        // Another file's fingerprint: both kept.
+        assert_eq!(
+            compose(&then, &pairs(&[("x9", "y8")])),
+            pairs(&[("a1", "b2"), ("x9", "y8")])
+        );
+    }
+
+    #[test]
+    fn a_file_is_served_with_the_current_fingerprints() {
+        let mut files = SharedFiles::new();
+        let page = "<link href=\"/style.css?v=a1\"><script src=\"/x.js?v=x9\"></script>";
+        files.insert(
+            "index.html".into(),
+            crate::output::Stored::compressed(page.as_bytes()),
+        );
+        let snapshot = Snapshot {
+            version: 1,
+            files,
+            prints: pairs(&[("a1", "c3"), ("x9", "y8")]),
+        };
+        assert_eq!(
+            &snapshot.file("index.html").unwrap()[..],
+            b"<link href=\"/style.css?v=c3\"><script src=\"/x.js?v=y8\"></script>"
+        );
+        assert!(snapshot.file("missing.html").is_none());
+    }
 }

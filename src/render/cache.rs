@@ -33,6 +33,8 @@ pub struct RenderCache {
     pub(super) sitemaps: std::collections::BTreeSet<String>,
     pub(super) redirects: std::collections::BTreeSet<String>,
     pub(super) search: Option<crate::search::SearchIndex>,
+    /// What the last update left for the search index.
+    pub(super) pending: Option<super::regenerate::Pending>,
 }
 
 impl RenderCache {

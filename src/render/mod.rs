@@ -282,6 +282,7 @@ pub fn render_site(
             jobs,
             deps,
             search: search_index,
+            pending: None,
         },
     ))
 }

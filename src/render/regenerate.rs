@@ -1,14 +1,16 @@
 //! What a dev-server update makes again besides the pages (see
-//! [`super::update`]): the search index, the feeds whose pages or their
-//! values changed, the sitemap when a date or the outputs changed, and the
-//! redirects when aliases, titles or the outputs changed. Each is a
-//! function of the site alone, so they are made beside the pages.
+//! [`super::update`]): the feeds whose pages or their values changed, the
+//! sitemap when a date or the outputs changed, and the redirects when
+//! aliases, titles or the outputs changed, made beside the pages; and the
+//! search index, made once browsers were told to reload.
 
+use super::cache::RenderCache;
 use super::plan::{Job, Plan};
-use super::write;
+use super::{search_value, write};
 use crate::error::Diagnostic;
 use crate::output::Sink;
-use crate::site::{SiteChange, Texts};
+use crate::site::{Site, SiteChange, Texts};
+use crate::templates::Templates;
 use std::collections::{BTreeSet, HashMap};
 
 /// What the updates read.
@@ -112,49 +114,85 @@ impl Made {
     }
 }
 
-/// What [`update_index`] did.
-pub(super) struct Indexed {
-    /// Some index file changed.
-    pub changed: bool,
-    pub written: usize,
-    /// Index files no longer made.
-    pub removed: Vec<String>,
+/// What an update left for [`RenderCache::finish_index`].
+#[derive(Default)]
+pub(crate) struct Pending {
+    /// Pages whose Markdown was rendered again: to index again.
+    pub rendered: BTreeSet<String>,
+    /// The search page shows a changed value besides the index.
+    pub search_page: bool,
 }
 
-/// Indexes the change; writes the index files that changed.
-pub(super) fn update_index(
-    index: Option<&mut crate::search::SearchIndex>,
-    i: &Inputs<'_>,
-) -> Result<Indexed, Vec<Diagnostic>> {
-    let mut out = Indexed {
-        changed: false,
-        written: 0,
-        removed: Vec::new(),
-    };
-    let Some(index) = index else {
-        return Ok(out);
-    };
-    let before: Vec<String> = index.files.iter().map(|(p, _)| p.clone()).collect();
-    // The files that changed, or all of them when the index was made
-    // again (the snapshot keeps only those that differ).
-    let rebuilt = index
-        .rebuild(i.plan.site, &i.texts.plain, &i.change.rendered)
-        // The full build indexes every page again.
-        .map_err(|_| Vec::new())?;
-    let changed: Vec<usize> = match rebuilt {
-        Some(files) => files,
-        None => {
-            let now: BTreeSet<&String> = index.files.iter().map(|(p, _)| p).collect();
-            out.removed
-                .extend(before.into_iter().filter(|p| !now.contains(p)));
-            (0..index.files.len()).collect()
+impl RenderCache {
+    /// The search index after [`RenderCache::update_site`], which leaves
+    /// it so that browsers reload before it is made (the server holds
+    /// requests for `search/` meanwhile): indexes the pages rendered
+    /// again, writes the index files that changed, and the search page
+    /// when the index or what it shows changed. Nothing when nothing is
+    /// left; an error when a full build is due (a page to index has no
+    /// text kept, or the index's files came or went).
+    pub fn finish_index(
+        &mut self,
+        site: &Site,
+        texts: &Texts,
+        templates: &Templates,
+        copies: &[super::Copy],
+        sink: &dyn Sink,
+    ) -> Result<super::update::Updated, Vec<Diagnostic>> {
+        let mut out = super::update::Updated {
+            written: 0,
+            removed: Vec::new(),
+        };
+        let Some(pending) = self.pending.take() else {
+            return Ok(out);
+        };
+        let Some(index) = &mut self.search else {
+            return Ok(out);
+        };
+        let before: Vec<String> = index.files.iter().map(|(p, _)| p.clone()).collect();
+        // The files that changed, or all of them when the index was made
+        // again.
+        let changed: Vec<usize> = match index
+            .rebuild(site, &texts.plain, &pending.rendered)
+            .map_err(|_| Vec::new())?
+        {
+            Some(files) => files,
+            None => {
+                let now: BTreeSet<&String> = index.files.iter().map(|(p, _)| p).collect();
+                out.removed
+                    .extend(before.iter().filter(|p| !now.contains(p)).cloned());
+                (0..index.files.len()).collect()
+            }
+        };
+        for &n in &changed {
+            let (path, bytes) = &index.files[n];
+            write(sink, path, bytes).map_err(|d| vec![d])?;
         }
-    };
-    for &n in &changed {
-        let (path, bytes) = &index.files[n];
-        write(i.sink, path, bytes).map_err(|d| vec![d])?;
-        out.written += 1;
+        out.written = changed.len();
+        if !changed.is_empty() {
+            self.values.search = search_value(site, index);
+        }
+        // A detail chunk came or went: no two sources may share a path.
+        let paths_changed = !index.files.iter().map(|(p, _)| p).eq(before.iter());
+        if paths_changed {
+            let diags = self.clashes(&Plan { site, templates }, copies);
+            if !diags.is_empty() {
+                return Err(diags);
+            }
+        }
+        let search_job = self.jobs.iter().position(|j| matches!(j, Job::Search));
+        if let Some(i) = search_job
+            && (!changed.is_empty() || pending.search_page)
+        {
+            let (done, failures) = self.run_jobs(site, templates, &[i], sink);
+            if !failures.is_empty() {
+                return Err(failures);
+            }
+            for (i, d) in done {
+                self.deps[i] = d;
+                out.written += 1;
+            }
+        }
+        Ok(out)
     }
-    out.changed = !changed.is_empty();
-    Ok(out)
 }

@@ -5,17 +5,17 @@
 //! rendered again — with the feeds, sitemap, redirects and search index.
 //! Outputs that no longer exist are reported for removal.
 
+use super::Copy;
 use super::cache::{Deps, RenderCache};
 use super::plan::{Job, Plan, jobs};
-use super::regenerate::{Inputs, Made, update_index};
-use super::{Copy, search_value};
+use super::regenerate::{Inputs, Made, Pending};
 use crate::error::Diagnostic;
 use crate::output::Sink;
 use crate::site::{Site, SiteChange, Texts};
 use crate::templates::Templates;
 use crate::values;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// What an update wrote and what it took away.
@@ -63,7 +63,7 @@ impl RenderCache {
         } else {
             let new_jobs = jobs(site);
             let new_files: Vec<String> = new_jobs.iter().map(|j| job_file(&plan, j)).collect();
-            let old_at: HashMap<&str, usize> = self
+            let old_at: rustc_hash::FxHashMap<&str, usize> = self
                 .files
                 .iter()
                 .enumerate()
@@ -157,7 +157,9 @@ impl RenderCache {
             d.pages.iter().any(|p| pages.contains(p.as_str()))
                 || d.series.iter().any(|s| series.contains(s.as_str()))
         };
+        let any_board_changed = boards_changed.iter().any(|&b| b);
         let todo: Vec<usize> = (0..self.jobs.len())
+            .into_par_iter()
             .filter(|&i| {
                 let Some(deps) = &old[i] else {
                     return true;
@@ -171,7 +173,8 @@ impl RenderCache {
                     || match &self.jobs[i] {
                         Job::Page(k) => {
                             change.rendered.contains(k)
-                                || board_of(k).is_some_and(|b| boards_changed[b])
+                                || (any_board_changed
+                                    && board_of(k).is_some_and(|b| boards_changed[b]))
                         }
                         Job::Board { index, .. } => lists_changed[*index] || boards_changed[*index],
                         Job::Home | Job::TaxonomyList(_) => true,
@@ -184,12 +187,12 @@ impl RenderCache {
                     }
             })
             .collect();
-        // The search page shows the index's version: it waits for the
-        // index, which is made while the other outputs render.
+        // The search page shows the index's version: it is rendered with
+        // the index, after browsers were told to reload
+        // ([`RenderCache::finish_index`]).
         let search_job = self.jobs.iter().position(|j| matches!(j, Job::Search));
         let (todo, search_wanted): (Vec<usize>, Vec<usize>) =
             todo.into_iter().partition(|i| Some(*i) != search_job);
-        let mut index = self.search.take();
         let mut made = Made {
             feeds: std::mem::take(&mut self.feeds),
             sitemaps: std::mem::take(&mut self.sitemaps),
@@ -206,32 +209,14 @@ impl RenderCache {
             pages: &pages,
             sink,
         };
-        // The index, the outputs and the feeds and sitemap, side by side.
-        let (indexed, ((mut done, mut failures), generated)) = rayon::join(
-            || update_index(index.as_mut(), &inputs),
-            || {
-                rayon::join(
-                    || this.run_jobs(site, templates, &todo, sink),
-                    || made.update(&inputs),
-                )
-            },
+        // The outputs, and the feeds and sitemap, side by side.
+        let ((done, failures), generated) = rayon::join(
+            || this.run_jobs(site, templates, &todo, sink),
+            || made.update(&inputs),
         );
-        self.search = index;
-        let indexed = indexed?;
-        removed.extend(indexed.removed);
-        written += indexed.written;
-        if indexed.changed
-            && let Some(index) = &self.search
-        {
-            self.values.search = search_value(site, index);
-        }
-        if let Some(i) = search_job
-            && (indexed.changed || !search_wanted.is_empty())
-        {
-            let (d, f) = self.run_jobs(site, templates, &[i], sink);
-            done.extend(d);
-            failures.extend(f);
-        }
+        let pending = self.pending.get_or_insert_with(Pending::default);
+        pending.rendered.extend(change.rendered.iter().cloned());
+        pending.search_page |= !search_wanted.is_empty();
         let mut deps = old;
         written += done.len();
         for (i, d) in done {
@@ -245,18 +230,17 @@ impl RenderCache {
         written += generated.written;
         let mut diags = generated.diags;
         if generated.outputs_changed {
-            let search_files = self.search.as_ref().map_or(&[][..], |i| i.files.as_slice());
-            let paths = self
-                .redirects
-                .iter()
-                .map(String::as_str)
-                .chain(self.feeds.keys().map(String::as_str))
-                .chain(self.sitemaps.iter().map(String::as_str))
-                .chain(search_files.iter().map(|(p, _)| p.as_str()))
-                .chain(["syntax.css"]);
-            diags.extend(plan.clashes(&self.jobs, &self.files, copies, paths));
+            diags.extend(self.clashes(&plan, copies));
         }
         diags.extend(failures);
+        // The index is made after browsers reload: only when it can be
+        // made from what is kept (else a full build now, which makes it).
+        let pending = self.pending.as_ref().map(|p| &p.rendered);
+        if let (Some(index), Some(rendered)) = (&self.search, pending)
+            && !index.can_rebuild(site, &texts.plain, rendered)
+        {
+            return Err(Vec::new());
+        }
         if diags.is_empty() {
             Ok(Updated { written, removed })
         } else {
@@ -291,6 +275,20 @@ impl RenderCache {
                             })
                         })
                 })
+    }
+
+    /// The check that no two sources share an output path.
+    pub(super) fn clashes(&self, plan: &Plan<'_>, copies: &[Copy]) -> Vec<Diagnostic> {
+        let search_files = self.search.as_ref().map_or(&[][..], |i| i.files.as_slice());
+        let paths = self
+            .redirects
+            .iter()
+            .map(String::as_str)
+            .chain(self.feeds.keys().map(String::as_str))
+            .chain(self.sitemaps.iter().map(String::as_str))
+            .chain(search_files.iter().map(|(p, _)| p.as_str()))
+            .chain(["syntax.css"]);
+        plan.clashes(&self.jobs, &self.files, copies, paths)
     }
 
     /// Makes again the values of the pages and series `change` may have

@@ -280,6 +280,22 @@ impl SearchIndex {
         crate::hash::short_hash(&all)
     }
 
+    /// Whether [`SearchIndex::rebuild`] can index `site` after `changed`
+    /// from what is kept: the text of the changed pages, and the other
+    /// pages' tokens (kept while the number of shards stays).
+    pub fn can_rebuild(
+        &self,
+        site: &Site,
+        plain: &Plain,
+        changed: &std::collections::BTreeSet<String>,
+    ) -> bool {
+        self.state.is_some()
+            && shard_count(site.content.pages.len()) == self.stats.shards
+            && changed
+                .iter()
+                .all(|k| plain.contains_key(k) || !site.content.pages.contains_key(k))
+    }
+
     /// Indexes the site again after pages came, went, changed order or
     /// changed their title, terms or date; the pages not in `changed` keep
     /// their tokens (unless the number of shards changed). `plain` needs

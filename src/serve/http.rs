@@ -42,8 +42,17 @@ pub fn answer(req: &Request, state: &SiteState, bound: SocketAddr) -> Response {
             body: Body::Stream(Box::new(stream)),
         };
     }
-    let snapshot = state.snapshot();
     let base_path = state.base_path();
+    // The search page and index may be in the making (browsers reload
+    // first): wait for them.
+    if req
+        .target
+        .strip_prefix(base_path.trim_end_matches('/'))
+        .is_some_and(|p| p.trim_start_matches('/').starts_with("search"))
+    {
+        state.wait_for_index();
+    }
+    let snapshot = state.snapshot();
     // The host's root leads to a site that lives under a sub-path.
     if base_path != "/" && req.target.split(['?', '#']).next() == Some("/") {
         return Response {

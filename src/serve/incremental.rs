@@ -99,7 +99,7 @@ struct Update {
 /// Tries the quick paths for the files in `changed`: text-only edits of
 /// pages, then any change of page files (front matter, new, deleted).
 pub fn update(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> Outcome {
-    let outcome = match prepare(cache, opts, changed) {
+    match prepare(cache, opts, changed) {
         Some(updates) => update_texts(cache, updates),
         None => {
             // Pages first, then the theme (which renders every output).
@@ -134,9 +134,24 @@ pub fn update(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf
                 (true, true) => Outcome::NotQuick,
             }
         }
-    };
+    }
+}
+
+/// After an update was published: the search index it left (see
+/// [`RenderCache::finish_index`]), then the pages' text let go of. The
+/// files written and the files gone; `None` when a full build is due.
+pub fn finish(cache: &mut Cache) -> Option<(SharedFiles, Vec<String>)> {
+    let sink = super::memory_sink();
+    let loaded = &cache.loaded;
+    let done = cache.render.finish_index(
+        &loaded.site,
+        &loaded.texts,
+        &loaded.templates,
+        &loaded.copies,
+        &sink,
+    );
     cache.let_go_of_texts();
-    outcome
+    done.ok().map(|u| (sink.into_shared(), u.removed))
 }
 
 /// Text-only edits: the page values of `updates` change, nothing else.

@@ -81,6 +81,8 @@ pub struct SiteState {
     errors: RwLock<Vec<Diagnostic>>,
     /// The last good build; the lock also serialises rebuilds.
     cache: Mutex<Option<Cache>>,
+    /// Held while the search index of a published update is made.
+    index: Mutex<()>,
     pub live: Broadcaster,
 }
 
@@ -102,6 +104,7 @@ impl SiteState {
             current: RwLock::new(Arc::new(Snapshot::default())),
             errors: RwLock::new(Vec::new()),
             cache: Mutex::new(None),
+            index: Mutex::new(()),
             live: Broadcaster::default(),
         }
     }
@@ -150,6 +153,7 @@ impl SiteState {
     pub fn rebuild_after(&self, changed: &BTreeSet<PathBuf>) -> Result<Rebuild> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
+        let mut _index_held = None;
         if let Some(c) = cache.as_mut() {
             match incremental::update(c, &self.build, changed) {
                 Outcome::Updated(kind, written, removed, prints) => {
@@ -170,13 +174,22 @@ impl SiteState {
                     }
                     let (total, count) = (files.len(), changed.len());
                     let css = kind == UpdateKind::Styles;
+                    // Browsers reload now; requests for the search index
+                    // wait until it is made.
+                    // (Held through a full build if the index needs one.)
+                    _index_held = Some(self.index.lock().unwrap_or_else(|e| e.into_inner()));
                     self.publish(files, prints, count, css, None);
-                    return Ok(Rebuild {
+                    let rebuilt = Rebuild {
                         millis: started.elapsed().as_millis(),
                         files: total,
                         changed: count,
                         kind,
-                    });
+                    };
+                    if let Some((written, gone)) = incremental::finish(c) {
+                        self.publish_quietly(written, gone);
+                        return Ok(rebuilt);
+                    }
+                    *cache = None;
                 }
                 Outcome::Broken => *cache = None,
                 Outcome::NotQuick => {}
@@ -247,6 +260,30 @@ impl SiteState {
     }
 
     /// Serves `files` from now on and tells browsers.
+    /// Puts `written` in the served files without telling browsers (the
+    /// search index after the pages they reloaded).
+    fn publish_quietly(&self, written: SharedFiles, gone: Vec<String>) {
+        if written.is_empty() && gone.is_empty() {
+            return;
+        }
+        let old = self.snapshot();
+        let mut files = old.files.clone();
+        files.extend(written);
+        for path in gone {
+            files.remove(&path);
+        }
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Snapshot {
+            version: old.version,
+            files,
+            prints: old.prints.clone(),
+        });
+    }
+
+    /// Waits while the search index of a published update is being made.
+    pub fn wait_for_index(&self) {
+        drop(self.index.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+
     fn publish(
         &self,
         files: SharedFiles,

@@ -290,6 +290,48 @@ fn edits_reload_the_browser_and_errors_show_then_clear() {
     });
 }
 
+/// Browsers reload before the search index of an update is made; a request
+/// for the search page or index that comes first waits for it.
+#[test]
+fn the_search_index_right_after_a_reload_has_the_new_page() {
+    let f = Fixture::new();
+    let kinds = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let r = serve_recording(&f, kinds.clone());
+    let mut live = Live::connect(r.addr);
+    live.next_named("hello");
+    let attr = |page: &str, name: &str| -> usize {
+        let at = page.find(&format!("{name}=\"")).expect("search page") + name.len() + 2;
+        page[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let indexed = |word: &str| {
+        let page = get(&r, "/portal/search/").2;
+        (0..attr(&page, "data-shards")).any(|i| {
+            get(&r, &format!("/portal/search/index-{i}.js"))
+                .2
+                .contains(word)
+        })
+    };
+    let before = attr(&get(&r, "/portal/search/").2, "data-docs");
+    // No waiting after the reload events: the server does.
+    f.write(
+        "content/news/zebra.md",
+        "---\ntitle: Zebrafinch\ndate: 2024-06-01\n---\nA zebrafinch sings.\n",
+    );
+    live.next_named("reload");
+    let page = get(&r, "/portal/search/").2;
+    assert_eq!(attr(&page, "data-docs"), before + 1);
+    assert!(indexed("zebrafinch"));
+    // A title edit: the index is made after the reload (no full build).
+    kinds.lock().unwrap().clear();
+    f.write(
+        "content/news/zebra.md",
+        "---\ntitle: Quetzal\ndate: 2024-06-01\n---\nA zebrafinch sings.\n",
+    );
+    live.next_named("reload");
+    assert!(indexed("quetzal"), "the new title is in the index");
+    assert_eq!(*kinds.lock().unwrap(), [UpdateKind::Pages]);
+}
+
 #[test]
 fn busy_port_moves_to_the_next_free_one() {
     let f = Fixture::new();

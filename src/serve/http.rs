@@ -48,7 +48,10 @@ pub fn answer(req: &Request, state: &SiteState, bound: SocketAddr) -> Response {
     if req
         .target
         .strip_prefix(base_path.trim_end_matches('/'))
-        .is_some_and(|p| p.trim_start_matches('/').starts_with("search"))
+        .is_some_and(|p| {
+            let dir = super::SEARCH_DIR.trim_end_matches('/');
+            p.trim_start_matches('/').starts_with(dir)
+        })
     {
         state.wait_for_index();
     }

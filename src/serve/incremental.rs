@@ -115,13 +115,11 @@ pub fn update(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf
                     Outcome::Updated(_, first, gone, _) => {
                         match update_theme(cache, opts, &theme) {
                             Outcome::Updated(kind, mut files, more, prints) => {
-                                // The pages' outputs the theme did not make again,
-                                // with its new fingerprints.
-                                let fresh = refingerprint(&first, &files, &prints);
+                                // The pages' outputs the theme did not make again
+                                // (served with its new fingerprints, `prints`).
                                 for (path, stored) in first {
                                     files.entry(path).or_insert(stored);
                                 }
-                                files.extend(fresh);
                                 let gone = gone.into_iter().chain(more).collect();
                                 Outcome::Updated(kind, files, gone, prints)
                             }
@@ -305,29 +303,6 @@ fn update_theme(cache: &mut Cache, opts: &BuildOptions, changed: &BTreeSet<PathB
         }
         Err(_) => Outcome::Broken,
     }
-}
-
-/// The files of `files` other than `written` in which a static file's
-/// fingerprint (`?v=` and its hash, as `asset()` writes it) changes, with
-/// it replaced: exactly what rendering them again would give, as nothing
-/// else depends on it.
-fn refingerprint(
-    files: &SharedFiles,
-    written: &SharedFiles,
-    prints: &[(String, String)],
-) -> Vec<(String, crate::output::Stored)> {
-    use rayon::prelude::*;
-    if prints.is_empty() {
-        return Vec::new();
-    }
-    files
-        .par_iter()
-        .filter(|(path, _)| !written.contains_key(*path))
-        .filter_map(|(path, stored)| {
-            let fresh = replace_prints(&stored.bytes(), prints)?;
-            Some((path.clone(), crate::output::Stored::compressed(&fresh)))
-        })
-        .collect()
 }
 
 /// `bytes` with each old fingerprint of `prints` (without `?v=`) replaced

@@ -28,8 +28,11 @@ use std::time::Duration;
 /// which most page edits rewrite whole (at 10,000 pages 7 MB: compressing
 /// it again took 8% of the CPU time of adding a page).
 fn memory_sink() -> crate::output::MemorySink {
-    crate::output::MemorySink::compressing_but("search/")
+    crate::output::MemorySink::compressing_but(SEARCH_DIR)
 }
+
+/// Where a build puts the search page and index.
+const SEARCH_DIR: &str = "search/";
 
 /// What to serve, and where.
 #[derive(Debug, Clone)]

@@ -259,7 +259,6 @@ impl SiteState {
         }
     }
 
-    /// Serves `files` from now on and tells browsers.
     /// Puts `written` in the served files without telling browsers (the
     /// search index after the pages they reloaded).
     fn publish_quietly(&self, written: SharedFiles, gone: Vec<String>) {
@@ -284,6 +283,8 @@ impl SiteState {
         drop(self.index.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
+    /// Serves `files` (with the fingerprints `prints` put in) from now on
+    /// and tells browsers.
     fn publish(
         &self,
         files: SharedFiles,

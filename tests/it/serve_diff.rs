@@ -336,3 +336,34 @@ fn quick_paths_read_only_what_a_build_reads() {
     served_as_built();
     assert!(!shows("HIDDEN-TEXT"));
 }
+
+/// A page and the stylesheet saved at once: the pages' outputs made before
+/// the stylesheet changed are served with its new fingerprint.
+#[test]
+fn a_page_and_the_stylesheet_saved_together_serve_as_a_fresh_build() {
+    let f = Fixture::new();
+    let kinds = Arc::new(Mutex::new(Vec::new()));
+    let r = serve_recording(&f, kinds.clone());
+    let opts = {
+        let mut o = r.state.build_options().clone();
+        o.base_url = Some(format!("http://127.0.0.1:{}/portal/", r.addr.port()));
+        o
+    };
+    let rel = "themes/default/static/style.css";
+    let css = std::fs::read_to_string(repo().join(rel)).unwrap();
+    kinds.lock().unwrap().clear();
+    set_field(&f, "content/news/a.md", "title", Some("一起保存"));
+    f.write(rel, &format!("{css}\n.together {{ color: red; }}\n"));
+    let (expected, _) = herald::build_to_memory(&opts).expect("builds");
+    wait_for(10, "both edits to be served", || {
+        let served = r.state.snapshot();
+        served.files.len() == expected.len()
+            && served
+                .files
+                .iter()
+                .zip(&expected)
+                .all(|((a, _), (b, y))| a == b && served.file(a).as_deref() == Some(&y[..]))
+    });
+    let kinds = kinds.lock().unwrap().clone();
+    assert!(!kinds.contains(&UpdateKind::Full), "{kinds:?}");
+}

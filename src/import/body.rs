@@ -342,6 +342,17 @@ mod tests {
         assert_eq!(r.untranslated.len(), 1);
     }
 
+    /// Found by `never_panics`: a Hugo opener whose `%` is also the start
+    /// of the closer.
+    #[test]
+    fn a_hugo_tag_is_not_closed_by_its_own_opener() {
+        for tool in Tool::ALL {
+            run(tool, "{{%}}\n-**{%\né~ \n*~\"\"-~}-*\n\n{%*");
+        }
+        let (t, _) = run(Tool::Hugo, "a {{%}} b\n");
+        assert!(t.contains("b"), "{t}");
+    }
+
     proptest::proptest! {
         /// Any text of braces, tags and code marks goes through every
         /// tool's scanner without a panic, and text with no `{` at all

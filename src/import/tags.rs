@@ -14,7 +14,8 @@ impl Scanner<'_, '_> {
         } else {
             return None;
         };
-        let end = s.find(delim_close)?;
+        // Closed after the opener (`{{%}}` does not close itself).
+        let end = delim_open.len() + s[delim_open.len()..].find(delim_close)?;
         let inner = s[delim_open.len()..end].trim();
         let len = end + delim_close.len();
         if let Some(comment) = inner.strip_prefix("/*").and_then(|c| c.strip_suffix("*/")) {

@@ -394,7 +394,8 @@ fn load_markdown(
             }]),
         };
     }
-    let (meta, diags) = frontmatter::read_page(&file, &node, kind, config, 1);
+    let kind_def = config.kind_of(board.as_deref());
+    let (meta, diags) = frontmatter::read_page(&file, &node, kind_def, config, 1);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }

@@ -1,7 +1,8 @@
 //! Typed front matter: the keys every page has, plus the keys of its kind.
 //! See `docs/content.md` for the reference.
 
-use crate::config::{Config, Kind};
+use crate::config::Config;
+use crate::kinds::{Fields, Kind, KindDef};
 use crate::error::Diagnostic;
 use crate::msg;
 use crate::schema::MapReader;
@@ -10,44 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
 
 /// Keys every page may set.
-pub const COMMON_KEYS: [&str; 15] = [
-    "title",
-    "date",
-    "updated",
-    "slug",
-    "summary",
-    "authors",
-    "cover",
-    "cover_alt",
-    "draft",
-    "weight",
-    "aliases",
-    "extra",
-    "expires",
-    "template",
-    "description",
-];
-const LESSON_KEYS: [&str; 6] = [
-    "duration",
-    "objectives",
-    "level",
-    "video",
-    "series",
-    "order",
-];
-const CASE_KEYS: [&str; 4] = ["subject", "location", "period", "outcome"];
-const PUBLICATION_KEYS: [&str; 6] = ["format", "publisher", "published", "pages", "file", "isbn"];
-/// Publication formats.
-pub const FORMATS: [&str; 8] = [
-    "book",
-    "brochure",
-    "comic",
-    "periodical",
-    "film",
-    "poster",
-    "report",
-    "other",
-];
+pub use crate::kinds::COMMON_KEYS;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
@@ -68,56 +32,40 @@ pub struct FrontMatter {
     /// Terms per taxonomy (`tags: [a, b]`).
     pub taxonomies: BTreeMap<String, Vec<String>>,
     pub extra: serde_json::Value,
-    pub kind: KindFields,
+    /// The built-in kind whose behaviour the page's kind has.
+    pub kind: Kind,
+    /// The fields its kind declares, typed (`kinds/`).
+    pub fields: Fields,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum KindFields {
-    #[default]
-    None,
-    Lesson(Lesson),
-    Case(Case),
-    Publication(Publication),
-}
+impl FrontMatter {
+    /// A lesson's series, as written.
+    pub fn series(&self) -> Option<&str> {
+        (self.kind == Kind::Lesson)
+            .then(|| self.fields.text("series"))
+            .flatten()
+    }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Lesson {
-    pub duration: Option<f64>,
-    pub objectives: Vec<String>,
-    pub level: Option<String>,
-    pub video: Option<String>,
-    pub series: Option<String>,
-    pub order: Option<u64>,
-}
+    /// A lesson's place in its series (`order:`).
+    pub fn order(&self) -> Option<u64> {
+        (self.kind == Kind::Lesson)
+            .then(|| self.fields.integer("order"))
+            .flatten()
+            .map(|o| o as u64)
+    }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Case {
-    pub subject: Option<String>,
-    pub location: Option<String>,
-    pub period: Option<String>,
-    pub outcome: Option<String>,
-}
+    /// A lesson's length in minutes.
+    pub fn duration(&self) -> Option<f64> {
+        (self.kind == Kind::Lesson)
+            .then(|| self.fields.number("duration"))
+            .flatten()
+    }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Publication {
-    pub format: Option<String>,
-    pub publisher: Option<String>,
-    pub published: Option<String>,
-    pub pages: Option<u64>,
-    pub file: Option<String>,
-    pub isbn: Option<String>,
-}
-
-/// Which kind a key belongs to, for "this is a lesson key" hints.
-fn owner_of(key: &str) -> Option<Kind> {
-    if LESSON_KEYS.contains(&key) {
-        Some(Kind::Lesson)
-    } else if CASE_KEYS.contains(&key) {
-        Some(Kind::Case)
-    } else if PUBLICATION_KEYS.contains(&key) {
-        Some(Kind::Publication)
-    } else {
-        None
+    /// A lesson's level.
+    pub fn level(&self) -> Option<&str> {
+        (self.kind == Kind::Lesson)
+            .then(|| self.fields.text("level"))
+            .flatten()
     }
 }
 
@@ -126,7 +74,7 @@ fn owner_of(key: &str) -> Option<Kind> {
 pub fn read_page<'a>(
     file: &'a str,
     node: &'a Node,
-    kind: Kind,
+    kind: &'a KindDef,
     config: &'a Config,
     start_line: usize,
 ) -> (FrontMatter, Vec<Diagnostic>) {
@@ -135,41 +83,34 @@ pub fn read_page<'a>(
         title: r
             .required_string("title", start_line, "\"…\"")
             .unwrap_or_default(),
+        kind: kind.base,
         ..FrontMatter::default()
     };
     read_common(&mut r, &mut fm, config);
-    fm.kind = match kind {
-        Kind::Lesson => KindFields::Lesson(read_lesson(&mut r)),
-        Kind::Case => KindFields::Case(Case {
-            subject: r.string("subject"),
-            location: r.string("location"),
-            period: r.string("period"),
-            outcome: r.string("outcome"),
-        }),
-        Kind::Publication => {
-            if fm.cover.is_none() && !r.has("cover") {
-                r.diags.push(
-                    Diagnostic::error(file, msg!("publication-needs-cover"))
-                        .at(start_line)
-                        .hint(msg!("publication-needs-cover-hint")),
-                );
-            }
-            KindFields::Publication(read_publication(&mut r))
-        }
-        Kind::Article | Kind::Page => KindFields::None,
-    };
+    if kind.base == Kind::Publication && fm.cover.is_none() && !r.has("cover") {
+        r.diags.push(
+            Diagnostic::error(file, msg!("publication-needs-cover"))
+                .at(start_line)
+                .hint(msg!("publication-needs-cover-hint")),
+        );
+    }
+    fm.fields = crate::kinds::read_fields(&mut r, kind, start_line);
     // A key of another kind's pages; else, where fields of the site's own go.
     let diags = r.finish_with(
         |key| {
-            owner_of(key).filter(|k| *k != kind).map(|k| {
-                msg!(
-                    "key-of-another-kind",
-                    key,
-                    owner = k.name(),
-                    a = if kind == Kind::Article { "an" } else { "a" },
-                    kind = kind.name()
-                )
-            })
+            let owner = config.kinds.owner_of(key)?;
+            let a = if kind.name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            Some(msg!(
+                "key-of-another-kind",
+                key,
+                owner = owner.name,
+                a,
+                kind = kind.name
+            ))
         },
         |key| Some(msg!("fields-of-your-own", key)),
     );
@@ -245,71 +186,6 @@ fn read_common<'a>(r: &mut MapReader<'a>, fm: &mut FrontMatter, config: &'a Conf
     }
 }
 
-fn read_lesson(r: &mut MapReader) -> Lesson {
-    let duration = r.number("duration");
-    if let (Some(d), Some(node)) = (duration, r.node("duration"))
-        && d <= 0.0
-    {
-        r.invalid(
-            "duration",
-            node,
-            msg!("positive-minutes", found = d),
-            msg!("for-example", key = "duration", example = 8),
-        );
-    }
-    Lesson {
-        duration: duration.filter(|d| *d > 0.0),
-        objectives: r.string_list("objectives"),
-        level: r.string("level"),
-        video: r.string("video"),
-        series: r.string("series"),
-        order: r.count("order", 1),
-    }
-}
-
-fn read_publication(r: &mut MapReader) -> Publication {
-    let format = r.string("format");
-    if let (Some(f), Some(node)) = (&format, r.node("format"))
-        && !FORMATS.contains(&f.as_str())
-    {
-        let formats = FORMATS.join(", ");
-        let hint = match crate::error::did_you_mean(f, FORMATS) {
-            Some(s) => msg!("did-you-mean-of", near = s, what => msg!("formats"), all = formats),
-            None => msg!("choices-are", what => msg!("formats"), all = formats),
-        };
-        r.invalid(
-            "format",
-            node,
-            msg!("unknown-choice", what => msg!("format"), name = f),
-            hint,
-        );
-    }
-    let published = match r.node("published") {
-        None => None,
-        Some(node) => match &node.value {
-            crate::yaml::Value::Int(y) if (1000..=9999).contains(y) => Some(y.to_string()),
-            crate::yaml::Value::Str(s) if crate::schema::parse_date(s).is_some() => Some(s.clone()),
-            crate::yaml::Value::Str(s)
-                if s.len() == 7 && crate::schema::parse_date(&format!("{s}-01")).is_some() =>
-            {
-                Some(s.clone())
-            }
-            _ => {
-                r.type_error("published", node, msg!("a-year-or-date"), "2023");
-                None
-            }
-        },
-    };
-    Publication {
-        format,
-        publisher: r.string("publisher"),
-        published,
-        pages: r.count("pages", 1),
-        file: r.string("file"),
-        isbn: r.string("isbn"),
-    }
-}
-
 /// How a page's front matter is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -362,20 +238,18 @@ mod tests {
             1,
         )
         .unwrap();
-        let (fm, diags) = read_page("a.md", &node, Kind::Lesson, &config(), 1);
+        let c = config();
+        let (fm, diags) = read_page("a.md", &node, c.kinds.of(Kind::Lesson), &c, 1);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(diags[0].message.to_string().contains("positive"));
-        let KindFields::Lesson(l) = fm.kind else {
-            panic!()
-        };
-        assert_eq!(l.order, Some(2));
-        assert_eq!(l.objectives, vec!["读懂"]);
+        assert_eq!(fm.order(), Some(2));
+        assert_eq!(fm.fields.list("objectives"), ["读懂"]);
     }
 
     #[test]
     fn key_of_another_kind_is_explained() {
         let node = parse("title: x\nduration: 5\n", 1).unwrap();
-        let (_, diags) = read_page("a.md", &node, Kind::Article, &config(), 1);
+        let (_, diags) = read_page("a.md", &node, config().kinds.of(Kind::Article), &config(), 1);
         assert_eq!(diags.len(), 1);
         assert!(
             diags[0]
@@ -390,14 +264,14 @@ mod tests {
     #[test]
     fn publication_needs_cover() {
         let node = parse("title: x\nformat: book\n", 1).unwrap();
-        let (_, diags) = read_page("a.md", &node, Kind::Publication, &config(), 1);
+        let (_, diags) = read_page("a.md", &node, config().kinds.of(Kind::Publication), &config(), 1);
         assert!(diags[0].message.to_string().contains("cover"));
     }
 
     #[test]
     fn missing_title() {
         let node = parse("date: 2024-01-01\n", 1).unwrap();
-        let (_, diags) = read_page("a.md", &node, Kind::Article, &config(), 1);
+        let (_, diags) = read_page("a.md", &node, config().kinds.of(Kind::Article), &config(), 1);
         assert!(
             diags[0]
                 .message

@@ -22,6 +22,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
         "model",
         &[
             "schema",
+            "kinds",
             "config",
             "frontmatter",
             "content",

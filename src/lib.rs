@@ -27,6 +27,7 @@ pub mod functions;
 pub mod hash;
 pub mod html;
 pub mod images;
+pub mod kinds;
 pub mod import;
 mod layers;
 pub mod link;

@@ -2,6 +2,7 @@
 //! front matter of its board's kind).
 
 use crate::config::{Config, Kind};
+use crate::kinds::{FieldType, KindDef};
 use crate::error::{Error, Result, did_you_mean};
 use crate::msg;
 use std::borrow::Cow;
@@ -164,11 +165,13 @@ fn placeholder_cover(title: &str) -> String {
     )
 }
 
-/// The front matter `herald new` writes for a kind.
-fn front_matter(kind: Kind, title: &str, today: &str) -> String {
+/// The front matter `herald new` writes for a kind: the built-in kind's
+/// keys, then the fields the site's kind adds (required ones with an
+/// example value, the others commented out).
+fn front_matter(config: &Config, kind: &KindDef, title: &str, today: &str) -> String {
     let title = title.replace('"', "\\\"");
     let common = format!("---\ntitle: \"{title}\"\ndate: {today}\ntags: []\n");
-    let specific = match kind {
+    let specific = match kind.base {
         Kind::Article => "authors: []\n# summary: 一两句话的摘要（不写则取正文开头）\n",
         Kind::Lesson => {
             "duration: 10        # 分钟\nlevel: 入门\nobjectives: []     # 学习目标，如 [读懂要点, 学会应用]\n# series: 系列名称   # 系列课程的名称\n# order: 1          # 在系列中的顺序\n"
@@ -181,7 +184,35 @@ fn front_matter(kind: Kind, title: &str, today: &str) -> String {
         }
         Kind::Page => "",
     };
-    format!("{common}{specific}---\n\n")
+    let base = config.kinds.of(kind.base);
+    let mut own = String::new();
+    for f in kind.fields.iter().filter(|f| base.field(&f.name).is_none()) {
+        let value = match (&f.default, &f.ty) {
+            (_, FieldType::Image) if f.required => format!("{}.svg", f.name),
+            (Some(d), _) => serde_json::to_string(d).unwrap_or_default(),
+            (None, ty) => ty.example(),
+        };
+        let mut about = vec![f.label.clone().unwrap_or_else(|| f.name.clone()), f.ty.name().to_string()];
+        if let FieldType::Choice(values) = &f.ty {
+            about.push(values.join(", "));
+        }
+        if f.required {
+            about.push("必填".into());
+            own.push_str(&format!("{}: {value}   # {}\n", f.name, about.join("；")));
+        } else {
+            own.push_str(&format!("# {}: {value}   # {}\n", f.name, about.join("；")));
+        }
+    }
+    format!("{common}{specific}{own}---\n\n")
+}
+
+/// The required image fields of `kind` that [`front_matter`] fills with a
+/// placeholder beside the page.
+fn placeholder_images(kind: &KindDef) -> Vec<&str> {
+    (kind.fields.iter())
+        .filter(|f| f.required && f.ty == FieldType::Image)
+        .map(|f| f.name.as_str())
+        .collect()
 }
 
 /// Creates `content/BOARD/<slug>.md` (a bundle `<slug>/index.md` with a
@@ -190,7 +221,7 @@ fn front_matter(kind: Kind, title: &str, today: &str) -> String {
 pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
     let config = Config::load(root).map_err(Error::Site)?;
     let (dir, kind) = if board == "page" {
-        (String::new(), Kind::Page)
+        (String::new(), config.kinds.of(Kind::Page))
     } else {
         let Some(b) = config.board(board) else {
             let keys: Vec<&str> = config.boards.iter().map(|b| b.key.as_str()).collect();
@@ -202,8 +233,9 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
                 },
             ));
         };
-        (b.key.clone(), b.kind)
+        (b.key.clone(), config.kind_of(Some(&b.key)))
     };
+    let images = placeholder_images(kind);
     if title.chars().any(char::is_control) {
         return Err(Error::Refused(msg!("title-control")));
     }
@@ -224,7 +256,7 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
             path = existing.display()
         )));
     }
-    let path = if kind == Kind::Publication {
+    let path = if kind.base == Kind::Publication || !images.is_empty() {
         bundle
     } else {
         single
@@ -249,11 +281,12 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
     let parent = path.parent().expect("has a parent");
     std::fs::create_dir_all(parent)
         .map_err(|e| Error::io(msg!("cannot-create-board-folder"), e))?;
-    if kind == Kind::Publication {
+    let covers = (kind.base == Kind::Publication).then_some("cover");
+    for name in covers.into_iter().chain(images) {
         // A placeholder, so the page builds at once; replace it with the
         // real cover (any image, named in `cover:`).
         // A cover already there (or a link by that name) is kept.
-        let cover = parent.join("cover.svg");
+        let cover = parent.join(format!("{name}.svg"));
         match write_new(&cover, placeholder_cover(title).as_bytes()) {
             Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
                 return Err(Error::io(
@@ -264,7 +297,7 @@ pub fn new_page(root: &Path, board: &str, title: &str) -> Result<PathBuf> {
             _ => {}
         }
     }
-    write_new(&path, front_matter(kind, title, &today).as_bytes())
+    write_new(&path, front_matter(&config, kind, title, &today).as_bytes())
         .map_err(|e| Error::io(msg!("cannot-write-file", path = path.display()), e))?;
     Ok(path)
 }

@@ -58,8 +58,8 @@ pub struct PageLinks {
     /// The series this lesson belongs to (its slug) and its 1-based place.
     pub series: Option<(String, usize)>,
     pub cover: Option<Resource>,
-    pub file: Option<Resource>,
-    pub video: Option<Resource>,
+    /// The files its kind's file and image fields name: (field, file).
+    pub files: Vec<(String, Resource)>,
     /// (taxonomy, term slug) pairs.
     pub terms: Vec<(String, String)>,
     /// Related pages' keys, most related first (`related.rs`).

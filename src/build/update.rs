@@ -117,10 +117,7 @@ pub fn update_pages(
             let (Some(was), Some(now)) = (before.get(key), site.content.pages.get(key)) else {
                 return false;
             };
-            let series = |m: &crate::frontmatter::FrontMatter| match &m.kind {
-                crate::frontmatter::KindFields::Lesson(l) => l.series.clone(),
-                _ => None,
-            };
+            let series = |m: &crate::frontmatter::FrontMatter| m.series().map(str::to_string);
             was.date == now.meta.date
                 && was.taxonomies == now.meta.taxonomies
                 && series(was) == series(&now.meta)

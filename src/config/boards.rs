@@ -13,9 +13,47 @@ fn valid_segment(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-pub(super) fn parse_board(
+/// site.yaml's `boards:` list, each board's kind one of `kinds`.
+pub(super) fn parse_boards(
+    r: &mut MapReader,
+    kinds: &Kinds,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<BoardConfig> {
+    let file = CONFIG_FILE;
+    let mut boards: Vec<BoardConfig> = Vec::new();
+    let Some(node) = r.node("boards") else {
+        return boards;
+    };
+    let Value::Seq(items) = &node.value else {
+        r.type_error(
+            "boards",
+            node,
+            "a list of boards",
+            "[{ key: news, title: News, kind: article }]",
+        );
+        return boards;
+    };
+    for item in items {
+        let Some(b) = parse_board(file, item, kinds, diags) else {
+            continue;
+        };
+        if boards.iter().any(|o| o.key == b.key) {
+            diags.push(
+                Diagnostic::error(file, msg!("board-twice", board = b.key))
+                    .at(item.line)
+                    .hint(msg!("board-twice-hint")),
+            );
+        } else {
+            boards.push(b);
+        }
+    }
+    boards
+}
+
+fn parse_board(
     file: &str,
     node: &Node,
+    kinds: &Kinds,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<BoardConfig> {
     let mut r = MapReader::new(file, node, msg!("a-board"));
@@ -27,11 +65,11 @@ pub(super) fn parse_board(
     let description = r.string("description");
     let mut kind = Kind::Article;
     if let Some(k) = &kind_name {
-        match Kind::from_name(k) {
-            Some(found) => kind = found,
+        match kinds.get(k) {
+            Some(found) => kind = found.base,
             None => {
                 let n = r.node("kind").expect("read above");
-                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let names: Vec<&str> = kinds.names().collect();
                 let all = names.join(", ");
                 let hint = match crate::error::did_you_mean(k, names.iter().copied()) {
                     Some(s) => msg!("did-you-mean-of", near = s, what => msg!("kinds"), all),
@@ -89,6 +127,7 @@ pub(super) fn parse_board(
         key: key?,
         title: title?,
         kind,
+        kind_name: kind_name.unwrap_or_else(|| Kind::Article.name().to_string()),
         paginate,
         sort,
         description,

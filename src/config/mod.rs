@@ -10,44 +10,13 @@ use std::path::Path;
 mod boards;
 mod choices;
 mod url;
-use boards::{parse_board, parse_taxonomy};
+use boards::{parse_boards, parse_taxonomy};
 pub use url::split_base_url;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
-/// The kind of content a board holds; each has its own front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Article,
-    Lesson,
-    Case,
-    Publication,
-    Page,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Article,
-        Kind::Lesson,
-        Kind::Case,
-        Kind::Publication,
-        Kind::Page,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Article => "article",
-            Kind::Lesson => "lesson",
-            Kind::Case => "case",
-            Kind::Publication => "publication",
-            Kind::Page => "page",
-        }
-    }
-
-    pub fn from_name(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == s)
-    }
-}
+pub use crate::kinds::Kind;
+use crate::kinds::{KindDef, Kinds};
 
 /// How a board orders its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +49,11 @@ impl SortBy {
 pub struct BoardConfig {
     pub key: String,
     pub title: String,
+    /// The built-in kind whose behaviour the board's kind has.
     pub kind: Kind,
+    /// The board's kind as site.yaml names it (`film`; `article` for a
+    /// built-in kind).
+    pub kind_name: String,
     /// Pages per index page; `None` puts every page on one index.
     pub paginate: Option<usize>,
     pub sort: SortBy,
@@ -120,6 +93,8 @@ pub struct Config {
     pub theme: String,
     pub author: Option<String>,
     pub boards: Vec<BoardConfig>,
+    /// The built-in kinds and the site's own (`kinds:`).
+    pub kinds: Kinds,
     pub taxonomies: Vec<TaxonomyConfig>,
     /// Summary length when a page has no `<!-- more -->`, in words (a CJK
     /// character counts as two thirds of a word).
@@ -180,6 +155,14 @@ pub const DEFAULT_KEEP: [&str; 3] = [".git", "CNAME", ".nojekyll"];
 impl Config {
     pub fn board(&self, key: &str) -> Option<&BoardConfig> {
         self.boards.iter().find(|b| b.key == key)
+    }
+
+    /// The kind of the pages of `board` (a top-level page is a `page`).
+    pub fn kind_of(&self, board: Option<&str>) -> &KindDef {
+        board
+            .and_then(|b| self.board(b))
+            .and_then(|b| self.kinds.get(&b.kind_name))
+            .unwrap_or_else(|| self.kinds.of(Kind::Page))
     }
 
     /// Replaces the base URL (for `--base-url` and the dev server).
@@ -342,32 +325,9 @@ impl Config {
             },
         };
 
-        let mut boards = Vec::new();
-        if let Some(node) = r.node("boards") {
-            match &node.value {
-                Value::Seq(items) => {
-                    for item in items {
-                        if let Some(b) = parse_board(file, item, &mut diags) {
-                            if boards.iter().any(|o: &BoardConfig| o.key == b.key) {
-                                diags.push(
-                                    Diagnostic::error(file, msg!("board-twice", board = b.key))
-                                        .at(item.line)
-                                        .hint(msg!("board-twice-hint")),
-                                );
-                            } else {
-                                boards.push(b);
-                            }
-                        }
-                    }
-                }
-                _ => r.type_error(
-                    "boards",
-                    node,
-                    "a list of boards",
-                    "[{ key: news, title: News, kind: article }]",
-                ),
-            }
-        }
+        let (kinds, mut kind_diags) = Kinds::declared(file, r.node("kinds"));
+        diags.append(&mut kind_diags);
+        let boards = parse_boards(&mut r, &kinds, &mut diags);
 
         let mut taxonomies = Vec::new();
         if let Some(node) = r.node("taxonomies") {
@@ -390,6 +350,13 @@ impl Config {
             });
         }
         for t in &taxonomies {
+            for k in kinds.all().iter().filter(|k| k.field(&t.name).is_some()) {
+                diags.push(
+                    Diagnostic::error(file, msg!("field-clashes-taxonomy", key = t.name, kind = k.name))
+                        .at(k.line)
+                        .hint(msg!("field-clashes-taxonomy-hint", key = t.name)),
+                );
+            }
             if let Some(b) = boards.iter().find(|b| b.key == t.name) {
                 diags.push(
                     Diagnostic::error(file, msg!("board-and-taxonomy", name = t.name))
@@ -411,6 +378,7 @@ impl Config {
             theme,
             author,
             boards,
+            kinds,
             taxonomies,
             summary_words,
             home_items,

@@ -8,7 +8,6 @@ pub use update::{Before, Changed, relink};
 use crate::config::{Config, SortBy};
 use crate::content::{Content, Page};
 use crate::error::{Diagnostic, did_you_mean};
-use crate::frontmatter::KindFields;
 use crate::markdown::links::LinkResolver;
 use crate::msg;
 use crate::site::{Board, PageLinks, Resource, Series, Taxonomy, Term};
@@ -83,15 +82,10 @@ fn page_links(root: &Path, config: &Config, page: &Page) -> (PageLinks, Vec<Diag
     let mut find =
         |key: &str, value: &str| resource(root, config, page, &l.path, key, value, &mut diags);
     let cover = page.meta.cover.as_ref().and_then(|c| find("cover", c));
-    let file = match &page.meta.kind {
-        KindFields::Publication(p) => p.file.as_ref().and_then(|f| find("file", f)),
-        _ => None,
-    };
-    let video = match &page.meta.kind {
-        KindFields::Lesson(lesson) => lesson.video.as_ref().and_then(|v| find("video", v)),
-        _ => None,
-    };
-    (l.cover, l.file, l.video) = (cover, file, video);
+    let files = (page.meta.fields.paths())
+        .filter_map(|(field, path)| Some((field.to_string(), find(field, path)?)))
+        .collect();
+    (l.cover, l.files) = (cover, files);
     (l, diags)
 }
 
@@ -106,10 +100,7 @@ fn sort_pages(keys: &mut Vec<String>, sort: SortBy, content: &Content) {
 }
 
 fn lesson_place(p: &Page) -> (Option<&str>, u64) {
-    match &p.meta.kind {
-        KindFields::Lesson(l) => (l.series.as_deref(), l.order.unwrap_or(u64::MAX)),
-        _ => (None, u64::MAX),
-    }
+    (p.meta.series(), p.meta.order().unwrap_or(u64::MAX))
 }
 
 /// Links the loaded content. `root` is the site root (to find files).
@@ -201,18 +192,17 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     for board in &boards {
         for key in &board.pages {
             let page = &content.pages[key];
-            let KindFields::Lesson(lesson) = &page.meta.kind else {
+            let Some(name) = page.meta.series() else {
                 continue;
             };
-            let Some(name) = &lesson.series else { continue };
             let slug = crate::slug::slug(config.slugs, name);
             let s = series.entry(slug.clone()).or_insert_with(|| Series {
-                name: name.clone(),
+                name: name.to_string(),
                 slug,
                 board: board.config.key.clone(),
                 pages: Vec::new(),
             });
-            if lesson.order.is_none() {
+            if page.meta.order().is_none() {
                 diags.push(
                     Diagnostic::error(&page.file, msg!("lesson-without-order", name))
                         .hint(msg!("lesson-without-order-hint")),

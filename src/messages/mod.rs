@@ -278,7 +278,7 @@ mod tests {
         );
         assert_eq!(
             crate::msg!("fields-of-your-own", key = "source").render(Lang::En),
-            "fields of your own go under `extra:` (extra: { source: … }), and templates read them as page.extra.source"
+            "declare `source` as a field of a kind of your own in site.yaml (kinds:, see docs/kinds.md), or put it under `extra:` (extra: { source: … }), where templates read it as page.extra.source"
         );
         // Text from elsewhere and unknown placeholders stay as they are.
         assert_eq!(Text::from("{x}").render(Lang::Zh), "{x}");

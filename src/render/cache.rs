@@ -53,6 +53,18 @@ impl RenderCache {
         if !missing.is_empty() {
             return Err(missing);
         }
+        // A kind's own template added or removed moves its pages to or
+        // from the template of the kind it extends: those pages too.
+        let mut names = names.clone();
+        for k in site.config.kinds.all() {
+            for folder in ["", "board/"] {
+                if names.contains(&format!("{folder}{}.html", k.name)) {
+                    for parent in site.config.kinds.chain(&k.name).into_iter().skip(1) {
+                        names.insert(format!("{folder}{parent}.html"));
+                    }
+                }
+            }
+        }
         let todo: Vec<usize> = (0..self.jobs.len())
             .filter(|&i| names.contains(&plan.template_for(&self.jobs[i]).0))
             .collect();

@@ -87,11 +87,10 @@ impl Plan<'_> {
         match job {
             Job::Page(key) => {
                 let page = &site.content.pages[key];
-                let name = page
-                    .meta
-                    .template
-                    .clone()
-                    .unwrap_or_else(|| format!("{}.html", page.kind.name()));
+                let name = page.meta.template.clone().unwrap_or_else(|| {
+                    let kind = site.config.kind_of(page.board.as_deref());
+                    self.kind_template("", &kind.name)
+                });
                 (name, page.file.clone())
             }
             Job::Board { index, .. } => {
@@ -102,7 +101,7 @@ impl Plan<'_> {
                     .get(&b.key)
                     .and_then(|i| i.meta.template.clone());
                 (
-                    custom.unwrap_or_else(|| format!("board/{}.html", b.kind.name())),
+                    custom.unwrap_or_else(|| self.kind_template("board/", &b.kind_name)),
                     format!("the index of board `{}`", b.key),
                 )
             }
@@ -112,6 +111,19 @@ impl Plan<'_> {
             Job::Term { .. } => ("term.html".into(), "taxonomy terms".into()),
             Job::Search => ("search.html".into(), "the search page".into()),
         }
+    }
+
+    /// The template of a kind's pages (`folder` ""), or of its boards
+    /// ("board/"): the kind's own (`film.html`) when the templates have
+    /// it, else that of the kind it extends, down to the built-in kind's.
+    fn kind_template(&self, folder: &str, kind: &str) -> String {
+        let chain = self.site.config.kinds.chain(kind);
+        let name = |k: &str| format!("{folder}{k}.html");
+        chain
+            .iter()
+            .map(|k| name(k))
+            .find(|n| self.templates.tera.contains_template(n))
+            .unwrap_or_else(|| name(chain.last().copied().unwrap_or(kind)))
     }
 
     /// Output path of an HTML job (`None` for 404).

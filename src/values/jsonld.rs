@@ -38,18 +38,19 @@ pub fn jsonld(site: &Site, key: &str, rendered: Option<&crate::site::Facts>) -> 
         .iter()
         .map(|a| json!({ "@type": "Person", "name": a }))
         .collect();
-    match (&m.kind, page.kind) {
-        (KindFields::Lesson(l), _) => {
+    let f = &m.fields;
+    match m.kind {
+        Kind::Lesson => {
             o.insert("@type".into(), J::from("LearningResource"));
             o.insert("name".into(), J::from(m.title.as_str()));
-            if let Some(d) = l.duration {
+            if let Some(d) = m.duration() {
                 o.insert(
                     "timeRequired".into(),
                     J::from(format!("PT{}M", d.round() as u64)),
                 );
             }
-            if let Some(level) = &l.level {
-                o.insert("educationalLevel".into(), J::from(level.as_str()));
+            if let Some(level) = m.level() {
+                o.insert("educationalLevel".into(), J::from(level));
             }
             if let Some((slug, index)) = &links.series {
                 let s = &site.series[slug];
@@ -60,15 +61,15 @@ pub fn jsonld(site: &Site, key: &str, rendered: Option<&crate::site::Facts>) -> 
                 );
             }
         }
-        (KindFields::Publication(p), _) => {
-            let kind = if p.format.as_deref() == Some("film") {
+        Kind::Publication => {
+            let kind = if f.text("format") == Some("film") {
                 "Movie"
             } else {
                 "Book"
             };
             o.insert("@type".into(), J::from(kind));
             o.insert("name".into(), J::from(m.title.as_str()));
-            let by = p.publisher.as_ref().map_or(
+            let by = f.text("publisher").map_or(
                 publisher.clone(),
                 |name| json!({ "@type": "Organization", "name": name }),
             );
@@ -82,11 +83,11 @@ pub fn jsonld(site: &Site, key: &str, rendered: Option<&crate::site::Facts>) -> 
                 by,
             );
             if kind == "Book" {
-                if let Some(n) = p.pages {
+                if let Some(n) = f.integer("pages") {
                     o.insert("numberOfPages".into(), J::from(n));
                 }
-                if let Some(isbn) = &p.isbn {
-                    o.insert("isbn".into(), J::from(isbn.as_str()));
+                if let Some(isbn) = f.text("isbn") {
+                    o.insert("isbn".into(), J::from(isbn));
                 }
             }
         }

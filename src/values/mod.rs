@@ -3,7 +3,7 @@
 //! or a feed that lists a page costs a pointer copy, not a re-serialization.
 
 use crate::format::format_size;
-use crate::frontmatter::KindFields;
+use crate::kinds::Kind;
 use crate::site::{Html, Resource, Site};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -206,7 +206,7 @@ pub fn page(site: &Site, html: &BTreeMap<String, Html>, shared: &Shared, key: &s
     page_with(site, shared, key, site.rendered.get(key), html.get(key))
 }
 
-/// A board: `{ key, title, kind, url, description, intro, feed_url }`.
+/// A board: `{ key, title, kind, base_kind, url, description, intro, feed_url }`.
 /// No page count: every page shows its board, and a count would tie each
 /// page to every other (the home page and board pages have their totals).
 pub fn board(site: &Site, index: usize) -> Value {
@@ -219,7 +219,8 @@ pub fn board(site: &Site, index: usize) -> Value {
     Value::from_serializable(&BoardView {
         key: &b.config.key,
         title: &b.config.title,
-        kind: b.config.kind.name(),
+        kind: &b.config.kind_name,
+        base_kind: b.config.kind.name(),
         url: site.url(&format!("{}/", b.config.key)),
         description,
         intro: intro.map_or(Value::none(), |r| r.html.value()),
@@ -236,7 +237,10 @@ pub fn board(site: &Site, index: usize) -> Value {
 struct BoardView<'a> {
     key: &'a str,
     title: &'a str,
+    /// The board's kind (`film`).
     kind: &'a str,
+    /// The built-in kind it extends (`article`), itself for a built-in.
+    base_kind: &'a str,
     url: String,
     description: Option<String>,
     intro: Value,
@@ -363,18 +367,12 @@ pub fn series(site: &Site, slug: &str, pages: &HashMap<String, Value>) -> Value 
     let minutes: f64 = s
         .pages
         .iter()
-        .filter_map(|k| match &site.content.pages[k].meta.kind {
-            KindFields::Lesson(l) => l.duration,
-            _ => None,
-        })
+        .filter_map(|k| site.content.pages[k].meta.duration())
         .sum();
     let level = s
         .pages
         .iter()
-        .find_map(|k| match &site.content.pages[k].meta.kind {
-            KindFields::Lesson(l) => l.level.clone(),
-            _ => None,
-        });
+        .find_map(|k| site.content.pages[k].meta.level().map(str::to_string));
     Value::from_serializable(&SeriesView {
         name: &s.name,
         slug: &s.slug,

@@ -46,8 +46,14 @@ pub fn page_with(
         })
         .unwrap_or_default();
 
-    let lesson = match &meta.kind {
-        KindFields::Lesson(l) => {
+    let kind = site.config.kind_of(page.board.as_deref());
+    let fields = &meta.fields;
+    let file = |name: &str| {
+        let found = links.files.iter().find(|(n, _)| n == name);
+        resource(site, found.map(|(_, r)| r), None)
+    };
+    let lesson = match meta.kind {
+        Kind::Lesson => {
             let series = links.series.as_ref().and_then(|(slug, index)| {
                 let s = site.series.get(slug)?;
                 Some(Value::from_serializable(&SeriesPlace {
@@ -59,38 +65,42 @@ pub fn page_with(
                 }))
             });
             Value::from_serializable(&LessonView {
-                duration: l.duration.map_or(Value::none(), number),
-                objectives: &l.objectives,
-                level: l.level.as_deref(),
-                video: resource(site, links.video.as_ref(), None),
-                order: l.order,
+                duration: meta.duration().map_or(Value::none(), number),
+                objectives: fields.list("objectives"),
+                level: meta.level(),
+                video: file("video"),
+                order: meta.order(),
                 series: series.unwrap_or(Value::none()),
             })
         }
         _ => Value::none(),
     };
-    let case = match &meta.kind {
+    let case = match meta.kind {
         // `subject: ""` is no subject: templates test fields, not strings.
-        KindFields::Case(c) => Value::from_serializable(&CaseView {
-            subject: given(&c.subject),
-            location: given(&c.location),
-            period: given(&c.period),
-            outcome: given(&c.outcome),
+        Kind::Case => Value::from_serializable(&CaseView {
+            subject: given(fields.text("subject")),
+            location: given(fields.text("location")),
+            period: given(fields.text("period")),
+            outcome: given(fields.text("outcome")),
         }),
         _ => Value::none(),
     };
-    let publication = match &meta.kind {
-        KindFields::Publication(p) => Value::from_serializable(&PublicationView {
-            format: p.format.as_deref(),
-            publisher: p.publisher.as_deref(),
-            published: p.published.as_deref(),
-            year: p.published.as_deref().map(|s| &s[..4.min(s.len())]),
-            pages: p.pages,
-            file: resource(site, links.file.as_ref(), None),
-            isbn: p.isbn.as_deref(),
-        }),
+    let publication = match meta.kind {
+        Kind::Publication => {
+            let published = fields.text("published");
+            Value::from_serializable(&PublicationView {
+                format: fields.text("format"),
+                publisher: fields.text("publisher"),
+                published,
+                year: published.map(|s| &s[..4.min(s.len())]),
+                pages: fields.integer("pages"),
+                file: file("file"),
+                isbn: fields.text("isbn"),
+            })
+        }
         _ => Value::none(),
     };
+    let (field_values, facts) = field_values(site, kind, fields, &file);
 
     Value::from_serializable(&PageView {
         key,
@@ -98,7 +108,8 @@ pub fn page_with(
         url: site.url(&links.path),
         permalink: site.permalink(&links.path),
         path: &links.path,
-        kind: page.kind.name(),
+        kind: &kind.name,
+        base_kind: kind.base.name(),
         board: page.board.as_deref(),
         board_title: board.map(|b| b.title.as_str()),
         board_url: board.map(|b| site.url(&format!("{}/", b.key))),
@@ -136,6 +147,8 @@ pub fn page_with(
         lesson,
         case,
         publication,
+        fields: field_values,
+        facts,
         jsonld: Value::safe_string(&crate::escape::script_json(&jsonld(site, key, rendered))),
     })
 }
@@ -150,7 +163,10 @@ struct PageView<'a> {
     url: String,
     permalink: String,
     path: &'a str,
+    /// The page's kind (`film`).
     kind: &'a str,
+    /// The built-in kind its kind extends (`article`).
+    base_kind: &'a str,
     board: Option<&'a str>,
     board_title: Option<&'a str>,
     board_url: Option<String>,
@@ -178,7 +194,62 @@ struct PageView<'a> {
     lesson: Value,
     case: Value,
     publication: Value,
+    /// Every field of its kind the page has, typed (files as resources).
+    fields: Value,
+    /// The fields of the site's own kinds (not of the built-in kind they
+    /// extend), in order, labelled: what the theme lists.
+    facts: Vec<Value>,
     jsonld: Value,
+}
+
+/// `page.facts`: one field the page has.
+#[derive(serde::Serialize)]
+struct FactView<'a> {
+    name: &'a str,
+    label: &'a str,
+    #[serde(rename = "type")]
+    ty: &'static str,
+    value: Value,
+}
+
+/// `page.fields` and `page.facts`. A blank text is no value.
+fn field_values(
+    site: &Site,
+    kind: &crate::kinds::KindDef,
+    fields: &crate::kinds::Fields,
+    file: &dyn Fn(&str) -> Value,
+) -> (Value, Vec<Value>) {
+    use crate::kinds::FieldValue;
+    if fields.0.is_empty() {
+        return (Value::from(tera::Map::new()), Vec::new());
+    }
+    let base = site.config.kinds.of(kind.base);
+    let mut map = tera::Map::new();
+    let mut facts = Vec::new();
+    for (name, v) in &fields.0 {
+        let value = match v {
+            FieldValue::Text(t) if t.trim().is_empty() => continue,
+            FieldValue::Text(t) => Value::from(t.as_str()),
+            FieldValue::Number(n) => number(*n),
+            FieldValue::Integer(i) => Value::from(*i),
+            FieldValue::Bool(b) => Value::from(*b),
+            FieldValue::List(l) => Value::from_serializable(l),
+            FieldValue::Path(_) => file(name),
+        };
+        if base.field(name).is_none()
+            && !value.is_none()
+            && let Some(def) = kind.field(name)
+        {
+            facts.push(Value::from_serializable(&FactView {
+                name,
+                label: def.label.as_deref().unwrap_or(name),
+                ty: def.ty.name(),
+                value: value.clone(),
+            }));
+        }
+        map.insert(name.clone().into(), value);
+    }
+    (Value::from(map), facts)
 }
 
 /// `page.lesson`.
@@ -193,8 +264,8 @@ struct LessonView<'a> {
 }
 
 /// A text field, `None` when absent or blank.
-fn given(s: &Option<String>) -> Option<&str> {
-    s.as_deref().filter(|s| !s.trim().is_empty())
+fn given(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.trim().is_empty())
 }
 
 /// `page.lesson.series`: the series and the lesson's place in it.
@@ -223,7 +294,7 @@ struct PublicationView<'a> {
     publisher: Option<&'a str>,
     published: Option<&'a str>,
     year: Option<&'a str>,
-    pages: Option<u64>,
+    pages: Option<i64>,
     file: Value,
     isbn: Option<&'a str>,
 }

@@ -38,7 +38,7 @@ fn a_chinese_site_hears_its_errors_in_chinese_at_the_same_places() {
         "error: content/news/a.md:3:7: `tags` 应当是文字列表，这里是文字（“乡村振兴”）",
         "  提示：例如：tags: [first, second]",
         "error: content/news/a.md:4:1: 未知的键 `sumary`——是不是 `summary`？",
-        "  提示：是不是 `summary`？或者：自定义字段请写在 `extra:` 下（extra: { sumary: … }），模板中用 page.extra.sumary 读取",
+        "  提示：是不是 `summary`？或者：在 site.yaml 的 kinds: 中把 `sumary` 声明为自定义类型的字段（见 docs/kinds.md），或写在 `extra:` 下（extra: { sumary: … }），模板中用 page.extra.sumary 读取",
         "构建失败：2 个错误；上一次的输出原样保留",
     ] {
         assert!(zh.contains(line), "missing {line:?} in:\n{zh}");

@@ -15,7 +15,6 @@
 use super::{compare, page_links};
 use crate::config::{Config, SortBy};
 use crate::content::{Content, Page};
-use crate::frontmatter::KindFields;
 use crate::site::{Board, PageLinks, Series, Site, Taxonomy, Term};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -173,10 +172,7 @@ pub fn relink(site: &mut Site, changed: &Changed<'_>) -> Option<Before> {
             })
             .min_by_key(|(at, _)| *at)
             .map(|((bi, _), page)| (bi, page))?;
-        let name = match &first.meta.kind {
-            KindFields::Lesson(l) => l.series.clone()?,
-            _ => return None,
-        };
+        let name = first.meta.series()?.to_string();
         let s = Series {
             name,
             slug: slug.clone(),
@@ -370,13 +366,8 @@ fn neighbours(keys: &[String], i: usize, dirty: &mut BTreeSet<String>) {
 
 /// A lesson's series slug and order.
 fn series_of(config: &Config, page: &Page) -> Option<(String, Option<u64>)> {
-    match &page.meta.kind {
-        KindFields::Lesson(l) => l
-            .series
-            .as_ref()
-            .map(|name| (crate::slug::slug(config.slugs, name), l.order)),
-        _ => None,
-    }
+    let name = page.meta.series()?;
+    Some((crate::slug::slug(config.slugs, name), page.meta.order()))
 }
 
 /// A page's terms of `taxonomy` as slugs (each once, in its order), with

@@ -192,9 +192,6 @@ fn relinking_after_random_edits_equals_linking_again() {
     assert!(quick > 100 && failed > 0, "{quick} quick, {failed} failed");
 }
 
-fn series_name(m: &crate::frontmatter::FrontMatter) -> Option<&String> {
-    match &m.kind {
-        KindFields::Lesson(l) => l.series.as_ref(),
-        _ => None,
-    }
+fn series_name(m: &crate::frontmatter::FrontMatter) -> Option<&str> {
+    m.series()
 }

@@ -9,7 +9,7 @@ use crate::common::*;
 use std::path::PathBuf;
 
 /// The page types, by path under the site.
-const PAGES: [(&str, &str, &str); 16] = [
+const PAGES: [(&str, &str, &str); 18] = [
     ("home", "", ".board-nav"),
     ("article", "news/night-reading/", ".page-article h1"),
     ("article-board", "news/", ".cards"),
@@ -25,6 +25,10 @@ const PAGES: [(&str, &str, &str); 16] = [
     ),
     ("publication-board", "publications/", ".gallery"),
     ("page", "about/", ".page-plain h1"),
+    // The example's own kinds: a film (its own template) and a service
+    // page (the page template, its fields in the facts list).
+    ("film", "films/the-road-home/", ".film-poster img"),
+    ("service", "guides/she-bao-ka/", ".kind-facts .fact-office"),
     ("leaderboard", "vanguard/", ".leaderboard"),
     ("taxonomy", "tags/", ".term-cloud"),
     ("term", "tags/xiang-cun-zhen-xing/", ".cards"),

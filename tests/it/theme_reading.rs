@@ -202,7 +202,8 @@ fn study_materials_print_without_navigation_and_with_their_links() {
     for (name, path) in [
         ("lesson", "lessons/spotting-rumours/"),
         ("code", "lessons/sorting-sign-ups/"),
-        ("publication", "publications/the-road-home/"),
+        ("publication", "publications/fenglin-monthly/"),
+        ("film", "films/the-road-home/"),
         ("article", "news/mobile-classroom-anniversary/"),
     ] {
         b.goto(&format!("{base}{path}"));

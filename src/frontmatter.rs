@@ -2,8 +2,8 @@
 //! See `docs/content.md` for the reference.
 
 use crate::config::Config;
-use crate::kinds::{Fields, Kind, KindDef};
 use crate::error::Diagnostic;
+use crate::kinds::{Fields, Kind, KindDef};
 use crate::msg;
 use crate::schema::MapReader;
 use crate::yaml::Node;
@@ -249,7 +249,13 @@ mod tests {
     #[test]
     fn key_of_another_kind_is_explained() {
         let node = parse("title: x\nduration: 5\n", 1).unwrap();
-        let (_, diags) = read_page("a.md", &node, config().kinds.of(Kind::Article), &config(), 1);
+        let (_, diags) = read_page(
+            "a.md",
+            &node,
+            config().kinds.of(Kind::Article),
+            &config(),
+            1,
+        );
         assert_eq!(diags.len(), 1);
         assert!(
             diags[0]
@@ -264,14 +270,26 @@ mod tests {
     #[test]
     fn publication_needs_cover() {
         let node = parse("title: x\nformat: book\n", 1).unwrap();
-        let (_, diags) = read_page("a.md", &node, config().kinds.of(Kind::Publication), &config(), 1);
+        let (_, diags) = read_page(
+            "a.md",
+            &node,
+            config().kinds.of(Kind::Publication),
+            &config(),
+            1,
+        );
         assert!(diags[0].message.to_string().contains("cover"));
     }
 
     #[test]
     fn missing_title() {
         let node = parse("date: 2024-01-01\n", 1).unwrap();
-        let (_, diags) = read_page("a.md", &node, config().kinds.of(Kind::Article), &config(), 1);
+        let (_, diags) = read_page(
+            "a.md",
+            &node,
+            config().kinds.of(Kind::Article),
+            &config(),
+            1,
+        );
         assert!(
             diags[0]
                 .message

@@ -2,8 +2,8 @@
 //! front matter of its board's kind).
 
 use crate::config::{Config, Kind};
-use crate::kinds::{FieldType, KindDef};
 use crate::error::{Error, Result, did_you_mean};
+use crate::kinds::{FieldType, KindDef};
 use crate::msg;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -192,7 +192,10 @@ fn front_matter(config: &Config, kind: &KindDef, title: &str, today: &str) -> St
             (Some(d), _) => serde_json::to_string(d).unwrap_or_default(),
             (None, ty) => ty.example(),
         };
-        let mut about = vec![f.label.clone().unwrap_or_else(|| f.name.clone()), f.ty.name().to_string()];
+        let mut about = vec![
+            f.label.clone().unwrap_or_else(|| f.name.clone()),
+            f.ty.name().to_string(),
+        ];
         if let FieldType::Choice(values) = &f.ty {
             about.push(values.join(", "));
         }

@@ -352,9 +352,12 @@ impl Config {
         for t in &taxonomies {
             for k in kinds.all().iter().filter(|k| k.field(&t.name).is_some()) {
                 diags.push(
-                    Diagnostic::error(file, msg!("field-clashes-taxonomy", key = t.name, kind = k.name))
-                        .at(k.line)
-                        .hint(msg!("field-clashes-taxonomy-hint", key = t.name)),
+                    Diagnostic::error(
+                        file,
+                        msg!("field-clashes-taxonomy", key = t.name, kind = k.name),
+                    )
+                    .at(k.line)
+                    .hint(msg!("field-clashes-taxonomy-hint", key = t.name)),
                 );
             }
             if let Some(b) = boards.iter().find(|b| b.key == t.name) {

@@ -39,7 +39,12 @@ struct Raw<'a> {
 
 /// Adds the kinds declared in the mapping `node` to `kinds`. `builtin`
 /// declarations extend nothing; a site's extend `article` unless they say.
-pub(super) fn declare(kinds: &mut Kinds, file: &str, node: &Node, builtin: bool) -> Vec<Diagnostic> {
+pub(super) fn declare(
+    kinds: &mut Kinds,
+    file: &str,
+    node: &Node,
+    builtin: bool,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let entries = match &node.value {
         Value::Map(e) => e.as_slice(),
@@ -126,17 +131,22 @@ pub(super) fn declare(kinds: &mut Kinds, file: &str, node: &Node, builtin: bool)
             for raw in &left {
                 let (parent, n) = raw.extends.as_ref().expect("article is always declared");
                 let waiting = left.iter().any(|r| r.name == parent);
-                let hint = match did_you_mean(parent, names.iter().copied().filter(|n| *n != parent)) {
-                    _ if waiting => msg!("kind-cycle-hint"),
-                    Some(near) => msg!("did-you-mean", key = near),
-                    None => msg!("kinds-are", all = names.join(", ")),
-                };
+                let hint =
+                    match did_you_mean(parent, names.iter().copied().filter(|n| *n != parent)) {
+                        _ if waiting => msg!("kind-cycle-hint"),
+                        Some(near) => msg!("did-you-mean", key = near),
+                        None => msg!("kinds-are", all = names.join(", ")),
+                    };
                 let message = if waiting {
                     msg!("kind-cycle", name = raw.name, parent)
                 } else {
                     msg!("unknown-kind-extended", name = raw.name, parent)
                 };
-                diags.push(Diagnostic::error(file, message).at_col(n.line, n.col).hint(hint));
+                diags.push(
+                    Diagnostic::error(file, message)
+                        .at_col(n.line, n.col)
+                        .hint(hint),
+                );
             }
             break;
         }
@@ -154,7 +164,12 @@ fn extend(file: &str, parent: &KindDef, raw: Raw, diags: &mut Vec<Diagnostic>) -
             Some(p) => diags.push(
                 Diagnostic::error(
                     file,
-                    msg!("field-keeps-type", key = f.name, kind = parent.name, ty = p.ty.name()),
+                    msg!(
+                        "field-keeps-type",
+                        key = f.name,
+                        kind = parent.name,
+                        ty = p.ty.name()
+                    ),
                 )
                 .at(raw.line)
                 .hint(msg!("field-keeps-type-hint", key = f.name)),
@@ -175,9 +190,12 @@ fn extend(file: &str, parent: &KindDef, raw: Raw, diags: &mut Vec<Diagnostic>) -
 fn fields(file: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Vec<FieldDef> {
     let Value::Map(entries) = &node.value else {
         diags.push(
-            Diagnostic::error(file, msg!("fields-not-a-mapping", found => node.value.describe()))
-                .at_col(node.line, node.col)
-                .hint(msg!("fields-not-a-mapping-hint")),
+            Diagnostic::error(
+                file,
+                msg!("fields-not-a-mapping", found => node.value.describe()),
+            )
+            .at_col(node.line, node.col)
+            .hint(msg!("fields-not-a-mapping-hint")),
         );
         return Vec::new();
     };
@@ -249,12 +267,22 @@ fn field(file: &str, name: &str, node: &Node, diags: &mut Vec<Diagnostic>) -> Op
     if let Some(ty) = &ty {
         let numeric = matches!(ty, FieldType::Number { .. } | FieldType::Integer { .. });
         if let (false, Some(n)) = (numeric, bounds_node) {
-            r.invalid("min", n, msg!("bounds-only-numbers"), msg!("bounds-only-numbers-hint"));
+            r.invalid(
+                "min",
+                n,
+                msg!("bounds-only-numbers"),
+                msg!("bounds-only-numbers-hint"),
+            );
             ok = false;
         }
         let choice = matches!(ty, FieldType::Choice(_));
         if let (false, Some(n)) = (choice, values_node) {
-            r.invalid("values", n, msg!("values-only-choice"), msg!("values-only-choice-hint"));
+            r.invalid(
+                "values",
+                n,
+                msg!("values-only-choice"),
+                msg!("values-only-choice-hint"),
+            );
             ok = false;
         }
         if let FieldType::Choice(v) = ty
@@ -309,8 +337,14 @@ fn type_named(
 ) -> Option<FieldType> {
     Some(match t {
         "text" => FieldType::Text,
-        "number" => FieldType::Number { min: None, max: None },
-        "integer" => FieldType::Integer { min: None, max: None },
+        "number" => FieldType::Number {
+            min: None,
+            max: None,
+        },
+        "integer" => FieldType::Integer {
+            min: None,
+            max: None,
+        },
         "minutes" => FieldType::Minutes,
         "bool" => FieldType::Bool,
         "date" => FieldType::Date,
@@ -325,9 +359,12 @@ fn type_named(
                 None => msg!("choices-are", what => msg!("field-types"), all),
             };
             diags.push(
-                Diagnostic::error(file, msg!("unknown-choice", what => msg!("field-type"), name = t))
-                    .at_col(node.line, node.col)
-                    .hint(hint),
+                Diagnostic::error(
+                    file,
+                    msg!("unknown-choice", what => msg!("field-type"), name = t),
+                )
+                .at_col(node.line, node.col)
+                .hint(hint),
             );
             return None;
         }

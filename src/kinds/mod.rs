@@ -103,7 +103,9 @@ impl FieldType {
     pub fn example(&self) -> String {
         match self {
             FieldType::Text => "\"…\"".into(),
-            FieldType::Number { min, .. } => min.map_or("12".into(), |m| (m.max(0.0) + 1.0).to_string()),
+            FieldType::Number { min, .. } => {
+                min.map_or("12".into(), |m| (m.max(0.0) + 1.0).to_string())
+            }
             FieldType::Integer { min, .. } => min.map_or("3".into(), |m| m.max(1).to_string()),
             FieldType::Minutes => "8".into(),
             FieldType::Bool => "true".into(),
@@ -151,14 +153,23 @@ pub enum FieldValue {
     Path(String),
 }
 
+/// One field a page has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub value: FieldValue,
+    /// Where the page gives it (line, column); (0, 0) for a default.
+    pub at: (usize, usize),
+}
+
 /// A page's fields, in declaration order (each kind's own after those of
 /// the kind it extends). Only fields the page has or that have defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields(pub Vec<(String, FieldValue)>);
+pub struct Fields(pub Vec<Field>);
 
 impl Fields {
     pub fn get(&self, name: &str) -> Option<&FieldValue> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.0.iter().find(|f| f.name == name).map(|f| &f.value)
     }
 
     pub fn text(&self, name: &str) -> Option<&str> {
@@ -197,10 +208,10 @@ impl Fields {
         }
     }
 
-    /// The file and image fields: (field, path as written).
-    pub fn paths(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().filter_map(|(n, v)| match v {
-            FieldValue::Path(p) => Some((n.as_str(), p.as_str())),
+    /// The file and image fields.
+    pub fn paths(&self) -> impl Iterator<Item = (&Field, &str)> {
+        self.0.iter().filter_map(|f| match &f.value {
+            FieldValue::Path(p) => Some((f, p.as_str())),
             _ => None,
         })
     }

@@ -2,7 +2,7 @@
 //! declared type, required fields asked for, defaults filled in. The same
 //! check reads a declaration's `default:`.
 
-use super::{FieldDef, FieldType, FieldValue, Fields, KindDef};
+use super::{Field, FieldDef, FieldType, FieldValue, Fields, KindDef};
 use crate::error::{Diagnostic, did_you_mean};
 use crate::msg;
 use crate::schema::MapReader;
@@ -18,17 +18,28 @@ pub fn read_fields<'a>(r: &mut MapReader<'a>, kind: &'a KindDef, start_line: usi
     for f in &kind.fields {
         match r.node(&f.name) {
             Some(node) => match value_of(r.file(), f, node) {
-                Ok(v) => out.push((f.name.clone(), v)),
+                Ok(value) => out.push(Field {
+                    name: f.name.clone(),
+                    value,
+                    at: (node.line, node.col),
+                }),
                 Err(d) => r.diags.push(*d),
             },
             None if f.required => r.diags.push(
-                Diagnostic::error(r.file(), msg!("missing-field", key = f.name, kind = kind.name))
-                    .at(start_line)
-                    .hint(msg!("add-line", key = f.name, example = f.ty.example())),
+                Diagnostic::error(
+                    r.file(),
+                    msg!("missing-field", key = f.name, kind = kind.name),
+                )
+                .at(start_line)
+                .hint(msg!("add-line", key = f.name, example = f.ty.example())),
             ),
             None => {
                 if let Some(d) = &f.default {
-                    out.push((f.name.clone(), d.clone()));
+                    out.push(Field {
+                        name: f.name.clone(),
+                        value: d.clone(),
+                        at: (0, 0),
+                    });
                 }
             }
         }
@@ -37,7 +48,11 @@ pub fn read_fields<'a>(r: &mut MapReader<'a>, kind: &'a KindDef, start_line: usi
 }
 
 /// `node` read as a value of the field `f`, or the error saying why not.
-pub(super) fn value_of(file: &str, f: &FieldDef, node: &Node) -> Result<FieldValue, Box<Diagnostic>> {
+pub(super) fn value_of(
+    file: &str,
+    f: &FieldDef,
+    node: &Node,
+) -> Result<FieldValue, Box<Diagnostic>> {
     let key = f.name.as_str();
     let wrong = |expected: crate::messages::Text| {
         Box::new(
@@ -71,10 +86,16 @@ pub(super) fn value_of(file: &str, f: &FieldDef, node: &Node) -> Result<FieldVal
                 _ => return Err(wrong(msg!("a-number"))),
             };
             if let Some(m) = min.filter(|m| n < *m) {
-                return Err(invalid(msg!("at-least", min = m, found = n), msg!("at-least-number-hint", min = m)));
+                return Err(invalid(
+                    msg!("at-least", min = m, found = n),
+                    msg!("at-least-number-hint", min = m),
+                ));
             }
             if let Some(m) = max.filter(|m| n > *m) {
-                return Err(invalid(msg!("at-most", max = m, found = n), msg!("at-most-hint", max = m)));
+                return Err(invalid(
+                    msg!("at-most", max = m, found = n),
+                    msg!("at-most-hint", max = m),
+                ));
             }
             FieldValue::Number(n)
         }
@@ -83,10 +104,16 @@ pub(super) fn value_of(file: &str, f: &FieldDef, node: &Node) -> Result<FieldVal
                 return Err(wrong(msg!("a-whole-number")));
             };
             if let Some(m) = min.filter(|m| n < *m) {
-                return Err(invalid(msg!("at-least", min = m, found = n), msg!("at-least-hint", min = m)));
+                return Err(invalid(
+                    msg!("at-least", min = m, found = n),
+                    msg!("at-least-hint", min = m),
+                ));
             }
             if let Some(m) = max.filter(|m| n > *m) {
-                return Err(invalid(msg!("at-most", max = m, found = n), msg!("at-most-hint", max = m)));
+                return Err(invalid(
+                    msg!("at-most", max = m, found = n),
+                    msg!("at-most-hint", max = m),
+                ));
             }
             FieldValue::Integer(n)
         }
@@ -156,10 +183,10 @@ pub(super) fn value_of(file: &str, f: &FieldDef, node: &Node) -> Result<FieldVal
             if !values.contains(&v) {
                 let all = values.join(", ");
                 let hint = match did_you_mean(&v, values.iter().map(String::as_str)) {
-                    Some(s) => msg!("did-you-mean-of", near = s, what => msg!("values-of", key), all),
-                    None => msg!("choices-are", what => msg!("values-of", key), all),
+                    Some(near) => msg!("unknown-value-near", near, key, all),
+                    None => msg!("unknown-value-all", key, all),
                 };
-                return Err(invalid(msg!("unknown-choice", what = key, name = v), hint));
+                return Err(invalid(msg!("unknown-value", key, name = v), hint));
             }
             FieldValue::Text(v)
         }

@@ -7,7 +7,14 @@ fn declared(yaml: &str) -> (Kinds, Vec<String>) {
     let (kinds, diags) = Kinds::declared("site.yaml", Some(&node));
     let shown = diags
         .iter()
-        .map(|d| format!("{}: {} ({})", d.line.unwrap_or(0), d.message, d.hint.as_ref().map(|h| h.to_string()).unwrap_or_default()))
+        .map(|d| {
+            format!(
+                "{}: {} ({})",
+                d.line.unwrap_or(0),
+                d.message,
+                d.hint.as_ref().map(|h| h.to_string()).unwrap_or_default()
+            )
+        })
         .collect();
     (kinds, shown)
 }
@@ -17,7 +24,18 @@ fn read(kinds: &Kinds, kind: &str, yaml: &str) -> (Fields, Vec<String>) {
     let def = kinds.get(kind).unwrap();
     let mut r = MapReader::new("a.md", &node, "front matter");
     let fields = read_fields(&mut r, def, 1);
-    let shown = r.diags.iter().map(|d| format!("{}:{}: {}", d.line.unwrap_or(0), d.column.unwrap_or(0), d.message)).collect();
+    let shown = r
+        .diags
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}: {}",
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0),
+                d.message
+            )
+        })
+        .collect();
     (fields, shown)
 }
 
@@ -38,24 +56,43 @@ const FILM: &str = "film:
 #[test]
 fn builtin_kinds_are_declarations() {
     let k = Kinds::builtin();
-    assert_eq!(k.names().collect::<Vec<_>>(), ["article", "lesson", "case", "publication", "page"]);
+    assert_eq!(
+        k.names().collect::<Vec<_>>(),
+        ["article", "lesson", "case", "publication", "page"]
+    );
     let lesson = k.of(Kind::Lesson);
-    assert_eq!(lesson.field("order").unwrap().ty, FieldType::Integer { min: Some(1), max: None });
-    assert!(matches!(&k.of(Kind::Publication).field("format").unwrap().ty, FieldType::Choice(v) if v.len() == 8));
+    assert_eq!(
+        lesson.field("order").unwrap().ty,
+        FieldType::Integer {
+            min: Some(1),
+            max: None
+        }
+    );
+    assert!(
+        matches!(&k.of(Kind::Publication).field("format").unwrap().ty, FieldType::Choice(v) if v.len() == 8)
+    );
     assert!(k.of(Kind::Article).fields.is_empty());
 }
 
 #[test]
 fn a_site_kind_extends_article_unless_it_says() {
-    let (k, diags) = declared(&format!("{FILM}course:\n  extends: lesson\n  fields:\n    level: {{type: choice, values: [入门, 进阶]}}\n"));
+    let (k, diags) = declared(&format!(
+        "{FILM}course:\n  extends: lesson\n  fields:\n    level: {{type: choice, values: [入门, 进阶]}}\n"
+    ));
     assert!(diags.is_empty(), "{diags:?}");
     let film = k.get("film").unwrap();
-    assert_eq!((film.base, film.extends.as_deref()), (Kind::Article, Some("article")));
+    assert_eq!(
+        (film.base, film.extends.as_deref()),
+        (Kind::Article, Some("article"))
+    );
     let course = k.get("course").unwrap();
     assert_eq!(course.base, Kind::Lesson);
     // The lesson's fields, `level` narrowed to a choice in its place.
     assert_eq!(course.fields.len(), 6);
-    assert!(matches!(course.field("level").unwrap().ty, FieldType::Choice(_)));
+    assert!(matches!(
+        course.field("level").unwrap().ty,
+        FieldType::Choice(_)
+    ));
     assert_eq!(k.chain("course"), ["course", "lesson"]);
 }
 
@@ -75,7 +112,11 @@ fn every_field_type_reads_its_values() {
     assert_eq!(f.text("shown"), Some("2024-05"));
     assert_eq!(f.get("subtitled"), Some(&FieldValue::Bool(true)));
     assert_eq!(f.list("cast"), ["甲", "乙"]);
-    assert_eq!(f.paths().collect::<Vec<_>>(), [("poster", "p.png"), ("video", "film.mp4")]);
+    let paths: Vec<_> = f.paths().map(|(f, p)| (f.name.as_str(), p, f.at)).collect();
+    assert_eq!(
+        paths,
+        [("poster", "p.png", (9, 9)), ("video", "film.mp4", (10, 8))]
+    );
 }
 
 #[test]

@@ -79,11 +79,17 @@ fn page_links(root: &Path, config: &Config, page: &Page) -> (PageLinks, Vec<Diag
         path: page_path(page, config.slugs),
         ..PageLinks::default()
     };
-    let mut find =
-        |key: &str, value: &str| resource(root, config, page, &l.path, key, value, &mut diags);
-    let cover = page.meta.cover.as_ref().and_then(|c| find("cover", c));
+    let mut find = |key: &str, value: &str, at| {
+        let named = Named { key, value, at };
+        resource(root, config, page, &l.path, named, &mut diags)
+    };
+    let cover = page
+        .meta
+        .cover
+        .as_ref()
+        .and_then(|c| find("cover", c, (0, 0)));
     let files = (page.meta.fields.paths())
-        .filter_map(|(field, path)| Some((field.to_string(), find(field, path)?)))
+        .filter_map(|(f, path)| Some((f.name.clone(), find(&f.name, path, f.at)?)))
         .collect();
     (l.cover, l.files) = (cover, files);
     (l, diags)
@@ -301,16 +307,24 @@ pub fn link(root: &Path, config: &Config, content: &Content) -> (Linked, Vec<Dia
     )
 }
 
-/// Resolves a cover, download or video named in front matter.
+/// A file named in front matter: its key, the path as written, and where
+/// ((0, 0) when not known).
+struct Named<'a> {
+    key: &'a str,
+    value: &'a str,
+    at: (usize, usize),
+}
+
+/// Resolves a cover or a file or image field named in front matter.
 fn resource(
     root: &Path,
     config: &Config,
     page: &Page,
     page_path: &str,
-    key: &str,
-    value: &str,
+    named: Named,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Resource> {
+    let Named { key, value, at } = named;
     let spot = crate::resources::PageSpot {
         key: &page.key,
         bundle: page.bundle.is_some(),
@@ -323,8 +337,12 @@ fn resource(
         }),
         Err(why) => {
             diags.push(
-                Diagnostic::error(&page.file, msg!("file-field-problem", key, value, why))
-                    .hint(msg!("file-field-problem-hint")),
+                Diagnostic {
+                    line: (at.0 > 0).then_some(at.0),
+                    column: (at.0 > 0).then_some(at.1),
+                    ..Diagnostic::error(&page.file, msg!("file-field-problem", key, value, why))
+                }
+                .hint(msg!("file-field-problem-hint")),
             );
             None
         }

@@ -226,7 +226,7 @@ fn field_values(
     let base = site.config.kinds.of(kind.base);
     let mut map = tera::Map::new();
     let mut facts = Vec::new();
-    for (name, v) in &fields.0 {
+    for crate::kinds::Field { name, value: v, .. } in &fields.0 {
         let value = match v {
             FieldValue::Text(t) if t.trim().is_empty() => continue,
             FieldValue::Text(t) => Value::from(t.as_str()),

@@ -14,6 +14,7 @@ mod discovery;
 mod errors;
 mod faults;
 mod import;
+mod kinds;
 mod load;
 mod messages;
 mod properties;

@@ -367,3 +367,53 @@ fn a_page_and_the_stylesheet_saved_together_serve_as_a_fresh_build() {
     let kinds = kinds.lock().unwrap().clone();
     assert!(!kinds.contains(&UpdateKind::Full), "{kinds:?}");
 }
+
+/// A kind's own template added, edited and removed while serving, and a
+/// field of a site's kind edited: each served as a fresh build would be
+/// (a removed `service.html` sends the guides back to `page.html`), by the
+/// quick paths.
+#[test]
+fn a_kinds_template_and_fields_serve_as_a_fresh_build() {
+    let f = Fixture::from("kinds");
+    let kinds = Arc::new(Mutex::new(Vec::new()));
+    let r = serve_recording(&f, kinds.clone());
+    let opts = {
+        let mut o = r.state.build_options().clone();
+        o.base_url = Some(format!("http://127.0.0.1:{}/", r.addr.port()));
+        o
+    };
+    let same = |what: &str| {
+        let (expected, _) = herald::build_to_memory(&opts).expect("builds");
+        wait_for(10, what, || {
+            let served = r.state.snapshot();
+            r.state.errors().is_empty()
+                && served.files.len() == expected.len()
+                && served
+                    .files
+                    .iter()
+                    .zip(&expected)
+                    .all(|((a, _), (b, y))| a == b && served.file(a).as_deref() == Some(&y[..]))
+        });
+    };
+    kinds.lock().unwrap().clear();
+    let service = "{% extends \"page.html\" %}{% block main %}<h1 class=\"service\">{{ page.title }}: {{ page.fields.office }}</h1>{% endblock main %}";
+    f.write("templates/service.html", service);
+    same("service.html added");
+    let guide = r.state.snapshot().file("guides/card/index.html").unwrap();
+    assert!(
+        String::from_utf8_lossy(&guide).contains("<h1 class=\"service\">社保卡: 政务服务中心</h1>")
+    );
+    f.write(
+        "templates/service.html",
+        &service.replace("h1 class", "h2 class"),
+    );
+    same("service.html edited");
+    f.remove("templates/service.html");
+    same("service.html removed");
+    set_field(&f, "content/guides/card.md", "office", Some("便民服务中心"));
+    same("a field edited");
+    set_field(&f, "content/films/harvest/index.md", "duration", Some("30"));
+    same("a film's duration edited");
+    let kinds = kinds.lock().unwrap().clone();
+    assert!(!kinds.contains(&UpdateKind::Full), "{kinds:?}");
+}

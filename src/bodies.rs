@@ -20,6 +20,8 @@ pub struct MarkdownInputs<'a> {
     pub config: &'a Config,
     pub content: &'a content::Content,
     pub links: &'a BTreeMap<String, crate::site::PageLinks>,
+    /// A translation's links to the default language's pages.
+    pub fallback: &'a std::collections::HashMap<String, String>,
     pub templates: &'a Templates,
     pub highlighter: &'a Highlighter,
     /// Collect each page's references for `herald check`.
@@ -47,6 +49,7 @@ impl<'a> MarkdownInputs<'a> {
             config: &site.config,
             content: &site.content,
             links: &site.links,
+            fallback: &site.languages.fallback,
             templates,
             highlighter,
             collect_refs,
@@ -71,10 +74,14 @@ impl<'a> MarkdownInputs<'a> {
             config: self.config,
             content: self.content,
             links: self.links,
+            fallback: self.fallback,
         };
         let sizer = PageImages {
             root: self.root,
-            base_path: &self.config.base_path,
+            bases: crate::resources::Bases {
+                root: &self.config.root_path,
+                here: &self.config.base_path,
+            },
             spot: crate::resources::PageSpot {
                 key,
                 bundle: self
@@ -121,7 +128,7 @@ impl<'a> MarkdownInputs<'a> {
 /// `static/`, resized into the site's image cache.
 struct PageImages<'a> {
     root: &'a std::path::Path,
-    base_path: &'a str,
+    bases: crate::resources::Bases<'a>,
     spot: crate::resources::PageSpot<'a>,
     images: &'a crate::images::Images,
 }
@@ -133,8 +140,7 @@ impl markdown::images::ImageSizer for PageImages<'_> {
         }
         let path = crate::escape::percent_decode(dest.split(['?', '#']).next().unwrap_or(""));
         // A file that is not there is left to the link checks.
-        let Ok(found) = crate::resources::locate(self.root, self.base_path, self.spot, &path)
-        else {
+        let Ok(found) = crate::resources::locate(self.root, self.bases, self.spot, &path) else {
             return Ok(None);
         };
         let Some(disk) = &found.disk else {
@@ -143,7 +149,7 @@ impl markdown::images::ImageSizer for PageImages<'_> {
         let sized = self.images.responsive(
             disk,
             &found.url,
-            self.base_path,
+            self.bases.here,
             &crate::images::DEFAULT_WIDTHS,
         )?;
         Ok(sized.map(|r| markdown::images::Sized {

@@ -80,6 +80,30 @@ pub struct Content {
     /// date comes) or disappear (it expires): content loaded earlier is
     /// stale from then on.
     pub next_change: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The translations (`about.en.md`) into each other language of the
+    /// site, keyed as their originals (`about.md`).
+    pub translations: Vec<Translation>,
+}
+
+/// A site's pages in one of its other languages.
+#[derive(Debug, Default, Clone)]
+pub struct Translation {
+    /// The language's tag, as site.yaml declares it.
+    pub code: String,
+    pub content: Content,
+    pub bodies: Bodies,
+}
+
+/// The original of the translation file `rel` into one of `codes`
+/// (lowercase tags): `about.en.md` → (`en`'s index, `about.md`).
+fn translation_of(rel: &str, codes: &[String]) -> Option<(usize, String)> {
+    let (dir, name) = match rel.rsplit_once('/') {
+        Some((d, n)) => (format!("{d}/"), n),
+        None => (String::new(), rel),
+    };
+    let (stem, suffix) = name.strip_suffix(".md")?.rsplit_once('.')?;
+    let i = codes.iter().position(|c| c.eq_ignore_ascii_case(suffix))?;
+    Some((i, format!("{dir}{stem}.md")))
 }
 
 impl Content {
@@ -156,8 +180,27 @@ pub fn load(
             ],
         );
     }
-    let walked = walk(root, &content_dir);
+    let mut walked = walk(root, &content_dir);
     let mut diags = walked.diags;
+    // Translations apart: (language, original's name, file).
+    let codes: Vec<String> = config
+        .languages
+        .iter()
+        .skip(1)
+        .map(|l| l.code.clone())
+        .collect();
+    let mut translated: Vec<(usize, String, String)> = Vec::new();
+    if !codes.is_empty() {
+        walked
+            .markdown
+            .retain(|rel| match translation_of(rel, &codes) {
+                Some((i, plain)) => {
+                    translated.push((i, plain, rel.clone()));
+                    false
+                }
+                None => true,
+            });
+    }
 
     let bundles: BTreeSet<String> = walked
         .markdown
@@ -178,7 +221,7 @@ pub fn load(
     let results: Vec<Result<Loaded, Vec<Diagnostic>>> = walked
         .markdown
         .par_iter()
-        .map(|rel| load_markdown(&content_dir, rel, config, opts, &bundles))
+        .map(|rel| load_markdown(&content_dir, rel, rel, config, opts, &bundles))
         .collect();
     let mut bundle_assets: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for rel in walked.other {
@@ -215,7 +258,100 @@ pub fn load(
         }
     }
     check_folders(config, &walked.markdown, &mut diags);
+    content.translations = load_translations(
+        &content_dir,
+        config,
+        opts,
+        &bundles,
+        &content,
+        translated,
+        &mut diags,
+    );
     (content, bodies, diags)
+}
+
+/// Loads the translation files `translated` (language, original's name,
+/// file) into a content per language; a translation whose original does
+/// not exist is an error naming both.
+fn load_translations(
+    content_dir: &Path,
+    config: &Config,
+    opts: &LoadOptions,
+    bundles: &BTreeSet<String>,
+    original: &Content,
+    translated: Vec<(usize, String, String)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Translation> {
+    let mut out: Vec<Translation> = (config.languages.iter().skip(1))
+        .map(|l| Translation {
+            code: l.code.clone(),
+            ..Translation::default()
+        })
+        .collect();
+    let results: Vec<_> = translated
+        .par_iter()
+        .map(|(_, plain, real)| load_markdown(content_dir, plain, real, config, opts, bundles))
+        .collect();
+    for ((i, plain, _), r) in translated.into_iter().zip(results) {
+        let t = &mut out[i];
+        let has_original = |key: &str| {
+            original.pages.contains_key(key)
+                || original.hidden.contains_key(key)
+                || original.failed.contains(key)
+        };
+        match r {
+            Ok(Loaded::Page(page, body)) => {
+                if !has_original(&page.key) {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.file,
+                            msg!(
+                                "translation-without-original",
+                                original = format!("{CONTENT_DIR}/{plain}")
+                            ),
+                        )
+                        .hint(msg!("translation-without-original-hint", code = t.code)),
+                    );
+                    continue;
+                }
+                if let Some(other) = t.content.pages.get(&page.key) {
+                    diags.push(
+                        Diagnostic::error(
+                            &page.file,
+                            msg!("translation-twice", other = other.file, code = t.code),
+                        )
+                        .hint(msg!("translation-twice-hint")),
+                    );
+                    continue;
+                }
+                let mut page = page;
+                if page.bundle.is_some() {
+                    // The bundle's files, published beside the translation too.
+                    page.assets = original
+                        .pages
+                        .get(&page.key)
+                        .map(|o| o.assets.clone())
+                        .unwrap_or_default();
+                }
+                t.bodies.insert(page.key.clone(), body);
+                t.content.pages.insert(page.key.clone(), *page);
+            }
+            Ok(Loaded::Index(key, index)) => {
+                t.content.indexes.insert(key, *index);
+            }
+            Ok(Loaded::Hidden(key, why, comes_out)) => {
+                if let Some(at) = comes_out {
+                    t.content.note_change(at);
+                }
+                t.content.hidden.insert(key, why);
+            }
+            Err(mut d) => {
+                t.content.failed.insert(plain);
+                diags.append(&mut d);
+            }
+        }
+    }
+    out
 }
 
 /// Re-reads one page file (content-relative `rel`, in bundle folder
@@ -232,7 +368,7 @@ pub fn reload_page(
     crate::confine::check(&crate::confine::real_root(root), &path)
         .map_err(|e| vec![e.diagnostic(&format!("{CONTENT_DIR}/{rel}"))])?;
     let bundles: BTreeSet<String> = bundle.into_iter().map(str::to_string).collect();
-    load_markdown(&root.join(CONTENT_DIR), rel, config, opts, &bundles)
+    load_markdown(&root.join(CONTENT_DIR), rel, rel, config, opts, &bundles)
 }
 
 impl Content {
@@ -292,15 +428,18 @@ fn check_folders(config: &Config, markdown: &[String], diags: &mut Vec<Diagnosti
     }
 }
 
+/// Loads the file `real` as the page `rel` (they differ for a translation:
+/// `about.en.md` is loaded as `about.md`).
 fn load_markdown(
     content_dir: &Path,
     rel: &str,
+    real: &str,
     config: &Config,
     opts: &LoadOptions,
     bundles: &BTreeSet<String>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let file = format!("{CONTENT_DIR}/{rel}");
-    let abs: PathBuf = content_dir.join(rel);
+    let file = format!("{CONTENT_DIR}/{real}");
+    let abs: PathBuf = content_dir.join(real);
     let bytes = std::fs::read(&abs).map_err(|e| {
         vec![
             Diagnostic::error(&file, msg!("cannot-read-file", why = e))

@@ -242,9 +242,19 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> Vec<File> {
     // A permalink is the base URL and the path (see `Site::permalink`).
     let base = xml(&site.config.base_url);
+    // A site in several languages names each URL's translations.
+    let alternates = &site.languages.alternates;
+    let xhtml = if site.languages.homes.is_empty() {
+        ""
+    } else {
+        " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""
+    };
     let write_urls = |chunk: &[(String, Option<String>)]| {
         let mut s = String::with_capacity(chunk.len() * 100 + 200);
-        s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let _ = write!(
+            s,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"{xhtml}>\n"
+        );
         for (path, lastmod) in chunk {
             s.push_str("<url><loc>");
             s.push_str(&base);
@@ -252,6 +262,14 @@ pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> Vec<File> {
             s.push_str("</loc>");
             if let Some(l) = lastmod {
                 let _ = write!(s, "<lastmod>{l}</lastmod>");
+            }
+            for (code, url) in alternates.get(path).into_iter().flatten() {
+                let _ = write!(
+                    s,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    xml(code),
+                    xml(url)
+                );
             }
             s.push_str("</url>\n");
         }
@@ -278,10 +296,14 @@ pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> Vec<File> {
         files.push(("sitemap.xml".to_string(), index.into_bytes()));
     }
     if site.config.robots {
-        let robots = format!(
+        let mut robots = format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
             site.permalink("sitemap.xml")
         );
+        // Each other language's sitemap, under its prefix.
+        for (_, _, home) in site.languages.homes.iter().skip(1) {
+            let _ = writeln!(robots, "Sitemap: {home}sitemap.xml");
+        }
         files.push(("robots.txt".to_string(), robots.into_bytes()));
     }
     files

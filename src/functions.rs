@@ -26,7 +26,10 @@ pub struct Inputs {
 #[derive(Default)]
 pub struct PageIndex {
     pub root: PathBuf,
+    /// The site's root path (static files).
     pub base_path: String,
+    /// The path of the site's language (its pages and bundles).
+    pub here_path: String,
     /// Updated in place when pages come, go or move (the dev server).
     pub pages: std::sync::RwLock<HashMap<String, (bool, String)>>,
 }
@@ -66,7 +69,11 @@ impl PageIndex {
             bundle,
             path: &out_path,
         };
-        locate(&self.root, &self.base_path, spot, path)
+        let bases = crate::resources::Bases {
+            root: &self.base_path,
+            here: &self.here_path,
+        };
+        locate(&self.root, bases, spot, path)
     }
 }
 
@@ -88,7 +95,7 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
             Ok(format_date(&date, zh))
         },
     );
-    let base = config.base_path.clone();
+    let base = config.root_path.clone();
     let assets = inputs.assets.clone();
     tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         let path: &str = kwargs.must_get("path")?;
@@ -168,7 +175,7 @@ pub fn register(tera: &mut Tera, config: &Config, inputs: &Inputs) {
                 ]));
             };
             match images
-                .responsive(disk, &found.url, &pages.base_path, &widths)
+                .responsive(disk, &found.url, &pages.here_path, &widths)
                 .map_err(tera::Error::message)?
             {
                 Some(r) => Ok(crate::values::map([

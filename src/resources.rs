@@ -28,9 +28,19 @@ pub struct PageSpot<'a> {
 
 /// Resolves `value` for a page. Errors say what was looked for (callers
 /// name the value).
+/// Where files are published: `root`, the site's root path (static files
+/// and the content folders' loose files), and `here`, the path of the
+/// site's language (a bundle's files, published beside each language's
+/// page). The same for a site in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Bases<'a> {
+    pub root: &'a str,
+    pub here: &'a str,
+}
+
 pub fn locate(
     root: &Path,
-    base_path: &str,
+    bases: Bases,
     page: PageSpot,
     value: &str,
 ) -> Result<Located, crate::messages::Text> {
@@ -45,6 +55,7 @@ pub fn locate(
     if value.is_empty() || value.split(['/', '\\']).any(|seg| seg == "..") {
         return Err(msg!("file-path-rule"));
     }
+    let mut base_path = bases.root;
     let (disk, url_path) = if let Some(abs) = value.strip_prefix('/') {
         (root.join("static").join(abs), abs.to_string())
     } else {
@@ -54,6 +65,7 @@ pub fn locate(
             .join(content_dir)
             .join(value);
         let url = if page.bundle {
+            base_path = bases.here;
             format!("{}{value}", page.path)
         } else if content_dir.is_empty() {
             value.to_string()

@@ -156,6 +156,24 @@ pub struct Site {
     pub rendered: BTreeMap<String, Facts>,
     /// Rendered `_index.md` bodies, by board key (`""` for home).
     pub index_rendered: BTreeMap<String, Intro>,
+    /// The site's other languages and its outputs' translations.
+    pub languages: Languages,
+}
+
+/// How a site in one language relates to the same site in its others.
+/// Empty for a site in one language.
+#[derive(Debug, Clone, Default)]
+pub struct Languages {
+    /// Every language, the default first: (tag, name, permalink of its
+    /// home page).
+    pub homes: Vec<(String, String, String)>,
+    /// Output path (`news/a/`, without the language's prefix) → the same
+    /// output in every language that has it, this one included: (tag,
+    /// permalink). Only outputs with a translation are here.
+    pub alternates: std::collections::HashMap<String, Vec<(String, String)>>,
+    /// A translation's links to pages it has no translation of: the
+    /// default language's page key → URL.
+    pub fallback: std::collections::HashMap<String, String>,
 }
 
 impl Site {

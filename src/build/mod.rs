@@ -7,6 +7,7 @@
 //! `herald check`, tests): every page's Markdown is rendered and kept, and
 //! [`render_into`] renders everything from it.
 
+mod languages;
 mod prepare;
 pub mod reload;
 mod report;
@@ -74,6 +75,8 @@ pub struct Loaded {
     pub copies: Vec<render::Copy>,
     /// The generated `syntax.css`.
     pub css: String,
+    /// The site in its other languages, each loaded the same way.
+    pub translations: Vec<Loaded>,
 }
 
 pub(crate) fn fail(mut diags: Vec<Diagnostic>) -> Error {
@@ -84,10 +87,47 @@ pub(crate) fn fail(mut diags: Vec<Diagnostic>) -> Error {
 /// A build kept in memory: prepare, then render every page's Markdown
 /// and keep it. Returns every problem found, not only the first.
 pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
-    let (p, bodies) = prepare(opts, timings)?;
+    let (mut p, bodies) = prepare(opts, timings)?;
+    let translations = load_translations(&mut p, timings);
     let (p, texts) = render_markdown(p, bodies, timings);
     let (p, warnings) = checked(p)?;
-    Ok(loaded(p, texts, warnings))
+    let mut site = loaded(p, texts, warnings);
+    site.translations = translations;
+    Ok(site)
+}
+
+/// The translations of a prepared site loaded as [`load_site`] loads it;
+/// their problems go with the site's (`p.diags`), all reported at once.
+fn load_translations(p: &mut Prepared, timings: &mut Timings) -> Vec<Loaded> {
+    let mut out = Vec::new();
+    for (t, bodies) in std::mem::take(&mut p.translations) {
+        p.link_failed |= t.link_failed;
+        let (t, texts) = render_markdown(t, bodies, timings);
+        let (t, errors, warnings) = sorted_out(t);
+        p.diags.extend(errors);
+        p.diags.extend(warnings);
+        out.push(loaded(t, texts, Vec::new()));
+    }
+    out
+}
+
+/// Renders the translations of a loaded site, each under its prefix;
+/// returns how many files they made.
+fn render_translations(
+    translations: &[Loaded],
+    sink: &dyn Sink,
+    timings: &mut Timings,
+) -> Result<usize> {
+    let mut files = 0;
+    for t in translations {
+        let prefix = t.site.config.lang_prefix.clone();
+        let sink = output::PrefixSink {
+            inner: sink,
+            prefix: &prefix,
+        };
+        files += render_keeping(t, &sink, timings, false)?.0.files;
+    }
+    Ok(files)
 }
 
 /// [`load_site`] for `herald check`: errors found in the content (broken
@@ -99,7 +139,8 @@ pub fn load_site_with_errors(
     opts: &BuildOptions,
     timings: &mut Timings,
 ) -> Result<(Loaded, Vec<Diagnostic>)> {
-    let (p, bodies) = prepare(opts, timings)?;
+    let (mut p, bodies) = prepare(opts, timings)?;
+    let translations = load_translations(&mut p, timings);
     if p.link_failed {
         // URLs or relations are wrong (a clash, say): there is no
         // consistent output to check, only these errors.
@@ -110,7 +151,9 @@ pub fn load_site_with_errors(
     let (p, texts) = render_markdown(p, bodies, timings);
     let (p, mut errors, warnings) = sorted_out(p);
     sort_diagnostics(&mut errors);
-    Ok((loaded(p, texts, warnings), errors))
+    let mut site = loaded(p, texts, warnings);
+    site.translations = translations;
+    Ok((site, errors))
 }
 
 /// Every page's Markdown rendered: its facts go in the site, and its
@@ -154,6 +197,7 @@ fn loaded(p: Prepared, texts: Texts, warnings: Vec<Diagnostic>) -> Loaded {
         templates: p.templates,
         copies: p.copies,
         css: p.css,
+        translations: Vec::new(),
     }
 }
 
@@ -223,7 +267,9 @@ pub fn render_into(
     sink: &dyn Sink,
     timings: &mut Timings,
 ) -> Result<render::RenderReport> {
-    render_keeping(loaded, sink, timings, false).map(|(report, _)| report)
+    let (mut report, _) = render_keeping(loaded, sink, timings, false)?;
+    report.files += render_translations(&loaded.translations, sink, timings)?;
+    Ok(report)
 }
 
 /// Renders a loaded site into a sink; with `keep`, the returned cache can
@@ -252,7 +298,12 @@ fn render_with(
     sink: &dyn Sink,
     timings: &mut Timings,
 ) -> Result<(render::RenderReport, render::RenderCache)> {
-    let extra = syntax_css(&loaded.css);
+    // syntax.css is the root's alone.
+    let extra = if loaded.site.config.lang_prefix.is_empty() {
+        syntax_css(&loaded.css)
+    } else {
+        Vec::new()
+    };
     let input = render::RenderInput {
         site: &loaded.site,
         templates: &loaded.templates,
@@ -274,7 +325,10 @@ pub fn render_again(
     search: Option<SearchIndex>,
     sink: &dyn Sink,
 ) -> Result<render::RenderCache> {
-    render_with(loaded, search, true, sink, &mut Timings::default()).map(|(_, cache)| cache)
+    let mut timings = Timings::default();
+    let (_, cache) = render_with(loaded, search, true, sink, &mut timings)?;
+    render_translations(&loaded.translations, sink, &mut timings)?;
+    Ok(cache)
 }
 
 /// Originals so large that they weigh on the site even with resized copies.
@@ -326,6 +380,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut timings = Timings::default();
 
     let (mut p, bodies) = prepare(opts, &mut timings)?;
+    // The other languages' sites are small beside the default's: loaded
+    // whole, and rendered after it.
+    let translations = load_translations(&mut p, &mut timings);
     let mut clock = Instant::now();
     // Checked once, before any page: the errors go with the content's.
     let missing = render::check_templates(&p.site, &p.templates);
@@ -352,6 +409,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages: render::Pages::Written(written.listed),
     };
     let (rendered, cache) = render::render_site(input, sink, &mut timings).map_err(fail)?;
+    let translated_files = render_translations(&translations, sink, &mut timings)?;
     drop(written.html);
     let mut warnings = warnings;
     warnings.extend(image_warnings(&p.site.root, &p.templates));
@@ -364,9 +422,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     staging.publish(&p.site.config.output_keep, &foreign)?;
     timings.lap("publish", &mut clock);
     let report = BuildReport {
-        pages: p.site.content.pages.len(),
+        pages: p.site.content.pages.len()
+            + (translations.iter())
+                .map(|t| t.site.content.pages.len())
+                .sum::<usize>(),
         boards: p.site.boards.len(),
-        files: rendered.files,
+        files: rendered.files + translated_files,
         search: rendered.search,
         warnings,
         timings,

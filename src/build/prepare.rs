@@ -39,6 +39,9 @@ pub struct Prepared {
     /// Whether linking found errors: then pages, boards and URLs may not
     /// agree, and nothing should be rendered.
     pub link_failed: bool,
+    /// The site in its other languages (`languages:`), each a site of its
+    /// own under its prefix, with its pages' Markdown.
+    pub translations: Vec<(Prepared, Bodies)>,
 }
 
 impl Prepared {
@@ -53,14 +56,41 @@ impl Prepared {
 pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, Bodies)> {
     let mut clock = Instant::now();
     let config = configure(opts)?;
-    let (content, bodies, mut diags) = read_content(opts, &config);
+    let (mut content, bodies, diags) = read_content(opts, &config);
+    let translated = std::mem::take(&mut content.translations);
     timings.lap("load", &mut clock);
+    let mut prepared = prepare_language(opts, config, content, &bodies, diags, timings)?;
+    for t in translated {
+        let config = super::languages::translated_config(&prepared.site.config, &t);
+        let p = prepare_language(opts, config, t.content, &t.bodies, Vec::new(), timings)?;
+        prepared.translations.push((p, t.bodies));
+    }
+    super::languages::relate(&mut prepared);
+    render_intros(&mut prepared);
+    for (t, _) in &mut prepared.translations {
+        render_intros(t);
+    }
+    Ok((prepared, bodies))
+}
+
+/// [`prepare`] for the site in one language: link → assets → templates →
+/// intros. A translation copies only its bundles' files (static files are
+/// the default language's).
+fn prepare_language(
+    opts: &BuildOptions,
+    config: Config,
+    content: Content,
+    bodies: &Bodies,
+    mut diags: Vec<Diagnostic>,
+    timings: &mut Timings,
+) -> Result<Prepared> {
+    let mut clock = Instant::now();
 
     let highlighter = Arc::new(Highlighter::with_themes(
         &config.highlight_light,
         &config.highlight_dark,
     ));
-    preload_grammars(&bodies, &highlighter);
+    preload_grammars(bodies, &highlighter);
     // The code stylesheet (from two bundled themes) is made alongside.
     let ((linked, link_diags), css) = rayon::join(
         || link::link(&opts.root, &config, &content),
@@ -70,8 +100,13 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
     diags.extend(link_diags);
     timings.lap("link", &mut clock);
 
-    let (copies, mut hashes, asset_diags) =
+    let (mut copies, mut hashes, asset_diags) =
         collect_assets(&opts.root, &config, &content, &linked.links);
+    if !config.lang_prefix.is_empty() {
+        let bundled: std::collections::HashSet<&str> =
+            (linked.links.values()).map(|l| l.path.as_str()).collect();
+        copies.retain(|c| (c.to.match_indices('/')).any(|(i, _)| bundled.contains(&c.to[..=i])));
+    }
     diags.extend(asset_diags);
     if let Some((logo, line)) = &config.logo
         && !hashes.contains_key(logo)
@@ -97,7 +132,7 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
     };
     timings.lap("templates", &mut clock);
 
-    let mut prepared = Prepared {
+    let prepared = Prepared {
         site: Site {
             root: opts.root.clone(),
             config,
@@ -108,6 +143,7 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
             taxonomies: linked.taxonomies,
             rendered: BTreeMap::new(),
             index_rendered: BTreeMap::new(),
+            languages: Default::default(),
         },
         templates,
         highlighter,
@@ -115,9 +151,9 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
         css,
         diags,
         link_failed,
+        translations: Vec::new(),
     };
-    render_intros(&mut prepared);
-    Ok((prepared, bodies))
+    Ok(prepared)
 }
 
 /// site.yaml, with the command line's overrides.
@@ -179,7 +215,8 @@ fn load_templates(
     diags.extend(data_diags);
     let page_index = crate::functions::PageIndex {
         root: root.clone(),
-        base_path: config.base_path.clone(),
+        base_path: config.root_path.clone(),
+        here_path: config.base_path.clone(),
         pages: Default::default(),
     };
     page_index.set(content.pages.iter().filter_map(|(k, p)| {

@@ -9,8 +9,10 @@ use std::path::Path;
 
 mod boards;
 mod choices;
+mod languages;
 mod url;
 use boards::{parse_boards, parse_taxonomy};
+pub use languages::LanguageConfig;
 pub use url::split_base_url;
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -90,6 +92,14 @@ pub struct Config {
     /// The path part of `base_url`, e.g. `/portal/`; always starts and ends with `/`.
     pub base_path: String,
     pub language: String,
+    /// `languages:`, the default (`language`) first; empty when the site
+    /// declares none.
+    pub languages: Vec<LanguageConfig>,
+    /// A translation's URL segment (`en/`); empty for the default language.
+    pub lang_prefix: String,
+    /// The path of the site's root, where static files are: `base_path`
+    /// without a translation's prefix.
+    pub root_path: String,
     pub theme: String,
     pub author: Option<String>,
     pub boards: Vec<BoardConfig>,
@@ -168,8 +178,9 @@ impl Config {
     /// Replaces the base URL (for `--base-url` and the dev server).
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         let (base_url, base_path) = split_base_url(url)?;
-        self.base_url = base_url;
-        self.base_path = base_path;
+        self.base_url = format!("{base_url}{}", self.lang_prefix);
+        self.root_path = base_path.clone();
+        self.base_path = format!("{base_path}{}", self.lang_prefix);
         Ok(())
     }
 
@@ -227,7 +238,7 @@ impl Config {
             .unwrap_or_default();
         let description = r.string("description");
         let base_url_raw = r.string("base_url");
-        let language = r.string("language").unwrap_or_else(|| "en".into());
+        let mut language = r.string("language").unwrap_or_else(|| "en".into());
         let theme = r.string("theme").unwrap_or_else(|| "default".into());
         let author = r.string("author");
         let summary_words = r.count("summary_words", 1).unwrap_or(50) as usize;
@@ -325,6 +336,10 @@ impl Config {
             },
         };
 
+        let languages = languages::parse_languages(&mut r, &language, &mut diags);
+        if let (false, Some(first)) = (r.has("language"), languages.first()) {
+            language = first.code.clone();
+        }
         let (kinds, mut kind_diags) = Kinds::declared(file, r.node("kinds"));
         diags.append(&mut kind_diags);
         let boards = parse_boards(&mut r, &kinds, &mut diags);
@@ -376,8 +391,11 @@ impl Config {
             title,
             description,
             base_url,
+            root_path: base_path.clone(),
             base_path,
             language,
+            languages,
+            lang_prefix: String::new(),
             theme,
             author,
             boards,

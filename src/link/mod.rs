@@ -330,7 +330,11 @@ fn resource(
         bundle: page.bundle.is_some(),
         path: page_path,
     };
-    match crate::resources::locate(root, &config.base_path, spot, value) {
+    let bases = crate::resources::Bases {
+        root: &config.root_path,
+        here: &config.base_path,
+    };
+    match crate::resources::locate(root, bases, spot, value) {
         Ok(found) => Some(Resource {
             url: found.url,
             bytes: found.bytes,
@@ -355,6 +359,9 @@ pub struct ContentResolver<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
     pub links: &'a BTreeMap<String, PageLinks>,
+    /// A translation's links to pages it lacks: the default language's
+    /// page key → URL (empty for the default language).
+    pub fallback: &'a HashMap<String, String>,
 }
 
 impl LinkResolver for ContentResolver<'_> {
@@ -370,6 +377,9 @@ impl LinkResolver for ContentResolver<'_> {
             && self.config.board(board).is_some()
         {
             return Ok(format!("{base}{board}/"));
+        }
+        if let Some(url) = self.fallback.get(key) {
+            return Ok(url.clone());
         }
         if let Some(why) = self.content.hidden.get(key) {
             return Err(why.reason());
@@ -388,7 +398,7 @@ impl LinkResolver for ContentResolver<'_> {
     }
 
     fn is_page(&self, key: &str) -> bool {
-        self.links.contains_key(key)
+        self.links.contains_key(key) || self.fallback.contains_key(key)
     }
 
     fn failed(&self, key: &str) -> bool {
@@ -402,7 +412,7 @@ impl LinkResolver for ContentResolver<'_> {
             .assets
             .iter()
             .any(|a| a == key)
-            .then(|| format!("{}{key}", self.config.base_path))
+            .then(|| format!("{}{key}", self.config.root_path))
     }
 
     fn published(&self, path: &str) -> Option<String> {

@@ -151,6 +151,24 @@ impl Stored {
     }
 }
 
+/// Writes into another sink under a folder: a translation of the site
+/// into its language's `en/`.
+pub struct PrefixSink<'a> {
+    pub inner: &'a dyn Sink,
+    /// Ends with `/`.
+    pub prefix: &'a str,
+}
+
+impl Sink for PrefixSink<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write(&format!("{}{path}", self.prefix), bytes)
+    }
+
+    fn copy(&self, path: &str, from: &Path) -> io::Result<()> {
+        self.inner.copy(&format!("{}{path}", self.prefix), from)
+    }
+}
+
 /// Keeps every file in memory (the dev server, tests).
 #[derive(Default)]
 pub struct MemorySink {

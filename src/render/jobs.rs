@@ -67,7 +67,30 @@ impl<'a> Renderer<'a> {
             ("path", Value::from(self.site.url(path))),
             ("image", image),
             ("type", Value::from(kind)),
+            ("languages", self.languages(path)),
         ])
+    }
+
+    /// The output at `path` in each of the site's languages (empty for a
+    /// site in one): `{ code, name, url, exact, current }`, `exact` when
+    /// that language has this very output (else `url` is its home).
+    fn languages(&self, path: &str) -> Value {
+        let l = &self.site.languages;
+        let here = &self.site.config.language;
+        let alternates = l.alternates.get(path);
+        let list: Vec<Value> = (l.homes.iter())
+            .map(|(code, name, home)| {
+                let exact = alternates.and_then(|a| a.iter().find(|(c, _)| c == code));
+                map([
+                    ("code", Value::from(code.as_str())),
+                    ("name", Value::from(name.as_str())),
+                    ("url", Value::from(exact.map_or(home, |(_, u)| u).as_str())),
+                    ("exact", Value::from(exact.is_some())),
+                    ("current", Value::from(code == here)),
+                ])
+            })
+            .collect();
+        Value::from(list)
     }
 
     fn paginator(

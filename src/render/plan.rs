@@ -51,7 +51,10 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
         }
     }
     jobs.push(Job::Home);
-    jobs.push(Job::NotFound);
+    // Hosts serve one 404 page, the root's.
+    if site.config.lang_prefix.is_empty() {
+        jobs.push(Job::NotFound);
+    }
     for (ti, tax) in site.taxonomies.iter().enumerate() {
         // No page uses it: no page lists its (no) terms.
         if !tax.terms.is_empty() {

@@ -154,7 +154,9 @@ impl SiteState {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
         let mut _index_held = None;
-        if let Some(c) = cache.as_mut() {
+        // A site in several languages is built again whole on each change
+        // (the quick paths know one language's site).
+        if let Some(c) = cache.as_mut().filter(|c| c.loaded.translations.is_empty()) {
             match incremental::update(c, &self.build, changed) {
                 Outcome::Updated(kind, written, removed, prints) => {
                     let old = self.snapshot();

@@ -15,6 +15,7 @@ mod errors;
 mod faults;
 mod import;
 mod kinds;
+mod languages;
 mod load;
 mod messages;
 mod properties;

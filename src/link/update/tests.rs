@@ -49,6 +49,7 @@ fn load(root: &Path, config: &crate::config::Config, opts: &LoadOptions) -> Site
     assert!(diags.is_empty(), "{diags:?}");
     let (linked, _) = super::super::link(root, config, &content);
     Site {
+        languages: Default::default(),
         root: root.to_path_buf(),
         config: config.clone(),
         content,

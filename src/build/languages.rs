@@ -1,0 +1,135 @@
+//! A site in several languages (`languages:` in site.yaml). Each
+//! translation is a site of its own under its language's prefix (`en/`):
+//! its pages, the boards that have some, its home, terms, feeds, search
+//! and sitemap. Here each learns what the others hold: the same output in
+//! the other languages (`hreflang` links and the language switch), every
+//! language's home, and, for a translation, the default language's pages,
+//! which its links reach when it has no translation of them.
+
+use super::Prepared;
+use crate::config::{BoardConfig, Config};
+use crate::content::Translation;
+use crate::site::Site;
+use std::collections::HashMap;
+
+/// The configuration of the translation `t` of the site `default`: its
+/// language's title, its prefix, and only the boards it has pages (or an
+/// intro) in, titled by their translated intros.
+pub(super) fn translated_config(default: &Config, t: &Translation) -> Config {
+    let keep = |b: &BoardConfig| {
+        (t.content.pages.values()).any(|p| p.board.as_deref() == Some(b.key.as_str()))
+            || t.content.indexes.contains_key(&b.key)
+    };
+    let mut c = default.translation(&t.code, &keep);
+    for b in &mut c.boards {
+        let Some(intro) = t.content.indexes.get(&b.key) else {
+            continue;
+        };
+        if !intro.meta.title.trim().is_empty() {
+            b.title = intro.meta.title.clone();
+        }
+        if intro.meta.description.is_some() {
+            b.description = intro.meta.description.clone();
+        }
+    }
+    // robots.txt is the root's alone (it names every language's sitemap).
+    c.robots = false;
+    c
+}
+
+/// One output of a site, the same in every language.
+#[derive(Hash, PartialEq, Eq)]
+enum Output {
+    Home,
+    Board(String),
+    Page(String),
+}
+
+/// Tells the site and its translations of each other.
+pub(super) fn relate(p: &mut Prepared) {
+    if p.translations.is_empty() {
+        return;
+    }
+    let names: HashMap<&str, &str> = (p.site.config.languages.iter())
+        .map(|l| (l.code.as_str(), l.name.as_str()))
+        .collect();
+    let sites: Vec<&Site> = std::iter::once(&p.site)
+        .chain(p.translations.iter().map(|(t, _)| &t.site))
+        .collect();
+    let homes: Vec<(String, String, String)> = (sites.iter())
+        .map(|s| {
+            let code = s.config.language.clone();
+            let name = names
+                .get(code.as_str())
+                .copied()
+                .unwrap_or(&code)
+                .to_string();
+            (code, name, s.permalink(""))
+        })
+        .collect();
+    // Each output → where each language has it: (site, path).
+    let mut outputs: HashMap<Output, Vec<(usize, String)>> = HashMap::new();
+    for (i, s) in sites.iter().enumerate() {
+        outputs
+            .entry(Output::Home)
+            .or_default()
+            .push((i, String::new()));
+        for b in &s.config.boards {
+            let at = (i, format!("{}/", b.key));
+            outputs
+                .entry(Output::Board(b.key.clone()))
+                .or_default()
+                .push(at);
+        }
+        for (key, l) in &s.links {
+            let at = (i, l.path.clone());
+            outputs
+                .entry(Output::Page(key.clone()))
+                .or_default()
+                .push(at);
+        }
+    }
+    let mut alternates: Vec<HashMap<String, Vec<(String, String)>>> =
+        vec![HashMap::new(); sites.len()];
+    for places in outputs.values().filter(|p| p.len() > 1) {
+        let mut list: Vec<(usize, String, String)> = (places.iter())
+            .map(|(i, path)| {
+                (
+                    *i,
+                    sites[*i].config.language.clone(),
+                    sites[*i].permalink(path),
+                )
+            })
+            .collect();
+        list.sort();
+        let list: Vec<(String, String)> = list.into_iter().map(|(_, c, u)| (c, u)).collect();
+        for (i, path) in places {
+            alternates[*i].insert(path.clone(), list.clone());
+        }
+    }
+    // A translation's links to pages it lacks reach the default language's.
+    let default = &p.site;
+    let mut fallback: HashMap<String, String> = (default.links.iter())
+        .map(|(k, l)| (k.clone(), default.url(&l.path)))
+        .collect();
+    for b in &default.config.boards {
+        fallback.insert(
+            format!("{}/_index.md", b.key),
+            default.url(&format!("{}/", b.key)),
+        );
+    }
+    let mut alternates = alternates.into_iter();
+    let first = alternates.next().unwrap_or_default();
+    p.site.languages = crate::site::Languages {
+        homes: homes.clone(),
+        alternates: first,
+        fallback: HashMap::new(),
+    };
+    for ((t, _), alt) in p.translations.iter_mut().zip(alternates) {
+        t.site.languages = crate::site::Languages {
+            homes: homes.clone(),
+            alternates: alt,
+            fallback: fallback.clone(),
+        };
+    }
+}

@@ -1,0 +1,175 @@
+//! `languages:` in site.yaml: the site's languages, the default first,
+//! each with its title and description. A page's translation is a file
+//! beside it (`about.en.md`), published under the language's prefix
+//! (`/en/about/`) as part of a site of its own in that language
+//! ([`Config::translation`]). See `docs/languages.md`.
+
+use super::*;
+
+/// One language of a site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LanguageConfig {
+    /// The tag, as written (`zh-CN`, `en`).
+    pub code: String,
+    /// The site's title in this language (the site's `title` when absent).
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// What the language switch shows (`English`, `中文`).
+    pub name: String,
+}
+
+impl LanguageConfig {
+    /// The URL segment of a translation: the tag in lowercase (`en/`).
+    pub fn prefix(&self) -> String {
+        format!("{}/", self.code.to_ascii_lowercase())
+    }
+}
+
+/// A language's own name, for the switch.
+fn native_name(code: &str) -> String {
+    let lower = code.to_ascii_lowercase();
+    let name = match lower.split('-').next().unwrap_or("") {
+        "zh" if lower.contains("tw") || lower.contains("hk") || lower.contains("hant") => {
+            "繁體中文"
+        }
+        "zh" => "中文",
+        "en" => "English",
+        "fr" => "Français",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "ja" => "日本語",
+        "ko" => "한국어",
+        "ru" => "Русский",
+        "pt" => "Português",
+        "ar" => "العربية",
+        _ => return code.to_string(),
+    };
+    name.to_string()
+}
+
+/// Reads `languages:`; `language` is the site's (default) language, which
+/// must come first when the list names it.
+pub(super) fn parse_languages(
+    r: &mut MapReader,
+    language: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<LanguageConfig> {
+    let file = CONFIG_FILE;
+    let Some(node) = r.node("languages") else {
+        return Vec::new();
+    };
+    let Value::Seq(items) = &node.value else {
+        r.type_error(
+            "languages",
+            node,
+            msg!("a-list-of-languages"),
+            "[zh-CN, en]",
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<LanguageConfig> = Vec::new();
+    for item in items {
+        let (code, title, description, name) = match &item.value {
+            Value::Str(s) => (Some(s.clone()), None, None, None),
+            Value::Map(_) => {
+                let mut lr = MapReader::new(file, item, msg!("a-language"));
+                let code = lr.required_string("code", item.line, "en");
+                let title = lr.string("title");
+                let description = lr.string("description");
+                let name = lr.string("name");
+                diags.extend(lr.finish(|_| None));
+                (code, title, description, name)
+            }
+            other => {
+                diags.push(
+                    Diagnostic::error(file, msg!("language-not-a-tag", found => other.describe()))
+                        .at_col(item.line, item.col)
+                        .hint(msg!("language-not-a-tag-hint")),
+                );
+                continue;
+            }
+        };
+        let Some(code) = code else { continue };
+        if !choices::plain_name(&code, false) || code.contains(['.', '_']) || code.is_empty() {
+            diags.push(
+                Diagnostic::error(file, msg!("not-a-plain-name", value = code))
+                    .at_col(item.line, item.col)
+                    .hint(msg!("language-not-a-tag-hint")),
+            );
+            continue;
+        }
+        if out.iter().any(|l| l.code.eq_ignore_ascii_case(&code)) {
+            diags.push(
+                Diagnostic::error(file, msg!("language-twice", code))
+                    .at_col(item.line, item.col)
+                    .hint(msg!("language-twice-hint")),
+            );
+            continue;
+        }
+        out.push(LanguageConfig {
+            name: name.unwrap_or_else(|| native_name(&code)),
+            code,
+            title,
+            description,
+        });
+    }
+    if let Some(first) = out.first()
+        && !first.code.eq_ignore_ascii_case(language)
+        && r.has("language")
+    {
+        diags.push(
+            Diagnostic::error(
+                file,
+                msg!("default-language-first", first = first.code, language),
+            )
+            .at_col(node.line, node.col)
+            .hint(msg!("default-language-first-hint", language)),
+        );
+    }
+    out
+}
+
+impl Config {
+    /// Whether the site has translations (more than one language).
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The configuration of the site's translation into `code`: its
+    /// language, title and description, and URLs under its prefix
+    /// (`/portal/en/`); static files stay at the site's root
+    /// (`root_path`). `boards` keeps only the boards in `keep`.
+    pub fn translation(&self, code: &str, keep: &dyn Fn(&BoardConfig) -> bool) -> Config {
+        let lang = self
+            .languages
+            .iter()
+            .find(|l| l.code == code)
+            .expect("a declared language");
+        let mut c = self.clone();
+        c.language = lang.code.clone();
+        if let Some(t) = &lang.title {
+            c.title = t.clone();
+        }
+        if lang.description.is_some() {
+            c.description = lang.description.clone();
+        }
+        c.lang_prefix = lang.prefix();
+        c.base_path = format!("{}{}", self.base_path, c.lang_prefix);
+        c.base_url = format!("{}{}", self.base_url, c.lang_prefix);
+        c.boards.retain(|b| keep(b));
+        c
+    }
+
+    /// The default language's title and the other languages, for the
+    /// language switch: (code, name, home path under the site's root).
+    pub fn language_homes(&self) -> Vec<(&str, &str, String)> {
+        self.languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let prefix = if i == 0 { String::new() } else { l.prefix() };
+                (l.code.as_str(), l.name.as_str(), prefix)
+            })
+            .collect()
+    }
+}

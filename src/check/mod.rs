@@ -169,7 +169,10 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
     let exists = |f: &str| files.contains_key(f);
     let mut id_cache: HashMap<String, HashSet<String>> = HashMap::new();
     let mut report = CheckReport {
-        pages: site.content.pages.len(),
+        pages: site.content.pages.len()
+            + (loaded.translations.iter())
+                .map(|t| t.site.content.pages.len())
+                .sum::<usize>(),
         problems: loaded
             .warnings
             .iter()
@@ -182,12 +185,15 @@ pub fn check(opts: &CheckOptions) -> Result<CheckReport> {
 
     // Links and images written in pages (Markdown, raw HTML, shortcodes).
     let mut sources: Vec<(&str, String, &crate::site::Facts)> = Vec::new();
-    for (key, r) in &site.rendered {
-        sources.push((
-            &site.content.pages[key].file,
-            format!("{}index.html", site.page_path(key)),
-            r,
-        ));
+    // Every language's pages, their outputs under the language's prefix.
+    for s in std::iter::once(site).chain(loaded.translations.iter().map(|t| &t.site)) {
+        for (key, r) in &s.rendered {
+            sources.push((
+                &s.content.pages[key].file,
+                format!("{}{}index.html", s.config.lang_prefix, s.page_path(key)),
+                r,
+            ));
+        }
     }
     for (key, r) in &site.index_rendered {
         let file = &site.content.indexes[key].file;

@@ -417,3 +417,46 @@ fn a_kinds_template_and_fields_serve_as_a_fresh_build() {
     let kinds = kinds.lock().unwrap().clone();
     assert!(!kinds.contains(&UpdateKind::Full), "{kinds:?}");
 }
+
+/// A site in two languages, served: an edit of a translation, of an
+/// original, a new translation and a template edit each serve as a fresh
+/// build would (the whole site is built again).
+#[test]
+fn a_site_in_two_languages_serves_as_a_fresh_build() {
+    let f = Fixture::from("languages");
+    let kinds = Arc::new(Mutex::new(Vec::new()));
+    let r = serve_recording(&f, kinds.clone());
+    let opts = {
+        let mut o = r.state.build_options().clone();
+        o.base_url = Some(format!("http://127.0.0.1:{}/portal/", r.addr.port()));
+        o
+    };
+    let same = |what: &str| {
+        let (expected, _) = herald::build_to_memory(&opts).expect("builds");
+        wait_for(10, what, || {
+            let served = r.state.snapshot();
+            r.state.errors().is_empty()
+                && served.files.len() == expected.len()
+                && served
+                    .files
+                    .iter()
+                    .zip(&expected)
+                    .all(|((a, _), (b, y))| a == b && served.file(a).as_deref() == Some(&y[..]))
+        });
+    };
+    same("the first build");
+    assert!(r.state.snapshot().file("en/about/index.html").is_some());
+    set_field(&f, "content/about.en.md", "title", Some("About us"));
+    same("a translation edited");
+    set_field(&f, "content/news/a.md", "title", Some("要闻甲（改）"));
+    same("an original edited");
+    f.write(
+        "content/news/b.en.md",
+        "---\ntitle: News B\ndate: 2026-11-02\n---\nNow in English.\n",
+    );
+    same("a new translation");
+    assert!(r.state.snapshot().file("en/news/b/index.html").is_some());
+    f.remove("content/news/b.en.md");
+    same("a translation deleted");
+    assert!(r.state.snapshot().file("en/news/b/index.html").is_none());
+}

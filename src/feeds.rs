@@ -301,8 +301,8 @@ pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> Vec<File> {
             site.permalink("sitemap.xml")
         );
         // Each other language's sitemap, under its prefix.
-        for (_, _, home) in site.languages.homes.iter().skip(1) {
-            let _ = writeln!(robots, "Sitemap: {home}sitemap.xml");
+        for l in site.languages.homes.iter().skip(1) {
+            let _ = writeln!(robots, "Sitemap: {}sitemap.xml", l.home);
         }
         files.push(("robots.txt".to_string(), robots.into_bytes()));
     }

@@ -160,13 +160,24 @@ pub struct Site {
     pub languages: Languages,
 }
 
+/// One language of a site, for its language switch.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LanguageHome {
+    pub code: String,
+    /// Its name in itself (`English`).
+    pub name: String,
+    /// What the switch shows (`EN`).
+    pub short: String,
+    /// The permalink of its home page.
+    pub home: String,
+}
+
 /// How a site in one language relates to the same site in its others.
 /// Empty for a site in one language.
 #[derive(Debug, Clone, Default)]
 pub struct Languages {
-    /// Every language, the default first: (tag, name, permalink of its
-    /// home page).
-    pub homes: Vec<(String, String, String)>,
+    /// Every language, the default first.
+    pub homes: Vec<LanguageHome>,
     /// Output path (`news/a/`, without the language's prefix) → the same
     /// output in every language that has it, this one included: (tag,
     /// permalink). Only outputs with a translation are here.

@@ -9,7 +9,7 @@
 use super::Prepared;
 use crate::config::{BoardConfig, Config};
 use crate::content::Translation;
-use crate::site::Site;
+use crate::site::{LanguageHome, Site};
 use std::collections::HashMap;
 
 /// The configuration of the translation `t` of the site `default`: its
@@ -50,21 +50,16 @@ pub(super) fn relate(p: &mut Prepared) {
     if p.translations.is_empty() {
         return;
     }
-    let names: HashMap<&str, &str> = (p.site.config.languages.iter())
-        .map(|l| (l.code.as_str(), l.name.as_str()))
-        .collect();
+    let declared = &p.site.config.languages;
     let sites: Vec<&Site> = std::iter::once(&p.site)
         .chain(p.translations.iter().map(|(t, _)| &t.site))
         .collect();
-    let homes: Vec<(String, String, String)> = (sites.iter())
-        .map(|s| {
-            let code = s.config.language.clone();
-            let name = names
-                .get(code.as_str())
-                .copied()
-                .unwrap_or(&code)
-                .to_string();
-            (code, name, s.permalink(""))
+    let homes: Vec<LanguageHome> = (sites.iter().zip(declared))
+        .map(|(s, l)| LanguageHome {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            short: l.short.clone(),
+            home: s.permalink(""),
         })
         .collect();
     // Each output → where each language has it: (site, path).

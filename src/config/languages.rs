@@ -14,14 +14,30 @@ pub struct LanguageConfig {
     /// The site's title in this language (the site's `title` when absent).
     pub title: Option<String>,
     pub description: Option<String>,
-    /// What the language switch shows (`English`, `中文`).
+    /// The language's name in itself (`English`, `中文`): the switch's
+    /// accessible name.
     pub name: String,
+    /// What the switch shows, short enough for a phone's header (`EN`,
+    /// `中`).
+    pub short: String,
 }
 
 impl LanguageConfig {
     /// The URL segment of a translation: the tag in lowercase (`en/`).
     pub fn prefix(&self) -> String {
         format!("{}/", self.code.to_ascii_lowercase())
+    }
+}
+
+/// A language's short label, for the switch.
+fn short_name(code: &str) -> String {
+    let lower = code.to_ascii_lowercase();
+    match lower.split('-').next().unwrap_or("") {
+        "zh" if lower.contains("tw") || lower.contains("hk") || lower.contains("hant") => "繁".into(),
+        "zh" => "中".into(),
+        "ja" => "日".into(),
+        "ko" => "한".into(),
+        first => first.to_ascii_uppercase(),
     }
 }
 
@@ -69,16 +85,17 @@ pub(super) fn parse_languages(
     };
     let mut out: Vec<LanguageConfig> = Vec::new();
     for item in items {
-        let (code, title, description, name) = match &item.value {
-            Value::Str(s) => (Some(s.clone()), None, None, None),
+        let (code, title, description, name, short) = match &item.value {
+            Value::Str(s) => (Some(s.clone()), None, None, None, None),
             Value::Map(_) => {
                 let mut lr = MapReader::new(file, item, msg!("a-language"));
                 let code = lr.required_string("code", item.line, "en");
                 let title = lr.string("title");
                 let description = lr.string("description");
                 let name = lr.string("name");
+                let short = lr.string("short");
                 diags.extend(lr.finish(|_| None));
-                (code, title, description, name)
+                (code, title, description, name, short)
             }
             other => {
                 diags.push(
@@ -108,6 +125,7 @@ pub(super) fn parse_languages(
         }
         out.push(LanguageConfig {
             name: name.unwrap_or_else(|| native_name(&code)),
+            short: short.unwrap_or_else(|| short_name(&code)),
             code,
             title,
             description,

@@ -79,14 +79,15 @@ impl<'a> Renderer<'a> {
         let here = &self.site.config.language;
         let alternates = l.alternates.get(path);
         let list: Vec<Value> = (l.homes.iter())
-            .map(|(code, name, home)| {
-                let exact = alternates.and_then(|a| a.iter().find(|(c, _)| c == code));
+            .map(|h| {
+                let exact = alternates.and_then(|a| a.iter().find(|(c, _)| *c == h.code));
                 map([
-                    ("code", Value::from(code.as_str())),
-                    ("name", Value::from(name.as_str())),
-                    ("url", Value::from(exact.map_or(home, |(_, u)| u).as_str())),
+                    ("code", Value::from(h.code.as_str())),
+                    ("name", Value::from(h.name.as_str())),
+                    ("short", Value::from(h.short.as_str())),
+                    ("url", Value::from(exact.map_or(&h.home, |(_, u)| u).as_str())),
                     ("exact", Value::from(exact.is_some())),
-                    ("current", Value::from(code == here)),
+                    ("current", Value::from(h.code == *here)),
                 ])
             })
             .collect();

@@ -9,7 +9,7 @@ use crate::common::*;
 use std::path::PathBuf;
 
 /// The page types, by path under the site.
-const PAGES: [(&str, &str, &str); 18] = [
+const PAGES: [(&str, &str, &str); 20] = [
     ("home", "", ".board-nav"),
     ("article", "news/night-reading/", ".page-article h1"),
     ("article-board", "news/", ".cards"),
@@ -29,6 +29,9 @@ const PAGES: [(&str, &str, &str); 18] = [
     // page (the page template, its fields in the facts list).
     ("film", "films/the-road-home/", ".film-poster img"),
     ("service", "guides/she-bao-ka/", ".kind-facts .fact-office"),
+    // The example's English pages: the language switch leads back.
+    ("english-home", "en/", ".lang-switch a[hreflang=\"zh-CN\"]"),
+    ("english-article", "en/news/tea-livestream/", ".lang-switch a[rel=\"alternate\"]"),
     ("leaderboard", "vanguard/", ".leaderboard"),
     ("taxonomy", "tags/", ".term-cloud"),
     ("term", "tags/xiang-cun-zhen-xing/", ".cards"),

@@ -33,7 +33,9 @@ impl LanguageConfig {
 fn short_name(code: &str) -> String {
     let lower = code.to_ascii_lowercase();
     match lower.split('-').next().unwrap_or("") {
-        "zh" if lower.contains("tw") || lower.contains("hk") || lower.contains("hant") => "繁".into(),
+        "zh" if lower.contains("tw") || lower.contains("hk") || lower.contains("hant") => {
+            "繁".into()
+        }
         "zh" => "中".into(),
         "ja" => "日".into(),
         "ko" => "한".into(),

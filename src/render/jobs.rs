@@ -85,7 +85,10 @@ impl<'a> Renderer<'a> {
                     ("code", Value::from(h.code.as_str())),
                     ("name", Value::from(h.name.as_str())),
                     ("short", Value::from(h.short.as_str())),
-                    ("url", Value::from(exact.map_or(&h.home, |(_, u)| u).as_str())),
+                    (
+                        "url",
+                        Value::from(exact.map_or(&h.home, |(_, u)| u).as_str()),
+                    ),
                     ("exact", Value::from(exact.is_some())),
                     ("current", Value::from(h.code == *here)),
                 ])

@@ -90,11 +90,11 @@ fn translations_know_each_other() {
         assert!(page.contains("<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/portal/about/\">"), "{page}");
     }
     // The switch goes to the same page in the other language…
-    assert!(zh.contains("<a class=\"tool\" href=\"https://example.org/portal/en/about/\" hreflang=\"en\" lang=\"en\" rel=\"alternate\">English</a>"), "{zh}");
-    assert!(en.contains("<a class=\"tool\" href=\"https://example.org/portal/about/\" hreflang=\"zh-CN\" lang=\"zh-CN\" rel=\"alternate\">中文</a>"), "{en}");
+    assert!(zh.contains("<a class=\"tool\" href=\"https://example.org/portal/en/about/\" hreflang=\"en\" lang=\"en\" rel=\"alternate\" title=\"English\"><span class=\"lang-short\" aria-hidden=\"true\">EN</span><span class=\"lang-name\">English</span></a>"), "{zh}");
+    assert!(en.contains("<a class=\"tool\" href=\"https://example.org/portal/about/\" hreflang=\"zh-CN\" lang=\"zh-CN\" rel=\"alternate\" title=\"中文\"><span class=\"lang-short\" aria-hidden=\"true\">中</span><span class=\"lang-name\">中文</span></a>"), "{en}");
     // …or to its home when there is no translation, with no hreflang link.
     let b = f.read_output("news/b/index.html");
-    assert!(b.contains("<a class=\"tool\" href=\"https://example.org/portal/en/\" hreflang=\"en\" lang=\"en\">English</a>"), "{b}");
+    assert!(b.contains("<a class=\"tool\" href=\"https://example.org/portal/en/\" hreflang=\"en\" lang=\"en\" title=\"English\">"), "{b}");
     assert!(!b.contains("hreflang=\"en\" href"), "{b}");
     // Boards and homes are translations of each other too.
     assert!(

@@ -31,7 +31,11 @@ const PAGES: [(&str, &str, &str); 20] = [
     ("service", "guides/she-bao-ka/", ".kind-facts .fact-office"),
     // The example's English pages: the language switch leads back.
     ("english-home", "en/", ".lang-switch a[hreflang=\"zh-CN\"]"),
-    ("english-article", "en/news/tea-livestream/", ".lang-switch a[rel=\"alternate\"]"),
+    (
+        "english-article",
+        "en/news/tea-livestream/",
+        ".lang-switch a[rel=\"alternate\"]",
+    ),
     ("leaderboard", "vanguard/", ".leaderboard"),
     ("taxonomy", "tags/", ".term-cloud"),
     ("term", "tags/xiang-cun-zhen-xing/", ".cards"),

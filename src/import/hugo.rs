@@ -85,7 +85,7 @@ pub fn read(root: &Path) -> Result<Source> {
         }
     }
     if languages.len() > 1 {
-        src.report.skip(format!("{shown}: languages"), "more than one language: herald publishes one so far (issue #25); the default language's pages are imported");
+        src.report.skip(format!("{shown}: languages"), "more than one language: the default language's pages are imported, not their translations; herald publishes translations beside their pages (docs/languages.md): declare `languages:` in site.yaml and copy them in as NAME.CODE.md");
     }
     for dir in ["layouts", "themes", "assets", "archetypes", "i18n", "data"] {
         if root.join(dir).is_dir() {

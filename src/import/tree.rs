@@ -71,7 +71,7 @@ pub fn read_content(
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);
         if translation(name) {
-            src.report.skip(at, "a translation: herald publishes one language so far (issue #25); the original page is imported");
+            src.report.skip(at, "a translation: not imported (the original page is); herald publishes translations beside their pages (docs/languages.md): declare `languages:` in site.yaml and copy it in as NAME.CODE.md");
             continue;
         }
         if in_bundle(rel) && name != "index.md" {

@@ -40,7 +40,7 @@ pub fn read(root: &Path) -> Result<Source> {
         _ => Vec::new(),
     };
     if !languages.is_empty() {
-        src.report.skip("config.toml: languages", "translations: herald publishes one language so far (issue #25); the default language's pages are imported");
+        src.report.skip("config.toml: languages", "translations: the default language's pages are imported, not their translations; herald publishes translations beside their pages (docs/languages.md): declare `languages:` in site.yaml and copy them in as NAME.CODE.md");
     }
     if get(&config, "extra").is_some() {
         src.report.note(

@@ -113,6 +113,23 @@ pub(super) fn relate(p: &mut Prepared) {
             default.url(&format!("{}/", b.key)),
         );
     }
+    // The default language's pages must leave the translations' folders
+    // to them.
+    let prefixes: Vec<String> = declared.iter().skip(1).map(|l| l.prefix()).collect();
+    let mut taken = Vec::new();
+    for (key, l) in &p.site.links {
+        if let Some(prefix) = prefixes.iter().find(|x| l.path.starts_with(x.as_str())) {
+            let file = &p.site.content.pages[key].file;
+            taken.push(
+                crate::error::Diagnostic::error(
+                    file,
+                    crate::msg!("page-in-language-folder", path = l.path, prefix),
+                )
+                .hint(crate::msg!("page-in-language-folder-hint")),
+            );
+        }
+    }
+    p.diags.extend(taken);
     let mut alternates = alternates.into_iter();
     let first = alternates.next().unwrap_or_default();
     p.site.languages = crate::site::Languages {

@@ -364,6 +364,17 @@ impl Config {
                 feed: false,
             });
         }
+        for l in languages.iter().skip(1) {
+            let prefix = l.prefix();
+            let segment = prefix.trim_end_matches('/');
+            if let Some(b) = boards.iter().find(|b| b.key == segment) {
+                diags.push(
+                    Diagnostic::error(file, msg!("board-is-language", board = b.key))
+                        .at(b.line)
+                        .hint(msg!("page-in-language-folder-hint")),
+                );
+            }
+        }
         for t in &taxonomies {
             for k in kinds.all().iter().filter(|k| k.field(&t.name).is_some()) {
                 diags.push(

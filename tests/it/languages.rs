@@ -214,3 +214,26 @@ fn a_site_in_one_language_is_unchanged_by_the_feature() {
     assert_eq!(before, tree(&f.path().join("public")));
     assert!(!f.read_output("index.html").contains("hreflang"));
 }
+
+#[test]
+fn a_languages_folder_is_its_translations_alone() {
+    let f = two_languages();
+    f.write("content/english.md", "---\ntitle: English\nslug: en\n---\n");
+    let err = stderr(&f.herald(&["build", "--lang", "en"]));
+    assert!(err.contains("error: content/english.md: this page is published at /en/, inside /en/, the folder of a translation of the site"), "{err}");
+    f.remove("content/english.md");
+    let yaml = std::fs::read_to_string(f.path().join("site.yaml")).unwrap();
+    f.write(
+        "site.yaml",
+        &yaml.replace(
+            "taxonomies: [tags]",
+            "  - { key: en, title: E, kind: article }\ntaxonomies: [tags]",
+        ),
+    );
+    f.write("content/en/x.md", "---\ntitle: X\n---\n");
+    let err = stderr(&f.herald(&["build", "--lang", "en"]));
+    assert!(
+        err.contains("board `en` has the name of a language's folder"),
+        "{err}"
+    );
+}

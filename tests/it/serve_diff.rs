@@ -382,19 +382,7 @@ fn a_kinds_template_and_fields_serve_as_a_fresh_build() {
         o.base_url = Some(format!("http://127.0.0.1:{}/", r.addr.port()));
         o
     };
-    let same = |what: &str| {
-        let (expected, _) = herald::build_to_memory(&opts).expect("builds");
-        wait_for(10, what, || {
-            let served = r.state.snapshot();
-            r.state.errors().is_empty()
-                && served.files.len() == expected.len()
-                && served
-                    .files
-                    .iter()
-                    .zip(&expected)
-                    .all(|((a, _), (b, y))| a == b && served.file(a).as_deref() == Some(&y[..]))
-        });
-    };
+    let same = |what: &str| served_as_built(&r, &opts, what);
     kinds.lock().unwrap().clear();
     let service = "{% extends \"page.html\" %}{% block main %}<h1 class=\"service\">{{ page.title }}: {{ page.fields.office }}</h1>{% endblock main %}";
     f.write("templates/service.html", service);
@@ -431,19 +419,7 @@ fn a_site_in_two_languages_serves_as_a_fresh_build() {
         o.base_url = Some(format!("http://127.0.0.1:{}/portal/", r.addr.port()));
         o
     };
-    let same = |what: &str| {
-        let (expected, _) = herald::build_to_memory(&opts).expect("builds");
-        wait_for(10, what, || {
-            let served = r.state.snapshot();
-            r.state.errors().is_empty()
-                && served.files.len() == expected.len()
-                && served
-                    .files
-                    .iter()
-                    .zip(&expected)
-                    .all(|((a, _), (b, y))| a == b && served.file(a).as_deref() == Some(&y[..]))
-        });
-    };
+    let same = |what: &str| served_as_built(&r, &opts, what);
     same("the first build");
     assert!(r.state.snapshot().file("en/about/index.html").is_some());
     set_field(&f, "content/about.en.md", "title", Some("About us"));
@@ -459,4 +435,20 @@ fn a_site_in_two_languages_serves_as_a_fresh_build() {
     f.remove("content/news/b.en.md");
     same("a translation deleted");
     assert!(r.state.snapshot().file("en/news/b/index.html").is_none());
+}
+
+/// Waits until `r` serves without errors what a fresh build with `opts`
+/// makes, file for file.
+fn served_as_built(r: &herald::serve::Running, opts: &herald::BuildOptions, what: &str) {
+    let (expected, _) = herald::build_to_memory(opts).expect("builds");
+    wait_for(10, what, || {
+        let served = r.state.snapshot();
+        r.state.errors().is_empty()
+            && served.files.len() == expected.len()
+            && served
+                .files
+                .iter()
+                .zip(&expected)
+                .all(|((a, _), (b, y))| a == b && served.file(a).as_deref() == Some(&y[..]))
+    });
 }

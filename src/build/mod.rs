@@ -433,11 +433,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         timings,
         output,
         skipped: Skipped::count(&p.site),
-        links: p
-            .site
-            .rendered
-            .values()
-            .chain(p.site.index_rendered.values().map(|i| &i.facts))
+        links: std::iter::once(&p.site)
+            .chain(translations.iter().map(|t| &t.site))
+            .flat_map(|s| (s.rendered.values()).chain(s.index_rendered.values().map(|i| &i.facts)))
             .map(|r| r.links.len())
             .sum(),
     };

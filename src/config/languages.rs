@@ -150,11 +150,6 @@ pub(super) fn parse_languages(
 }
 
 impl Config {
-    /// Whether the site has translations (more than one language).
-    pub fn is_multilingual(&self) -> bool {
-        self.languages.len() > 1
-    }
-
     /// The configuration of the site's translation into `code`: its
     /// language, title and description, and URLs under its prefix
     /// (`/portal/en/`); static files stay at the site's root
@@ -178,18 +173,5 @@ impl Config {
         c.base_url = format!("{}{}", self.base_url, c.lang_prefix);
         c.boards.retain(|b| keep(b));
         c
-    }
-
-    /// The default language's title and the other languages, for the
-    /// language switch: (code, name, home path under the site's root).
-    pub fn language_homes(&self) -> Vec<(&str, &str, String)> {
-        self.languages
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let prefix = if i == 0 { String::new() } else { l.prefix() };
-                (l.code.as_str(), l.name.as_str(), prefix)
-            })
-            .collect()
     }
 }

@@ -235,10 +235,6 @@ impl KindDef {
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.name == name)
     }
-
-    pub fn is_builtin(&self) -> bool {
-        self.extends.is_none()
-    }
 }
 
 /// Every kind a site knows: the built-in ones, then the site's own.

@@ -292,7 +292,7 @@ fn load_translations(
         .par_iter()
         .map(|(_, plain, real)| load_markdown(content_dir, plain, real, config, opts, bundles))
         .collect();
-    for ((i, plain, _), r) in translated.into_iter().zip(results) {
+    for ((i, plain, real), r) in translated.into_iter().zip(results) {
         let t = &mut out[i];
         let has_original = |key: &str| {
             original.pages.contains_key(key)
@@ -340,6 +340,20 @@ fn load_translations(
                 t.content.indexes.insert(key, *index);
             }
             Ok(Loaded::Hidden(key, why, comes_out)) => {
+                if !has_original(&key) {
+                    // A draft too: it would be published without one.
+                    diags.push(
+                        Diagnostic::error(
+                            format!("{CONTENT_DIR}/{real}"),
+                            msg!(
+                                "translation-without-original",
+                                original = format!("{CONTENT_DIR}/{plain}")
+                            ),
+                        )
+                        .hint(msg!("translation-without-original-hint", code = t.code)),
+                    );
+                    continue;
+                }
                 if let Some(at) = comes_out {
                     t.content.note_change(at);
                 }

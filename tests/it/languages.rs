@@ -161,12 +161,14 @@ fn each_language_has_its_feeds_search_and_links() {
 fn a_translation_needs_its_original_and_is_the_only_one() {
     let f = two_languages();
     f.write("content/news/c.en.md", "---\ntitle: C\n---\n");
+    f.write("content/news/d.en.md", "---\ntitle: D\ndraft: true\n---\n");
     f.write("content/news/a.EN.md", "---\ntitle: A again\n---\n");
     let out = f.herald(&["build", "--lang", "en"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("error: content/news/c.en.md: this translation has no original: content/news/c.md does not exist"), "{err}");
     assert!(err.contains("about.md → about.en.md"), "{err}");
+    assert!(err.contains("error: content/news/d.en.md: this translation has no original: content/news/d.md does not exist"), "{err}");
     assert!(
         err.contains("content/news/a.en.md is the en translation of the same page")
             || err.contains("content/news/a.EN.md is the en translation of the same page"),

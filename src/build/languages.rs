@@ -4,12 +4,17 @@
 //! and sitemap. Here each learns what the others hold: the same output in
 //! the other languages (`hreflang` links and the language switch), every
 //! language's home, and, for a translation, the default language's pages,
-//! which its links reach when it has no translation of them.
+//! which its links reach when it has no translation of them. The
+//! translations, small beside the default language, are loaded whole and
+//! rendered after it under their prefixes.
 
-use super::Prepared;
+use super::{Loaded, Prepared, loaded, render_keeping, render_markdown, sorted_out};
 use crate::config::{BoardConfig, Config};
 use crate::content::Translation;
+use crate::error::Result;
+use crate::output::{self, Sink};
 use crate::site::{LanguageHome, Site};
+use crate::timings::Timings;
 use std::collections::HashMap;
 
 /// The configuration of the translation `t` of the site `default`: its
@@ -144,4 +149,38 @@ pub(super) fn relate(p: &mut Prepared) {
             fallback: fallback.clone(),
         };
     }
+}
+
+/// The translations of a prepared site loaded as [`super::load_site`] loads it;
+/// their problems go with the site's (`p.diags`), all reported at once.
+pub(super) fn load_translations(p: &mut Prepared, timings: &mut Timings) -> Vec<Loaded> {
+    let mut out = Vec::new();
+    for (t, bodies) in std::mem::take(&mut p.translations) {
+        p.link_failed |= t.link_failed;
+        let (t, texts) = render_markdown(t, bodies, timings);
+        let (t, errors, warnings) = sorted_out(t);
+        p.diags.extend(errors);
+        p.diags.extend(warnings);
+        out.push(loaded(t, texts, Vec::new()));
+    }
+    out
+}
+
+/// Renders the translations of a loaded site, each under its prefix;
+/// returns how many files they made.
+pub(super) fn render_translations(
+    translations: &[Loaded],
+    sink: &dyn Sink,
+    timings: &mut Timings,
+) -> Result<usize> {
+    let mut files = 0;
+    for t in translations {
+        let prefix = t.site.config.lang_prefix.clone();
+        let sink = output::PrefixSink {
+            inner: sink,
+            prefix: &prefix,
+        };
+        files += render_keeping(t, &sink, timings, false)?.0.files;
+    }
+    Ok(files)
 }

@@ -23,6 +23,7 @@ use crate::search::{DocTokens, SearchIndex};
 use crate::site::{Html, Site, Texts};
 use crate::templates::Templates;
 use crate::timings::Timings;
+use languages::{load_translations, render_translations};
 pub use prepare::{Prepared, prepare};
 use rayon::prelude::*;
 pub use report::{BuildReport, Skipped};
@@ -94,40 +95,6 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Timings) -> Result<Loaded> {
     let mut site = loaded(p, texts, warnings);
     site.translations = translations;
     Ok(site)
-}
-
-/// The translations of a prepared site loaded as [`load_site`] loads it;
-/// their problems go with the site's (`p.diags`), all reported at once.
-fn load_translations(p: &mut Prepared, timings: &mut Timings) -> Vec<Loaded> {
-    let mut out = Vec::new();
-    for (t, bodies) in std::mem::take(&mut p.translations) {
-        p.link_failed |= t.link_failed;
-        let (t, texts) = render_markdown(t, bodies, timings);
-        let (t, errors, warnings) = sorted_out(t);
-        p.diags.extend(errors);
-        p.diags.extend(warnings);
-        out.push(loaded(t, texts, Vec::new()));
-    }
-    out
-}
-
-/// Renders the translations of a loaded site, each under its prefix;
-/// returns how many files they made.
-fn render_translations(
-    translations: &[Loaded],
-    sink: &dyn Sink,
-    timings: &mut Timings,
-) -> Result<usize> {
-    let mut files = 0;
-    for t in translations {
-        let prefix = t.site.config.lang_prefix.clone();
-        let sink = output::PrefixSink {
-            inner: sink,
-            prefix: &prefix,
-        };
-        files += render_keeping(t, &sink, timings, false)?.0.files;
-    }
-    Ok(files)
 }
 
 /// [`load_site`] for `herald check`: errors found in the content (broken

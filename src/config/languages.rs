@@ -175,3 +175,45 @@ impl Config {
         c
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_default_first_with_names_and_prefixes() {
+        let c = Config::parse(
+            "title: 站\nbase_url: https://e.org/p/\nlanguages: [zh-CN, { code: en, title: Site }]\n",
+        )
+        .unwrap();
+        assert_eq!(c.language, "zh-CN", "the first language is the site's");
+        let names: Vec<(&str, &str, &str)> = (c.languages.iter())
+            .map(|l| (l.code.as_str(), l.name.as_str(), l.short.as_str()))
+            .collect();
+        assert_eq!(names, [("zh-CN", "中文", "中"), ("en", "English", "EN")]);
+        let en = c.translation("en", &|_| true);
+        assert_eq!((en.title.as_str(), en.language.as_str()), ("Site", "en"));
+        assert_eq!(
+            (en.base_path.as_str(), en.root_path.as_str()),
+            ("/p/en/", "/p/")
+        );
+        assert_eq!(en.base_url, "https://e.org/p/en/");
+        assert_eq!(en.lang_prefix, "en/");
+        assert!(c.lang_prefix.is_empty());
+    }
+
+    #[test]
+    fn a_translations_base_url_follows_an_override() {
+        let c = Config::parse("title: T\nlanguages: [en, fr]\n").unwrap();
+        let mut fr = c.translation("fr", &|_| true);
+        fr.set_base_url("http://127.0.0.1:1111/").unwrap();
+        assert_eq!(
+            (
+                fr.base_url.as_str(),
+                fr.base_path.as_str(),
+                fr.root_path.as_str()
+            ),
+            ("http://127.0.0.1:1111/fr/", "/fr/", "/")
+        );
+    }
+}

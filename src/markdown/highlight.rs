@@ -30,6 +30,8 @@ pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     names: (String, String),
     themes: OnceLock<Result<Themes, String>>,
+    /// Lines already parsed in this build.
+    lines: super::line_memo::LineMemo,
 }
 
 /// The light and dark themes with their colours, in a fixed order.
@@ -88,6 +90,7 @@ impl Highlighter {
             syntaxes: OnceLock::new(),
             names: (light.to_string(), dark.to_string()),
             themes: OnceLock::new(),
+            lines: Default::default(),
         }
     }
 
@@ -153,7 +156,14 @@ impl Highlighter {
         ));
         let ss = self.syntaxes();
         let highlighted = match (ss.find_syntax_by_token(lang), self.themes()) {
-            (Some(syntax), Ok(themes)) => spans(ss, ParseState::new(syntax), themes, code),
+            (Some(syntax), Ok(themes)) => {
+                let parser = Parser {
+                    ss,
+                    state: ParseState::new(syntax),
+                    memo: &self.lines,
+                };
+                spans(parser, themes, code)
+            }
             _ => None,
         };
         match highlighted {
@@ -180,14 +190,21 @@ impl Highlighter {
     }
 }
 
+/// A grammar's parser over one block, through the build's memo of lines.
+struct Parser<'a> {
+    ss: &'a SyntaxSet,
+    state: ParseState,
+    memo: &'a super::line_memo::LineMemo,
+}
+
 /// The highlighted HTML of `code`: one span per run of one style, classes
 /// from both themes; `None` if the grammar fails on it.
-fn spans(ss: &SyntaxSet, mut parse: ParseState, themes: &Themes, code: &str) -> Option<String> {
+fn spans(mut p: Parser, themes: &Themes, code: &str) -> Option<String> {
     let mut stack = ScopeStack::new();
     let mut out = String::with_capacity(code.len() * 2);
     let mut run = Run::default();
     for line in LinesWithEndings::from(code) {
-        let ops = parse.parse_line(line, ss).ok()?;
+        let ops = p.memo.parse_line(&mut p.state, line, p.ss).ok()?;
         let mut at = 0;
         for (i, op) in &ops {
             if *i > at {

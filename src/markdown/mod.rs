@@ -8,6 +8,7 @@ mod contrast;
 pub mod headings;
 pub mod highlight;
 pub mod images;
+mod line_memo;
 pub mod links;
 mod raw_html;
 pub mod shortcodes;

@@ -85,17 +85,8 @@ pub(super) fn value_of(
                 Value::Float(x) if x.is_finite() => x,
                 _ => return Err(wrong(msg!("a-number"))),
             };
-            if let Some(m) = min.filter(|m| n < *m) {
-                return Err(invalid(
-                    msg!("at-least", min = m, found = n),
-                    msg!("at-least-number-hint", min = m),
-                ));
-            }
-            if let Some(m) = max.filter(|m| n > *m) {
-                return Err(invalid(
-                    msg!("at-most", max = m, found = n),
-                    msg!("at-most-hint", max = m),
-                ));
+            if let Some((problem, hint)) = out_of_bounds(n, *min, *max, false) {
+                return Err(invalid(problem, hint));
             }
             FieldValue::Number(n)
         }
@@ -103,17 +94,8 @@ pub(super) fn value_of(
             let Value::Int(n) = node.value else {
                 return Err(wrong(msg!("a-whole-number")));
             };
-            if let Some(m) = min.filter(|m| n < *m) {
-                return Err(invalid(
-                    msg!("at-least", min = m, found = n),
-                    msg!("at-least-hint", min = m),
-                ));
-            }
-            if let Some(m) = max.filter(|m| n > *m) {
-                return Err(invalid(
-                    msg!("at-most", max = m, found = n),
-                    msg!("at-most-hint", max = m),
-                ));
+            if let Some((problem, hint)) = out_of_bounds(n, *min, *max, true) {
+                return Err(invalid(problem, hint));
             }
             FieldValue::Integer(n)
         }
@@ -191,6 +173,29 @@ pub(super) fn value_of(
             FieldValue::Text(v)
         }
     })
+}
+
+/// The problem and hint of `n` outside `min`..=`max`; the hint asks for a
+/// `whole` number or any number.
+fn out_of_bounds<N: PartialOrd + std::fmt::Display + Copy>(
+    n: N,
+    min: Option<N>,
+    max: Option<N>,
+    whole: bool,
+) -> Option<(crate::messages::Text, crate::messages::Text)> {
+    if let Some(m) = min.filter(|m| n < *m) {
+        let hint = if whole {
+            msg!("at-least-hint", min = m)
+        } else {
+            msg!("at-least-number-hint", min = m)
+        };
+        return Some((msg!("at-least", min = m, found = n), hint));
+    }
+    let m = max.filter(|m| n > *m)?;
+    Some((
+        msg!("at-most", max = m, found = n),
+        msg!("at-most-hint", max = m),
+    ))
 }
 
 /// A year, a month, a day, or a date and time.

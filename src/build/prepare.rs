@@ -59,10 +59,30 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
     let (mut content, bodies, diags) = read_content(opts, &config);
     let translated = std::mem::take(&mut content.translations);
     timings.lap("load", &mut clock);
-    let mut prepared = prepare_language(opts, config, content, &bodies, diags, timings)?;
+    let highlighter = Arc::new(Highlighter::with_themes(
+        &config.highlight_light,
+        &config.highlight_dark,
+    ));
+    let mut prepared = prepare_language(
+        opts,
+        Language {
+            config,
+            content,
+            bodies: &bodies,
+            diags,
+        },
+        &highlighter,
+        timings,
+    )?;
     for t in translated {
         let config = super::languages::translated_config(&prepared.site.config, &t);
-        let p = prepare_language(opts, config, t.content, &t.bodies, Vec::new(), timings)?;
+        let language = Language {
+            config,
+            content: t.content,
+            bodies: &t.bodies,
+            diags: Vec::new(),
+        };
+        let p = prepare_language(opts, language, &highlighter, timings)?;
         prepared.translations.push((p, t.bodies));
     }
     super::languages::relate(&mut prepared);
@@ -73,23 +93,33 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
     Ok((prepared, bodies))
 }
 
+/// The site in one language, loaded: its configuration, its content and
+/// the content's Markdown, and the problems found so far.
+struct Language<'a> {
+    config: Config,
+    content: Content,
+    bodies: &'a Bodies,
+    diags: Vec<Diagnostic>,
+}
+
 /// [`prepare`] for the site in one language: link → assets → templates →
 /// intros. A translation copies only its bundles' files (static files are
 /// the default language's).
 fn prepare_language(
     opts: &BuildOptions,
-    config: Config,
-    content: Content,
-    bodies: &Bodies,
-    mut diags: Vec<Diagnostic>,
+    language: Language,
+    highlighter: &Arc<Highlighter>,
     timings: &mut Timings,
 ) -> Result<Prepared> {
+    let Language {
+        config,
+        content,
+        bodies,
+        mut diags,
+    } = language;
     let mut clock = Instant::now();
-
-    let highlighter = Arc::new(Highlighter::with_themes(
-        &config.highlight_light,
-        &config.highlight_dark,
-    ));
+    // Every language's pages share the grammars (and the lines parsed).
+    let highlighter = Arc::clone(highlighter);
     preload_grammars(bodies, &highlighter);
     // The code stylesheet (from two bundled themes) is made alongside.
     let ((linked, link_diags), css) = rayon::join(

@@ -29,40 +29,32 @@ impl LanguageConfig {
     }
 }
 
-/// A language's short label, for the switch.
-fn short_name(code: &str) -> String {
+/// A language's name in itself and its short label, for the switch
+/// (`English`, `EN`); an unknown tag is its own name.
+fn names_of(code: &str) -> (String, String) {
     let lower = code.to_ascii_lowercase();
-    match lower.split('-').next().unwrap_or("") {
-        "zh" if lower.contains("tw") || lower.contains("hk") || lower.contains("hant") => {
-            "繁".into()
-        }
-        "zh" => "中".into(),
-        "ja" => "日".into(),
-        "ko" => "한".into(),
-        first => first.to_ascii_uppercase(),
-    }
-}
-
-/// A language's own name, for the switch.
-fn native_name(code: &str) -> String {
-    let lower = code.to_ascii_lowercase();
-    let name = match lower.split('-').next().unwrap_or("") {
-        "zh" if lower.contains("tw") || lower.contains("hk") || lower.contains("hant") => {
-            "繁體中文"
-        }
-        "zh" => "中文",
-        "en" => "English",
-        "fr" => "Français",
-        "de" => "Deutsch",
-        "es" => "Español",
-        "ja" => "日本語",
-        "ko" => "한국어",
-        "ru" => "Русский",
-        "pt" => "Português",
-        "ar" => "العربية",
-        _ => return code.to_string(),
+    let first = lower.split('-').next().unwrap_or("");
+    let traditional = ["tw", "hk", "hant"].iter().any(|v| lower.contains(v));
+    let (name, short) = match first {
+        "zh" if traditional => ("繁體中文", "繁"),
+        "zh" => ("中文", "中"),
+        "ja" => ("日本語", "日"),
+        "ko" => ("한국어", "한"),
+        "en" => ("English", ""),
+        "fr" => ("Français", ""),
+        "de" => ("Deutsch", ""),
+        "es" => ("Español", ""),
+        "ru" => ("Русский", ""),
+        "pt" => ("Português", ""),
+        "ar" => ("العربية", ""),
+        _ => (code, ""),
     };
-    name.to_string()
+    let short = if short.is_empty() {
+        first.to_ascii_uppercase()
+    } else {
+        short.to_string()
+    };
+    (name.to_string(), short)
 }
 
 /// Reads `languages:`; `language` is the site's (default) language, which
@@ -125,9 +117,10 @@ pub(super) fn parse_languages(
             );
             continue;
         }
+        let (own_name, own_short) = names_of(&code);
         out.push(LanguageConfig {
-            name: name.unwrap_or_else(|| native_name(&code)),
-            short: short.unwrap_or_else(|| short_name(&code)),
+            name: name.unwrap_or(own_name),
+            short: short.unwrap_or(own_short),
             code,
             title,
             description,

@@ -2,7 +2,7 @@
 //! Markdown, read typed front matter, find page bundles and assets.
 //! Nothing here knows about URLs or templates.
 
-use crate::config::{Config, Kind};
+use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::frontmatter::{self, FrontMatter};
 use crate::msg;
@@ -22,7 +22,8 @@ pub struct Page {
     /// Site-relative file path for messages (`content/news/a.md`).
     pub file: String,
     pub board: Option<String>,
-    pub kind: Kind,
+    /// Its front matter; `meta.kind` is the built-in kind whose behaviour
+    /// its kind has.
     pub meta: FrontMatter,
     /// The file line on which the page's Markdown starts (the Markdown
     /// itself is kept apart: [`Bodies`]).
@@ -390,11 +391,11 @@ fn load_markdown(
         ));
     }
 
-    let (board, kind) = if top_level {
-        (None, Kind::Page)
+    let board = if top_level {
+        None
     } else {
         match config.board(first) {
-            Some(b) => (Some(b.key.clone()), b.kind),
+            Some(b) => Some(b.key.clone()),
             None => return Err(vec![not_a_board(&file, first, config)]),
         }
     };
@@ -454,7 +455,6 @@ fn load_markdown(
         key: rel.to_string(),
         file,
         board,
-        kind,
         meta,
         body_line,
         bundle,

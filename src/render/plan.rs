@@ -120,8 +120,12 @@ impl Plan<'_> {
     /// ("board/"): the kind's own (`film.html`) when the templates have
     /// it, else that of the kind it extends, down to the built-in kind's.
     fn kind_template(&self, folder: &str, kind: &str) -> String {
-        let chain = self.site.config.kinds.chain(kind);
         let name = |k: &str| format!("{folder}{k}.html");
+        // A built-in kind has no other: its template (most pages).
+        if crate::kinds::Kind::from_name(kind).is_some() {
+            return name(kind);
+        }
+        let chain = self.site.config.kinds.chain(kind);
         chain
             .iter()
             .map(|k| name(k))

@@ -436,7 +436,7 @@ fn prepare(cache: &Cache, opts: &BuildOptions, changed: &BTreeSet<PathBuf>) -> O
         else {
             return None;
         };
-        if page.meta != old.meta || page.board != old.board || page.kind != old.kind {
+        if page.meta != old.meta || page.board != old.board {
             return None;
         }
         let links = site.links.get(&key)?;

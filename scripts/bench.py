@@ -16,8 +16,10 @@ segments Chinese), each Hugo run is followed by `pagefind_extended --site`
 over its output, timed on its own, so herald (search built in) is compared
 with Hugo alone and with Hugo + Pagefind. It prints the medians of wall
 time, CPU time (user + system) and peak RSS, and the ratios measured in the
-same run. The machine is shared and noisy: compare ratios, not absolute
-figures across runs.
+same run. Each herald corpus is also built with site.yaml's
+`highlight: { engine: tree-sitter }` (a copy of the corpus, `herald-ts`), the
+faster highlighting engine herald offers beside syntect. The machine is
+shared and noisy: compare ratios, not absolute figures across runs.
 """
 
 import argparse
@@ -52,7 +54,20 @@ def run(cmd, cwd=None):
     return wall, user + system, rss
 
 
-def corpus(n, hugo, preset="prose"):
+def corpus(n, hugo, preset="prose", engine="syntect"):
+    if engine != "syntect":
+        # The same corpus, highlighted by the other engine.
+        base = corpus(n, hugo=False, preset=preset)
+        path = f"{base}-{engine}"
+        if not os.path.exists(os.path.join(path, "content")):
+            shutil.rmtree(path, ignore_errors=True)
+            shutil.copytree(base, path, ignore=shutil.ignore_patterns("public"))
+            with open(os.path.join(path, "site.yaml"), "a", encoding="utf-8") as f:
+                f.write(f"highlight: {{ engine: {engine} }}\n")
+        else:
+            shutil.rmtree(os.path.join(path, "themes"), ignore_errors=True)
+            shutil.copytree(os.path.join(base, "themes"), os.path.join(path, "themes"))
+        return path
     tool = "hugo" if hugo else "herald"
     name = f"{tool}-{n}" if preset == "prose" else f"{tool}-{preset}-{n}"
     path = os.path.join(WORK, name)
@@ -106,7 +121,7 @@ def summary(name, runs):
     wall = statistics.median(r[0] for r in runs)
     cpu = statistics.median(r[1] for r in runs)
     rss = statistics.median(r[2] for r in runs)
-    print(f"  {name:<7} wall {wall * 1000:8.0f} ms   cpu {cpu * 1000:8.0f} ms   peak RSS {rss:7.0f} MiB   ({len(runs)} runs)")
+    print(f"  {name:<9} wall {wall * 1000:8.0f} ms   cpu {cpu * 1000:8.0f} ms   peak RSS {rss:7.0f} MiB   ({len(runs)} runs)")
     return wall
 
 
@@ -143,29 +158,33 @@ def main():
         medians = {}
         for n in [int(s) for s in args.sizes.split(",")]:
             ours = corpus(n, hugo=False, preset=preset)
+            ours_ts = corpus(n, hugo=False, preset=preset, engine="tree-sitter")
             theirs = corpus(n, hugo=True, preset=preset) if have_hugo else None
             print(f"\n{preset} corpus, {n} pages")
             # Warm-up (file cache, binaries).
             measure("herald", herald_cmd, ours, [])
+            measure("herald-ts", herald_cmd, ours_ts, [])
             if theirs:
                 measure("hugo", hugo_cmd, theirs, [])
-            h_runs, g_runs, p_runs = [], [], []
+            h_runs, t_runs, g_runs, p_runs = [], [], [], []
             for _ in range(args.runs):
                 measure("herald", herald_cmd, ours, h_runs)
+                measure("herald-ts", herald_cmd, ours_ts, t_runs)
                 if theirs:
                     measure("hugo", hugo_cmd, theirs, g_runs)
                     if pagefind:
                         p_runs.append(run([pagefind, "--site", os.path.join(OUT, "hugo")]))
             h = summary("herald", h_runs)
+            t = summary("herald-ts", t_runs)
             medians[n] = h
             if theirs:
                 g = summary("hugo", g_runs)
-                print(f"  herald/Hugo wall ratio: {h / g:.3f}")
+                print(f"  herald/Hugo wall ratio: {h / g:.3f} (tree-sitter: {t / g:.3f})")
             if p_runs:
                 summary("pagefind", p_runs)
                 both = statistics.median(a[0] + b[0] for a, b in zip(g_runs, p_runs))
                 print(f"  Hugo + Pagefind wall {both * 1000:8.0f} ms (median of the sums)")
-                print(f"  herald/(Hugo + Pagefind) wall ratio: {h / both:.3f}")
+                print(f"  herald/(Hugo + Pagefind) wall ratio: {h / both:.3f} (tree-sitter: {t / both:.3f})")
         if 1000 in medians and 10000 in medians:
             print(f"\n{preset}: growth 1,000 → 10,000 pages: {medians[10000] / medians[1000]:.1f}× the time")
 

@@ -59,10 +59,7 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Timings) -> Result<(Prepared, 
     let (mut content, bodies, diags) = read_content(opts, &config);
     let translated = std::mem::take(&mut content.translations);
     timings.lap("load", &mut clock);
-    let highlighter = Arc::new(Highlighter::with_themes(
-        &config.highlight_light,
-        &config.highlight_dark,
-    ));
+    let highlighter = Arc::new(Highlighter::with_options(&config.highlight));
     let mut prepared = prepare_language(
         opts,
         Language {

@@ -56,6 +56,19 @@ pub fn anchors(r: &mut MapReader<'_>) -> crate::slug::AnchorStyle {
     .unwrap_or_default()
 }
 
+/// `highlight: { engine: syntect | tree-sitter }`.
+pub fn highlight_engine(r: &mut MapReader<'_>) -> crate::markdown::highlight::Engine {
+    use crate::markdown::highlight::Engine;
+    choice(
+        r,
+        "engine",
+        msg!("highlight-engine"),
+        Engine::from_name,
+        |_| msg!("highlight-engine-hint", all = Engine::NAMES.join(", ")),
+    )
+    .unwrap_or_default()
+}
+
 /// `timezone: Asia/Shanghai` (an IANA name).
 pub fn timezone(r: &mut MapReader<'_>) -> Option<chrono_tz::Tz> {
     choice(

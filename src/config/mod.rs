@@ -111,8 +111,8 @@ pub struct Config {
     pub summary_words: usize,
     /// Items of each board shown on the home page.
     pub home_items: usize,
-    pub highlight_light: String,
-    pub highlight_dark: String,
+    /// Code highlighting: the two themes and the engine.
+    pub highlight: crate::markdown::highlight::HighlightOptions,
     pub feeds: FeedConfig,
     /// Build the client-side search index and page.
     pub search: bool,
@@ -261,8 +261,7 @@ impl Config {
             limit: 20,
             full_content: false,
         };
-        let mut highlight_light = "InspiredGitHub".to_string();
-        let mut highlight_dark = "Nord".to_string();
+        let mut highlight = crate::markdown::highlight::HighlightOptions::default();
         let mut diags = Vec::new();
         let mut output_keep: Vec<String> = DEFAULT_KEEP.map(String::from).to_vec();
         if let Some(o) = r.node("output") {
@@ -297,11 +296,12 @@ impl Config {
         if let Some(h) = r.node("highlight") {
             let mut hr = MapReader::new(file, h, "highlight");
             if let Some(l) = hr.string("light") {
-                highlight_light = l;
+                highlight.light = l;
             }
             if let Some(d) = hr.string("dark") {
-                highlight_dark = d;
+                highlight.dark = d;
             }
+            highlight.engine = choices::highlight_engine(&mut hr);
             diags.extend(hr.finish(|_| None));
         }
         let mut lists = Lists::default();
@@ -414,8 +414,7 @@ impl Config {
             taxonomies,
             summary_words,
             home_items,
-            highlight_light,
-            highlight_dark,
+            highlight,
             feeds,
             search,
             slugs,

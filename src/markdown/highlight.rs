@@ -24,18 +24,62 @@ use two_face::theme::LazyThemeSet;
 pub const DEFAULT_LIGHT: &str = "InspiredGitHub";
 pub const DEFAULT_DARK: &str = "Nord";
 
+/// Which engine highlights code (site.yaml `highlight: { engine: … }`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// syntect, for every language it has a grammar for.
+    #[default]
+    Syntect,
+    /// tree-sitter for the languages it has grammars for
+    /// ([`super::tree_sitter`]), syntect for the rest.
+    TreeSitter,
+}
+
+impl Engine {
+    pub const NAMES: [&str; 2] = ["syntect", "tree-sitter"];
+
+    pub fn from_name(name: &str) -> Option<Engine> {
+        match name {
+            "syntect" => Some(Engine::Syntect),
+            "tree-sitter" => Some(Engine::TreeSitter),
+            _ => None,
+        }
+    }
+}
+
+/// site.yaml's `highlight`: the two themes and the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HighlightOptions {
+    pub light: String,
+    pub dark: String,
+    pub engine: Engine,
+}
+
+impl Default for HighlightOptions {
+    fn default() -> Self {
+        HighlightOptions {
+            light: DEFAULT_LIGHT.into(),
+            dark: DEFAULT_DARK.into(),
+            engine: Engine::default(),
+        }
+    }
+}
+
 /// Holds the grammars and the two themes; cheap to create, loads them when
 /// first needed.
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     names: (String, String),
+    engine: Engine,
     themes: OnceLock<Result<Themes, String>>,
     /// Lines already parsed in this build.
     lines: super::line_memo::LineMemo,
+    /// tree-sitter's grammars, compiled as the build meets them.
+    grammars: super::tree_sitter::Grammars,
 }
 
 /// The light and dark themes with their colours, in a fixed order.
-struct Themes {
+pub(super) struct Themes {
     light: Theme,
     dark: Theme,
     light_colors: Palette,
@@ -75,7 +119,7 @@ fn key(c: Color) -> (u8, u8, u8, u8) {
 
 impl Default for Highlighter {
     fn default() -> Self {
-        Self::with_themes(DEFAULT_LIGHT, DEFAULT_DARK)
+        Self::with_options(&HighlightOptions::default())
     }
 }
 
@@ -84,13 +128,24 @@ impl Highlighter {
         Self::default()
     }
 
-    /// A highlighter for site.yaml's `highlight` themes.
+    /// A highlighter for site.yaml's `highlight` themes, with syntect.
     pub fn with_themes(light: &str, dark: &str) -> Self {
+        Self::with_options(&HighlightOptions {
+            light: light.into(),
+            dark: dark.into(),
+            engine: Engine::Syntect,
+        })
+    }
+
+    /// A highlighter for site.yaml's `highlight`.
+    pub fn with_options(o: &HighlightOptions) -> Self {
         Highlighter {
             syntaxes: OnceLock::new(),
-            names: (light.to_string(), dark.to_string()),
+            names: (o.light.clone(), o.dark.clone()),
+            engine: o.engine,
             themes: OnceLock::new(),
             lines: Default::default(),
+            grammars: Default::default(),
         }
     }
 
@@ -154,8 +209,11 @@ impl Highlighter {
         out.push_str(&format!(
             "<pre class=\"code\" data-lang=\"{lang_attr}\" tabindex=\"0\" role=\"group\" aria-label=\"{label} {lang_attr}\"><code class=\"language-{lang_attr}\">"
         ));
+        let tree_sitter =
+            self.engine == Engine::TreeSitter && super::tree_sitter::Grammars::knows(lang);
         let ss = self.syntaxes();
         let highlighted = match (ss.find_syntax_by_token(lang), self.themes()) {
+            (_, Ok(themes)) if tree_sitter => self.grammars.spans(lang, code, themes),
             (Some(syntax), Ok(themes)) => {
                 let parser = Parser {
                     ss,
@@ -222,6 +280,16 @@ fn spans(mut p: Parser, themes: &Themes, code: &str) -> Option<String> {
 }
 
 impl Themes {
+    /// The classes of text under the scopes named (`source.rust`,
+    /// `keyword.control`); no classes for a name that is not a scope.
+    pub(super) fn classes_of(&self, names: &[&str]) -> Arc<str> {
+        let scopes: Option<Vec<Scope>> = names.iter().map(|n| Scope::new(n).ok()).collect();
+        match scopes {
+            Some(scopes) => self.classes(&scopes),
+            None => Arc::from(""),
+        }
+    }
+
     /// The classes of text under `scopes`: its style in each theme,
     /// resolved by the themes' rules once per scope stack and kept.
     fn classes(&self, scopes: &[Scope]) -> Arc<str> {
@@ -247,13 +315,13 @@ impl Themes {
 
 /// The text of one style not yet written, and its classes.
 #[derive(Default)]
-struct Run {
+pub(super) struct Run {
     class: String,
     text: String,
 }
 
 impl Run {
-    fn add(&mut self, out: &mut String, class: &Arc<str>, text: &str) {
+    pub(super) fn add(&mut self, out: &mut String, class: &Arc<str>, text: &str) {
         let class: &str = class;
         // Spaces take any colour: they join the run before them, unless
         // that one is underlined.
@@ -266,7 +334,7 @@ impl Run {
         self.text.push_str(text);
     }
 
-    fn flush(&mut self, out: &mut String) {
+    pub(super) fn flush(&mut self, out: &mut String) {
         if self.text.is_empty() {
             return;
         }

@@ -13,6 +13,7 @@ pub mod links;
 mod raw_html;
 pub mod shortcodes;
 pub mod text;
+mod tree_sitter;
 
 use crate::error::Diagnostic;
 use crate::msg;

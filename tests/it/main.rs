@@ -13,6 +13,7 @@ mod corpus;
 mod discovery;
 mod errors;
 mod faults;
+mod highlight;
 mod import;
 mod kinds;
 mod languages;

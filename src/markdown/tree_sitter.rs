@@ -62,7 +62,11 @@ const GRAMMARS: &[Grammar] = &[
         base: "source.go",
         suffix: "go",
         language: || tree_sitter_go::LANGUAGE.into(),
-        highlights: &[tree_sitter_go::HIGHLIGHTS_QUERY],
+        // Its query lets the field pattern win over a method call's.
+        highlights: &[
+            tree_sitter_go::HIGHLIGHTS_QUERY,
+            "\n(call_expression function: (selector_expression field: (field_identifier) @function.method))\n",
+        ],
         injections: "",
         own: MEMBER,
     },
@@ -101,7 +105,11 @@ const GRAMMARS: &[Grammar] = &[
         base: "source.python",
         suffix: "python",
         language: || tree_sitter_python::LANGUAGE.into(),
-        highlights: &[tree_sitter_python::HIGHLIGHTS_QUERY],
+        // Its query lets the attribute pattern win over a method call's.
+        highlights: &[
+            tree_sitter_python::HIGHLIGHTS_QUERY,
+            "\n(call function: (attribute attribute: (identifier) @function.method))\n",
+        ],
         injections: "",
         own: MEMBER,
     },
@@ -117,7 +125,10 @@ const GRAMMARS: &[Grammar] = &[
             "\n[(integer_literal) (float_literal)] @number\n",
         ],
         injections: tree_sitter_rust::INJECTIONS_QUERY,
-        own: MEMBER,
+        own: &[
+            ("function.method", "support.function"),
+            ("property", "variable.other.member"),
+        ],
     },
     Grammar {
         names: &["yaml", "yml"],
@@ -147,7 +158,7 @@ const SCOPES: &[(&str, &str)] = &[
     ("function.builtin", "support.function"),
     ("string.special.key", "support.type.property-name"),
     ("function.macro", "support.macro"),
-    ("function.method", "support.function"),
+    ("function.method", "variable.function"),
     ("import", "keyword.control.at-rule"),
     ("keyframes", "keyword.control.at-rule"),
     ("keyword", "keyword.control"),
@@ -332,8 +343,8 @@ mod tests {
         ),
         (
             "go",
-            "// note\nfunc main() { s := \"text\" }\n",
-            &["// note", "func", "&quot;text&quot;"],
+            "// note\nfunc main() { s := \"text\"; fmt.Println(s) }\n",
+            &["// note", "func", "&quot;text&quot;", "Println"],
         ),
         (
             "html",
@@ -342,19 +353,19 @@ mod tests {
         ),
         (
             "javascript",
-            "// note\nfunction main() { const s = \"text\"; }\n",
-            &["// note", "function", "&quot;text&quot;"],
+            "// note\nfunction main() { const s = \"text\"; items.push(s); }\n",
+            &["// note", "function", "&quot;text&quot;", "push"],
         ),
         ("json", "{\"key\": 1}\n", &["1"]),
         (
             "python",
-            "# note\ndef main():\n    return 'text'\n",
-            &["# note", "def", "&#39;text&#39;"],
+            "# note\ndef main():\n    rows.append(1)\n    return 'text'\n",
+            &["# note", "def", "&#39;text&#39;", "append"],
         ),
         (
             "rust",
-            "// note\nfn main() { let s = \"text\"; let n = 42; }\n",
-            &["// note", "fn", "&quot;text&quot;", "42"],
+            "// note\nfn main() { let s = \"text\"; let n = 42; s.len(); }\n",
+            &["// note", "fn", "&quot;text&quot;", "42", "len"],
         ),
         ("yaml", "# note\ntitle: text\n", &["# note", "title"]),
     ];

@@ -150,6 +150,16 @@ pub struct Facts {
     pub reading_minutes: usize,
 }
 
+impl Facts {
+    /// Frees the lists' spare room.
+    fn shrink(&mut self) {
+        self.toc.shrink_to_fit();
+        self.anchors.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.refs.shrink_to_fit();
+    }
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -327,8 +337,10 @@ fn render_at_depth(src: &str, opts: &MarkdownOptions, depth: usize) -> (Rendered
     out.cjk_chars = cjk;
     out.words = words;
     out.reading_minutes = text::reading_minutes(cjk, words);
-    // A page's text may be held until the site is indexed: no slack.
+    // A page's text may be held until the site is indexed, and its facts
+    // for the whole build: no slack.
     plain.shrink_to_fit();
+    out.shrink();
     let rendered = Rendered {
         html: body,
         plain,

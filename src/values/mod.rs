@@ -186,12 +186,12 @@ pub fn pages(site: &Site, html: &BTreeMap<String, Html>) -> HashMap<String, Valu
 
 /// A page's value as lists show it: without `content` and `toc` unless
 /// site.yaml's `lists` asks for them (a template that reads them then
-/// fails with a hint instead of showing nothing).
+/// fails with a hint instead of showing nothing), and never with `jsonld`,
+/// the page's own structured data (the largest of its texts: lists are
+/// held for the whole build, and no list shows it).
 pub fn for_lists(page: &Value, lists: crate::config::Lists) -> Value {
-    if lists.content && lists.toc {
-        return page.clone();
-    }
     let mut m = page.as_map().cloned().unwrap_or_default();
+    m.shift_remove(&tera::value::Key::Str("jsonld"));
     if !lists.content {
         m.shift_remove(&tera::value::Key::Str("content"));
     }
@@ -424,5 +424,32 @@ mod tests {
         assert_eq!(get("count").as_u64(), Some(3));
         assert_eq!(get("inner"), &inner);
         assert!(get("none").is_none());
+    }
+
+    #[test]
+    fn lists_leave_out_jsonld_and_what_site_yaml_does_not_ask_for() {
+        let page = map([
+            ("title", Value::from("标题")),
+            ("content", Value::safe_string("<p>正文</p>")),
+            ("toc", Value::from(Vec::<Value>::new())),
+            ("jsonld", Value::safe_string("{}")),
+        ]);
+        let keys = |lists| {
+            let v = for_lists(&page, lists);
+            let m = v.as_map().unwrap().clone();
+            m.keys()
+                .map(|k| k.as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        let none = crate::config::Lists {
+            content: false,
+            toc: false,
+        };
+        let all = crate::config::Lists {
+            content: true,
+            toc: true,
+        };
+        assert_eq!(keys(none), ["title"]);
+        assert_eq!(keys(all), ["title", "content", "toc"]);
     }
 }

@@ -98,6 +98,10 @@ enum Command {
         /// List every place a repeated warning applies to.
         #[arg(long, short)]
         verbose: bool,
+        /// Hold less at once, for some more work (on by itself from 30,000
+        /// pages).
+        #[arg(long)]
+        low_memory: bool,
     },
     /// Preview the site with live reload (nothing is written to public/).
     Serve {
@@ -462,6 +466,7 @@ fn main() -> ExitCode {
             future,
             timings,
             verbose,
+            low_memory,
         } => {
             let started = std::time::Instant::now();
             let lang = lang_for(flag, &root);
@@ -472,6 +477,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 future,
+                low_memory: low_memory.then_some(true),
                 ..herald::BuildOptions::default()
             };
             match herald::build(&opts) {

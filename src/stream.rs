@@ -52,17 +52,21 @@ struct Inputs<'a> {
     shared: values::Shared,
     /// Pages a feed shows in full.
     in_full: HashSet<String>,
+    /// Keep no values for lists.
+    lists_later: bool,
 }
 
 /// Renders `bodies` (page key, Markdown) and writes each page's own output
 /// into `sink` with `writer` (with none, because a template is missing, no
-/// page is written).
+/// page is written). With `lists_later`, no values for lists are kept
+/// (the caller makes them afterwards).
 pub fn render(
     site: &Site,
     markdown: &MarkdownInputs<'_>,
     writer: Option<&PageWriter<'_>>,
     bodies: Vec<(String, String)>,
     sink: &dyn Sink,
+    lists_later: bool,
 ) -> Streamed {
     let inputs = Inputs {
         site,
@@ -70,6 +74,7 @@ pub fn render(
         writer,
         shared: values::Shared::with_refs(site),
         in_full: crate::feeds::pages_in_full(site),
+        lists_later,
     };
     let count = site.content.pages.len();
     let done: Vec<Streamed> = batches(site, bodies)
@@ -165,6 +170,9 @@ fn render_batch(inputs: &Inputs<'_>, batch: Vec<Unit>, sink: &dyn Sink) -> Strea
         });
         if let Some(w) = inputs.writer {
             out.errors.extend(w.write(full.clone(), series, sink));
+        }
+        if inputs.lists_later {
+            continue;
         }
         let lists = site.config.lists;
         out.values.extend(

@@ -46,7 +46,17 @@ pub struct BuildOptions {
     pub future: bool,
     /// "Now" for future and expiry checks; the clock when `None`.
     pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// A one-off build makes the pages' values for lists after the search
+    /// index instead of while it writes each page, so the two are never
+    /// held at once: a lower peak for some more work. `None`: from
+    /// [`LOW_MEMORY_PAGES`] pages on.
+    pub low_memory: Option<bool>,
 }
+
+/// From this many pages a one-off build saves memory rather than time
+/// ([`BuildOptions::low_memory`]): at 100,000 pages the search tokens and
+/// the list values are each hundreds of MiB.
+pub const LOW_MEMORY_PAGES: usize = 30_000;
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
@@ -356,7 +366,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let writer = missing
         .is_empty()
         .then(|| render::PageWriter::new(&p.site, &p.templates));
-    let mut written = write_pages(&p, bodies, writer.as_ref(), sink);
+    // Lists' values wait for the search index when memory matters more (they
+    // need the pages' HTML if lists show it, which is not kept).
+    let lists_later = !p.site.config.lists.content
+        && opts
+            .low_memory
+            .unwrap_or(p.site.content.pages.len() >= LOW_MEMORY_PAGES);
+    let mut written = write_pages(&p, bodies, writer.as_ref(), sink, lists_later);
     drop(writer);
     p.site.rendered = std::mem::take(&mut written.facts);
     p.diags.append(&mut written.diags);
@@ -373,7 +389,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         html: &written.html,
         search,
         keep: false,
-        pages: render::Pages::Written(written.listed),
+        pages: if lists_later {
+            render::Pages::Later
+        } else {
+            render::Pages::Written(written.listed)
+        },
     };
     let (rendered, cache) = render::render_site(input, sink, &mut timings).map_err(fail)?;
     let translated_files = render_translations(&translations, sink, &mut timings)?;
@@ -432,6 +452,7 @@ fn write_pages(
     bodies: Bodies,
     writer: Option<&render::PageWriter<'_>>,
     sink: &dyn Sink,
+    lists_later: bool,
 ) -> Written {
     let links = &p.site.links;
     let bodies: Vec<(String, String)> = bodies
@@ -440,7 +461,7 @@ fn write_pages(
         .collect();
     let streamed = {
         let inputs = p.markdown(false);
-        crate::stream::render(&p.site, &inputs, writer, bodies, sink)
+        crate::stream::render(&p.site, &inputs, writer, bodies, sink, lists_later)
     };
     let mut diags = Vec::new();
     render::merge_repeated(&mut diags, streamed.errors.into_iter());

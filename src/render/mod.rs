@@ -97,6 +97,9 @@ pub enum Pages {
     /// [`crate::stream`]): the values lists show; only the other outputs
     /// are left to render.
     Written(HashMap<String, Value>),
+    /// As `Written`, but the values lists show are made here, after the
+    /// search index ([`crate::build::BuildOptions::low_memory`]).
+    Later,
 }
 
 fn search_value(site: &Site, index: &crate::search::SearchIndex) -> Value {
@@ -121,10 +124,15 @@ pub fn render_site(
     let jobs = jobs(site);
     // Feeds, sitemap and redirects need no template values: they are made
     // while the values are built.
-    let written = matches!(input.pages, Pages::Written(_));
+    let written = !matches!(input.pages, Pages::Whole);
     let ((pages, series, own), (mut diags, generated)) = rayon::join(
         || match input.pages {
             Pages::Written(listed) => {
+                let series = series_values(site, &listed);
+                (listed, series, None)
+            }
+            Pages::Later => {
+                let listed = values::listed(site, input.html);
                 let series = series_values(site, &listed);
                 (listed, series, None)
             }

@@ -184,6 +184,21 @@ pub fn pages(site: &Site, html: &BTreeMap<String, Html>) -> HashMap<String, Valu
         .collect()
 }
 
+/// Every page's value as lists show it, each made and cut down in turn
+/// (never every page's whole value at once).
+pub fn listed(site: &Site, html: &BTreeMap<String, Html>) -> HashMap<String, Value> {
+    let shared = Shared::with_refs(site);
+    let lists = site.config.lists;
+    site.content
+        .pages
+        .par_iter()
+        .map(|(key, _)| {
+            let whole = page(site, html, &shared, key);
+            (key.clone(), for_lists(&whole, lists))
+        })
+        .collect()
+}
+
 /// A page's value as lists show it: without `content` and `toc` unless
 /// site.yaml's `lists` asks for them (a template that reads them then
 /// fails with a hint instead of showing nothing), and never with `jsonld`,

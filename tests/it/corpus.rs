@@ -55,15 +55,16 @@ fn hugo_twin_has_the_same_pages_with_plain_links() {
 /// search shards in groups) must equal an in-memory build (the dev
 /// server's way: index built from the kept plain text).
 #[test]
-fn output_is_identical_with_one_and_two_threads() {
+fn output_is_identical_with_one_and_two_threads_and_in_low_memory() {
     let site = tempfile::tempdir().unwrap();
     crate::generator::write_site(site.path(), 240, 3, &crate::common::repo()).unwrap();
-    let build = |threads: &str, out: &std::path::Path| {
+    let build = |threads: &str, out: &std::path::Path, extra: &[&str]| {
         let o = crate::common::herald_cmd()
             .args(["build", "--root"])
             .arg(site.path())
             .arg("--output")
             .arg(out)
+            .args(extra)
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
@@ -71,10 +72,13 @@ fn output_is_identical_with_one_and_two_threads() {
         crate::common::tree(out)
     };
     let outs = tempfile::tempdir().unwrap();
-    let one = build("1", &outs.path().join("one"));
-    let two = build("2", &outs.path().join("two"));
+    let one = build("1", &outs.path().join("one"), &[]);
+    let two = build("2", &outs.path().join("two"), &[]);
     assert!(one.len() > 240);
     assert_same_files(&one, &two, "1 and 2 threads");
+    // Lists' values made after the search index, as from 30,000 pages.
+    let low = build("2", &outs.path().join("low"), &["--low-memory"]);
+    assert_same_files(&one, &low, "a build and a low-memory build");
     let (memory, _) = herald::build_to_memory(&herald::BuildOptions::new(site.path())).unwrap();
     assert!(
         memory

@@ -211,18 +211,21 @@ impl Highlighter {
         ));
         let tree_sitter =
             self.engine == Engine::TreeSitter && super::tree_sitter::Grammars::knows(lang);
-        let ss = self.syntaxes();
-        let highlighted = match (ss.find_syntax_by_token(lang), self.themes()) {
-            (_, Ok(themes)) if tree_sitter => self.grammars.spans(lang, code, themes),
-            (Some(syntax), Ok(themes)) => {
-                let parser = Parser {
-                    ss,
-                    state: ParseState::new(syntax),
-                    memo: &self.lines,
-                };
-                spans(parser, themes, code)
+        // syntect's grammars load only for the languages it highlights.
+        let highlighted = match self.themes() {
+            Ok(themes) if tree_sitter => self.grammars.spans(lang, code, themes),
+            Ok(themes) => {
+                let ss = self.syntaxes();
+                ss.find_syntax_by_token(lang).and_then(|syntax| {
+                    let parser = Parser {
+                        ss,
+                        state: ParseState::new(syntax),
+                        memo: &self.lines,
+                    };
+                    spans(parser, themes, code)
+                })
             }
-            _ => None,
+            Err(_) => None,
         };
         match highlighted {
             Some(html) => out.push_str(&html),

@@ -124,7 +124,11 @@ const GRAMMARS: &[Grammar] = &[
             tree_sitter_rust::HIGHLIGHTS_QUERY,
             "\n[(integer_literal) (float_literal)] @number\n",
         ],
-        injections: tree_sitter_rust::INJECTIONS_QUERY,
+        // Its query parses every macro's arguments again as Rust, a layer
+        // per call: `vec![…]` on 20,000 lines took longer than syntect, and
+        // nested calls grow with the square of their depth. The arguments'
+        // literals are coloured without it.
+        injections: "",
         own: &[
             ("function.method", "support.function"),
             ("property", "variable.other.member"),
@@ -181,6 +185,10 @@ const SCOPES: &[(&str, &str)] = &[
     ("variable.builtin", "variable.language"),
     ("variable.parameter", "variable.parameter"),
 ];
+
+/// Languages parsed inside one block (its `<script>`s and `<style>`s, a
+/// JavaScript template tagged `html`); more stay uncoloured.
+const MAX_INJECTIONS: usize = 32;
 
 /// A grammar's compiled queries and the classes of each highlight name.
 struct Compiled {
@@ -266,11 +274,15 @@ impl Grammars {
         code: &str,
         themes: &Themes,
     ) -> Option<String> {
-        // An injected language (JavaScript in HTML, Rust in a macro) uses
-        // the same highlight names: the block's own classes serve.
+        // An injected language (JavaScript in HTML, HTML in a tagged
+        // template) uses the same highlight names: the block's own classes
+        // serve. Each injection is parsed again, and they can nest: a block
+        // gets a bounded number.
+        let mut left = MAX_INJECTIONS;
         let events = parser
             .highlight(&top.config, code.as_bytes(), None, None, |name| {
                 let c = grammar_of(name).and_then(|i| self.compiled(i, themes))?;
+                left = left.checked_sub(1)?;
                 Some(&c.config)
             })
             .ok()?;
@@ -402,6 +414,23 @@ mod tests {
         let js = highlighter(Engine::TreeSitter).block("js", "const n = 1;\n", "Code");
         assert!(!class_of(&html, "const").is_empty(), "{html}");
         assert_eq!(class_of(&html, "const"), class_of(&js, "const"));
+    }
+
+    /// Code that nests what grammars parse again: Rust macros (not parsed
+    /// again at all), HTML in JavaScript in HTML (a bounded number of times).
+    /// Either used to take minutes.
+    #[test]
+    fn nesting_is_not_parsed_again_without_end() {
+        let h = highlighter(Engine::TreeSitter);
+        let n = 3000;
+        let rust = format!("fn main() {{ {}1{}; }}\n", "a!(".repeat(n), ")".repeat(n));
+        assert!(h.block("rust", &rust, "Code").contains("<span"));
+        let inner = "<script>const f = html`<p>${x}</p><script>let y = 1;</script>`;</script>";
+        let html = inner.repeat(200) + "\n";
+        let out = h.block("html", &html, "Code");
+        // The first scripts are JavaScript; the budget then runs out.
+        assert!(class_of(&out, "const") != "", "{out}");
+        assert!(out.matches("<span").count() > 200);
     }
 
     #[test]

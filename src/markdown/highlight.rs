@@ -74,6 +74,8 @@ pub struct Highlighter {
     themes: OnceLock<Result<Themes, String>>,
     /// Lines already parsed in this build.
     lines: super::line_memo::LineMemo,
+    /// Blocks already highlighted in this build.
+    blocks: super::block_memo::BlockMemo,
     /// tree-sitter's grammars, compiled as the build meets them.
     grammars: super::tree_sitter::Grammars,
 }
@@ -145,6 +147,7 @@ impl Highlighter {
             engine: o.engine,
             themes: OnceLock::new(),
             lines: Default::default(),
+            blocks: Default::default(),
             grammars: Default::default(),
         }
     }
@@ -212,7 +215,7 @@ impl Highlighter {
         let tree_sitter =
             self.engine == Engine::TreeSitter && super::tree_sitter::Grammars::knows(lang);
         // syntect's grammars load only for the languages it highlights.
-        let highlighted = match self.themes() {
+        let highlighted = self.blocks.get_or_make(lang, code, || match self.themes() {
             Ok(themes) if tree_sitter => self.grammars.spans(lang, code, themes),
             Ok(themes) => {
                 let ss = self.syntaxes();
@@ -226,7 +229,7 @@ impl Highlighter {
                 })
             }
             Err(_) => None,
-        };
+        });
         match highlighted {
             Some(html) => out.push_str(&html),
             None => {

@@ -3,6 +3,7 @@
 //! links, heading anchors and a table of contents, highlighted code, the
 //! `<!-- more -->` summary marker, and CJK-aware text statistics.
 
+mod block_memo;
 mod blocks;
 mod contrast;
 pub mod headings;

@@ -20,8 +20,8 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
-import time
+
+from bench import timed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = "/tmp/herald-bench"
@@ -70,17 +70,11 @@ def corpus(n):
 
 
 def cpu(binary, site):
+    """(wall s, CPU s) of one build of `site`, into a fresh output folder."""
     out = os.path.join(OUT, "site")
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
-    proc = subprocess.Popen([binary, "build", "--root", site, "--output", out],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{binary} failed on {site}:\n{err}")
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+    wall, user, system, _ = timed([binary, "build", "--root", site, "--output", out])
+    return wall, user + system
 
 
 def main():

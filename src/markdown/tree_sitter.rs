@@ -160,7 +160,6 @@ const SCOPES: &[(&str, &str)] = &[
     ("escape", "constant.character.escape"),
     ("function", "entity.name.function"),
     ("function.builtin", "support.function"),
-    ("string.special.key", "support.type.property-name"),
     ("function.macro", "support.macro"),
     ("function.method", "variable.function"),
     ("import", "keyword.control.at-rule"),
@@ -176,6 +175,7 @@ const SCOPES: &[(&str, &str)] = &[
     ("punctuation.delimiter", "punctuation.separator"),
     ("string", "string.quoted.double"),
     ("string.special", "string.regexp"),
+    ("string.special.key", "support.type.property-name"),
     ("supports", "keyword.control.at-rule"),
     ("tag", "entity.name.tag"),
     ("tag.error", "invalid.illegal"),
@@ -286,20 +286,20 @@ impl Grammars {
                 Some(&c.config)
             })
             .ok()?;
-        let mut open: Vec<Arc<str>> = Vec::new();
+        let mut open: Vec<&Arc<str>> = Vec::new();
         let none: Arc<str> = Arc::from("");
         let mut out = String::with_capacity(code.len() * 2);
         let mut run = Run::default();
         for event in events {
             match event.ok()? {
                 HighlightEvent::HighlightStart(h) => {
-                    open.push(Arc::clone(top.classes.get(h.0)?));
+                    open.push(top.classes.get(h.0)?);
                 }
                 HighlightEvent::HighlightEnd => {
                     open.pop();
                 }
                 HighlightEvent::Source { start, end } => {
-                    let class = open.last().unwrap_or(&none);
+                    let class = open.last().copied().unwrap_or(&none);
                     run.add(&mut out, class, code.get(start..end)?);
                 }
             }
